@@ -1,0 +1,40 @@
+"""The NumPy backend plugin for multigrad (CPU).
+
+NumPy >= 2 follows the Python Array API standard in its main namespace, so the
+namespace itself is what the core computes with; only functions outside the
+standard (scatter-add) are supplied as extras.
+"""
+
+import multigrad
+from multigrad.hookspecs import hookimpl
+
+NAME = "numpy"
+
+
+def _index_add(numpy):
+    def index_add(shape, index, values):
+        out = numpy.zeros(shape, dtype=values.dtype)
+        numpy.add.at(out, index, values)
+        return out
+    return index_add
+
+
+def load():
+    import numpy
+
+    return multigrad.Backend(
+        NAME,
+        numpy,
+        (numpy.ndarray, numpy.generic),
+        version=numpy.__version__,
+        device="cpu",
+        to_numpy=lambda a: numpy.array(a, copy=True),
+        from_numpy=numpy.asarray,
+        extras={"index_add": _index_add(numpy)},
+    )
+
+
+@hookimpl
+def multigrad_backends():
+    return [multigrad.BackendSpec(NAME, load, array_modules=("numpy",),
+                                  description="NumPy on the CPU")]

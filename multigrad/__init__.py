@@ -1,0 +1,49 @@
+"""multigrad: TensorFlow-style GradientTape autodiff over NumPy, CuPy and plugin backends.
+
+``import multigrad as mg``. Importing is cheap: backends load on first use.
+"""
+
+from . import dtypes
+from .array_backend import ArrayOps, Backend, BackendSpec
+from .backend import (backend_names, get_backend, list_backends, load_backend, set_backend,
+                      use_backend)
+from .dtypes import (DType, as_dtype, bool_, complex64, complex128, float16, float32, float64,
+                     int8, int16, int32, int64, uint8, uint16, uint32, uint64)
+from .errors import (BackendError, BackendMismatchError, BackendUnavailableError,
+                     PerformanceWarning, UnknownBackendError)
+from .ops import *  # noqa: F401,F403 - the array functions are the public API
+from .ops import (clip, concatenate, max, mean, min, power, sum, transpose, convert_to_tensor,
+                  getitem)
+from .primitive import Primitive
+from .tape import GradientTape, UnconnectedGradients
+from .tensor import Tensor, Variable
+
+__version__ = "0.1.0"
+
+bool = bool_  # noqa: A001 - TensorFlow's spelling, mg.bool
+
+# TensorFlow's and the Array API's names for the same operations.
+reduce_sum = sum
+reduce_mean = mean
+reduce_max = max
+reduce_min = min
+amax = max
+amin = min
+concat = concatenate
+pow = power  # noqa: A001
+permute_dims = transpose
+clip_by_value = clip
+absolute = __import__("multigrad.ops", fromlist=["abs"]).abs
+true_divide = divide  # noqa: F405
+gather_item = getitem
+
+
+def __getattr__(name):
+    # Heavier or optional pieces load on first access, keeping `import multigrad` cheap.
+    if name == "hookimpl":
+        from .hookspecs import hookimpl
+        return hookimpl
+    if name == "testing":
+        import importlib
+        return importlib.import_module(".testing", __name__)
+    raise AttributeError(f"module 'multigrad' has no attribute {name!r}")

@@ -1,0 +1,37 @@
+"""Command line: ``python -m multigrad backends`` and ``python -m multigrad demo``."""
+
+import argparse
+import sys
+
+
+def _backends_table():
+    import multigrad as mg
+    rows = mg.list_backends()
+    header = ("backend", "status", "version", "device")
+    lines = [(r["name"], "available" if r["available"] else f"unavailable: {r['reason']}",
+              r["version"] or "-", r["device"] or "-") for r in rows]
+    widths = [max(len(str(row[i])) for row in [header] + lines) for i in range(3)]
+    for row in [header] + lines:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row[:3], widths)) + "  " + row[3])
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="multigrad", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("backends", help="list registered backends and whether they can run here")
+    demo = sub.add_parser("demo", help="run the README walkthrough and print its values")
+    demo.add_argument("--backend", default=None, help="backend to run it on")
+    args = parser.parse_args(argv)
+    if args.command == "backends":
+        return _backends_table()
+    import multigrad as mg
+    from multigrad import demo as demo_module
+    if args.backend:
+        mg.set_backend(args.backend)
+    demo_module.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

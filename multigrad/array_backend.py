@@ -1,0 +1,185 @@
+"""What a backend plugin hands to the core.
+
+``BackendSpec`` is the cheap description a plugin returns from its hook (a name,
+which array modules it owns, and a ``load`` callable). ``load()`` returns a
+``Backend``: the array namespace plus the few things the Array API standard does
+not cover. The core's per-op path is an attribute lookup on ``Backend.ops``.
+"""
+
+from . import dtypes as _dt
+from .errors import BackendUnavailableError
+
+__all__ = ["Backend", "BackendSpec", "ArrayOps"]
+
+
+class BackendSpec:
+    """A registered backend before it is loaded.
+
+    name:           the name users select it by ("numpy", "cupy", ...).
+    load:           callable returning a ``Backend``; raise ``BackendUnavailableError``
+                    (or ImportError) with a precise reason when it cannot run here.
+    array_modules:  top-level module names whose array types this backend owns, used to
+                    infer the backend from raw arrays without importing the library.
+    """
+
+    def __init__(self, name, load, array_modules=(), description=""):
+        self.name = name
+        self.load = load
+        self.array_modules = tuple(array_modules)
+        self.description = description
+
+    def owns(self, obj):
+        module = type(obj).__module__ or ""
+        return module.partition(".")[0] in self.array_modules
+
+    def __repr__(self):
+        return f"BackendSpec({self.name!r})"
+
+
+class ArrayOps:
+    """The array vocabulary that forward functions and VJP rules use on raw arrays.
+
+    Names follow the Python Array API standard. Anything not defined here is looked
+    up on the namespace itself (and cached), so a standard-conforming namespace needs
+    no adapter; ``overrides`` lets a backend supply faster or missing functions.
+    The Tensor-level twin of this object is ``multigrad.ops.tensor_ops``.
+    """
+
+    def __init__(self, backend, namespace, overrides=None):
+        self._backend = backend
+        self._xp = namespace
+        for name, fn in (overrides or {}).items():
+            setattr(self, name, fn)
+
+    def __getattr__(self, name):
+        try:
+            fn = getattr(self._xp, name)
+        except AttributeError:
+            raise AttributeError(
+                f"backend {self._backend.name!r} provides no array function {name!r}; "
+                f"a backend plugin can supply it through Backend(..., extras={{{name!r}: ...}})"
+            ) from None
+        setattr(self, name, fn)  # cache: the next lookup is a plain attribute read
+        return fn
+
+    # --- functions whose standard spelling needs adapting --------------------------
+
+    def getitem(self, x, index):
+        return x[index]
+
+    def transpose(self, x, axes=None):
+        if axes is None:
+            axes = tuple(range(x.ndim - 1, -1, -1))
+        return self._xp.permute_dims(x, tuple(axes))
+
+    def squeeze(self, x, axis):
+        return self._xp.squeeze(x, axis=axis)
+
+    def zeros(self, shape, dtype):
+        return self._xp.zeros(shape, dtype=self._backend.native_dtype(dtype))
+
+    def full(self, shape, value, dtype):
+        return self._xp.full(shape, value, dtype=self._backend.native_dtype(dtype))
+
+    def astype(self, x, dtype):
+        return self._xp.astype(x, self._backend.native_dtype(dtype))
+
+    def index_add(self, shape, index, values):
+        """zeros(shape) with ``values`` added at ``index`` (repeated indices accumulate)."""
+        out = self._xp.zeros(shape, dtype=values.dtype)
+        if _has_array(index):
+            raise NotImplementedError(
+                f"backend {self._backend.name!r} cannot scatter-add with array indices; "
+                "the plugin must provide extras={'index_add': ...}")
+        out[index] = values
+        return out
+
+
+def _has_array(index):
+    items = index if isinstance(index, tuple) else (index,)
+    return any(hasattr(i, "shape") or isinstance(i, (list, tuple)) for i in items)
+
+
+class Backend:
+    """A loaded backend: the namespace the core computes with, and its host bridges.
+
+    namespace:    an Array-API-conforming module or object (numpy >= 2, cupy, ...).
+    array_types:  the concrete array types this backend owns (for inference/mismatch).
+    to_numpy:     array -> host numpy.ndarray (default: ``numpy.asarray``).
+    from_numpy:   host numpy.ndarray -> backend array (default: ``namespace.asarray``).
+    synchronize:  wait for queued device work (benchmarks call it before reading clocks).
+    extras:       functions outside the Array API standard, see ``ArrayOps``.
+    """
+
+    def __init__(self, name, namespace, array_types, *, version="", device="cpu",
+                 to_numpy=None, from_numpy=None, synchronize=None, extras=None):
+        self.name = name
+        self.xp = namespace
+        self.array_types = tuple(array_types)
+        self.version = version
+        self.device = device
+        self._to_numpy = to_numpy
+        self._from_numpy = from_numpy
+        self._synchronize = synchronize
+        self._native = {}
+        self._dtype_of = {}
+        for dt in _dt.ALL_DTYPES:
+            native = getattr(namespace, dt.name, None)
+            if native is not None:
+                self._native[dt] = native
+                self._dtype_of[native] = dt
+        self.ops = ArrayOps(self, namespace, extras)
+
+    # --- dtypes --------------------------------------------------------------------
+
+    def native_dtype(self, dtype):
+        """The backend's own dtype object for a DType (or name)."""
+        dt = _dt.as_dtype(dtype)
+        try:
+            return self._native[dt]
+        except KeyError:
+            raise TypeError(f"backend {self.name!r} has no dtype {dt.name}") from None
+
+    def dtype_of(self, array):
+        """The DType of a backend array."""
+        native = array.dtype
+        found = self._dtype_of.get(native)
+        if found is None:
+            found = _dt.as_dtype(native)
+            self._dtype_of[native] = found
+        return found
+
+    # --- conversion ----------------------------------------------------------------
+
+    def owns(self, obj):
+        return isinstance(obj, self.array_types)
+
+    def asarray(self, obj, dtype=None):
+        """A backend array from Python data, a host array or one of ours."""
+        native = None if dtype is None else self.native_dtype(dtype)
+        if not isinstance(obj, self.array_types) and hasattr(obj, "__array__") \
+                and self._from_numpy is not None:
+            obj = self._from_numpy(obj)
+        return self.xp.asarray(obj, dtype=native)
+
+    def to_numpy(self, array):
+        if self._to_numpy is not None:
+            return self._to_numpy(array)
+        import numpy  # host conversion only; never used for math
+        return numpy.asarray(array)
+
+    def synchronize(self):
+        if self._synchronize is not None:
+            self._synchronize()
+
+    def describe(self):
+        return {"name": self.name, "available": True, "reason": "",
+                "version": self.version, "device": self.device}
+
+    def __repr__(self):
+        return f"<mg.Backend {self.name!r} ({self.device})>"
+
+
+def unavailable(name, reason):
+    """Helper for plugins: the error ``BackendSpec.load`` raises when it cannot run."""
+    return BackendUnavailableError(name, reason)

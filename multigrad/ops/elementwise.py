@@ -1,0 +1,160 @@
+"""Elementwise math with VJP rules, comparisons and logical ops.
+
+Rules use Python operators for arithmetic (raw arrays and Tensors both support them)
+and ``ns`` for functions, so one rule serves raw arrays and recorded Tensors alike.
+"""
+
+from ..primitive import Primitive, apply
+from ._define import binary, nondiff_binary, nondiff_unary, unary
+
+# --- arithmetic ----------------------------------------------------------------------
+
+add = binary("add", lambda ns, x, y: ns.add(x, y),
+             lambda ns, g, ans, x, y: g,
+             lambda ns, g, ans, x, y: g)
+subtract = binary("subtract", lambda ns, x, y: ns.subtract(x, y),
+                  lambda ns, g, ans, x, y: g,
+                  lambda ns, g, ans, x, y: -g)
+multiply = binary("multiply", lambda ns, x, y: ns.multiply(x, y),
+                  lambda ns, g, ans, x, y: g * y,
+                  lambda ns, g, ans, x, y: g * x)
+divide = binary("divide", lambda ns, x, y: ns.divide(x, y),
+                lambda ns, g, ans, x, y: g / y,
+                lambda ns, g, ans, x, y: -g * ans / y)
+
+
+def _pow_vjp_x(ns, g, ans, x, y):
+    # d/dx x**y = y * x**(y-1); y == 0 gives 0 even at x == 0.
+    return ns.where(y == 0, 0.0, g * y * x ** (y - 1)) if hasattr(y, "shape") \
+        else (g * 0.0 if y == 0 else g * y * x ** (y - 1))
+
+
+def _pow_vjp_y(ns, g, ans, x, y):
+    # d/dy x**y = log(x) * x**y, taken as 0 where x <= 0 (as TensorFlow does).
+    positive = x > 0
+    safe_x = ns.where(positive, x, 1.0)
+    return ns.where(positive, g * ans * ns.log(safe_x), 0.0)
+
+
+power = binary("power", lambda ns, x, y: ns.pow(x, y), _pow_vjp_x, _pow_vjp_y)
+negative = unary("negative", lambda ns, x: ns.negative(x), lambda ns, g, ans, x: -g)
+
+# --- elementwise functions -------------------------------------------------------------
+
+square = unary("square", lambda ns, x: ns.square(x), lambda ns, g, ans, x: g * (x * 2))
+sqrt = unary("sqrt", lambda ns, x: ns.sqrt(x), lambda ns, g, ans, x: g / (ans * 2))
+exp = unary("exp", lambda ns, x: ns.exp(x), lambda ns, g, ans, x: g * ans)
+log = unary("log", lambda ns, x: ns.log(x), lambda ns, g, ans, x: g / x)
+sin = unary("sin", lambda ns, x: ns.sin(x), lambda ns, g, ans, x: g * ns.cos(x))
+cos = unary("cos", lambda ns, x: ns.cos(x), lambda ns, g, ans, x: -g * ns.sin(x))
+tanh = unary("tanh", lambda ns, x: ns.tanh(x), lambda ns, g, ans, x: g * (1 - ans * ans))
+abs = unary("abs", lambda ns, x: ns.abs(x), lambda ns, g, ans, x: g * ns.sign(x))  # noqa: A001
+sign = nondiff_unary("sign", lambda ns, x: ns.sign(x),
+                     "Elementwise sign; its gradient is zero almost everywhere, so it is "
+                     "not differentiable here (no gradient flows through it).")
+
+
+def _tie_split(ns, g, x, y):
+    """The share of g for x in maximum(x, y): all where x wins, half on ties."""
+    return ns.where(x > y, g, ns.where(x == y, g * 0.5, 0.0))
+
+
+maximum = binary("maximum", lambda ns, x, y: ns.maximum(x, y),
+                 lambda ns, g, ans, x, y: _tie_split(ns, g, x, y),
+                 lambda ns, g, ans, x, y: _tie_split(ns, g, y, x),
+                 "Elementwise maximum; on ties the gradient is split evenly.")
+minimum = binary("minimum", lambda ns, x, y: ns.minimum(x, y),
+                 lambda ns, g, ans, x, y: _tie_split(ns, g, y, x),
+                 lambda ns, g, ans, x, y: _tie_split(ns, g, x, y),
+                 "Elementwise minimum; on ties the gradient is split evenly.")
+
+# --- where and clip --------------------------------------------------------------------
+
+_WHERE = Primitive("where", lambda ns, c, x, y: ns.where(c, x, y), broadcasting=True)
+_WHERE.defvjp(None,
+              lambda ns, g, ans, c, x, y: ns.where(c, g, 0.0),
+              lambda ns, g, ans, c, x, y: ns.where(c, 0.0, g))
+
+
+def where(condition, x=None, y=None, name=None):
+    """Elements of ``x`` where ``condition`` holds, else of ``y`` (with broadcasting)."""
+    if x is None or y is None:
+        raise ValueError("mg.where needs both x and y; use mg.nonzero for the one-argument form")
+    from .creation import convert_to_tensor
+    if not isinstance(condition, _tensor_type()):
+        condition = convert_to_tensor(condition)
+    if not condition.dtype.is_bool:
+        condition = condition != 0
+    return apply(_WHERE, (condition, x, y))
+
+
+def _clip_forward(ns, x, lo, hi):
+    return ns.clip(x, min=lo, max=hi)
+
+
+_CLIP = Primitive("clip", _clip_forward, broadcasting=True)
+_CLIP.defvjp(
+    lambda ns, g, ans, x, lo, hi: ns.where(_inside(x, lo, hi), g, 0.0),
+    lambda ns, g, ans, x, lo, hi: ns.where(x < lo, g, 0.0),
+    lambda ns, g, ans, x, lo, hi: ns.where(x > hi, g, 0.0))
+
+
+def _inside(x, lo, hi):
+    if lo is None:
+        return x <= hi
+    if hi is None:
+        return x >= lo
+    return (x >= lo) & (x <= hi)
+
+
+def clip(x, clip_value_min=None, clip_value_max=None, name=None):
+    """Limit values to [min, max] (``np.clip`` / ``tf.clip_by_value``); the gradient
+    passes where the input lies inside the bounds (inclusive), and to a tensor bound
+    where it is active."""
+    if clip_value_min is None and clip_value_max is None:
+        raise ValueError("mg.clip needs at least one of clip_value_min and clip_value_max")
+    return apply(_CLIP, (x, clip_value_min, clip_value_max))
+
+
+def _tensor_type():
+    from ..tensor import Tensor
+    return Tensor
+
+
+# --- comparisons and logic (never differentiable) ------------------------------------
+
+equal = nondiff_binary("equal", lambda ns, x, y: ns.equal(x, y))
+not_equal = nondiff_binary("not_equal", lambda ns, x, y: ns.not_equal(x, y))
+less = nondiff_binary("less", lambda ns, x, y: ns.less(x, y))
+less_equal = nondiff_binary("less_equal", lambda ns, x, y: ns.less_equal(x, y))
+greater = nondiff_binary("greater", lambda ns, x, y: ns.greater(x, y))
+greater_equal = nondiff_binary("greater_equal", lambda ns, x, y: ns.greater_equal(x, y))
+logical_and = nondiff_binary("logical_and", lambda ns, x, y: ns.logical_and(x, y))
+logical_or = nondiff_binary("logical_or", lambda ns, x, y: ns.logical_or(x, y))
+logical_xor = nondiff_binary("logical_xor", lambda ns, x, y: ns.logical_xor(x, y))
+logical_not = nondiff_unary("logical_not", lambda ns, x: ns.logical_not(x))
+isnan = nondiff_unary("isnan", lambda ns, x: ns.isnan(x))
+isinf = nondiff_unary("isinf", lambda ns, x: ns.isinf(x))
+isfinite = nondiff_unary("isfinite", lambda ns, x: ns.isfinite(x))
+floor = nondiff_unary("floor", lambda ns, x: ns.floor(x),
+                      "Elementwise floor (zero gradient almost everywhere).")
+floor_divide = nondiff_binary("floor_divide", lambda ns, x, y: ns.floor_divide(x, y),
+                              "Elementwise floor division (zero gradient almost everywhere).")
+remainder = binary("remainder", lambda ns, x, y: ns.remainder(x, y),
+                   lambda ns, g, ans, x, y: g,
+                   lambda ns, g, ans, x, y: -g * ns.floor(x / y))
+
+# --- gradient control ----------------------------------------------------------------
+
+_STOP = Primitive("stop_gradient", lambda ns, x: x, differentiable=False)
+_IDENTITY = Primitive("identity", lambda ns, x: x).defvjp(lambda ns, g, ans, x: g)
+
+
+def stop_gradient(x, name=None):
+    """``x`` as a constant: no gradient flows back through it."""
+    return apply(_STOP, (x,))
+
+
+def identity(x, name=None):
+    """A new Tensor with the value of ``x`` (differentiable; reads a Variable)."""
+    return apply(_IDENTITY, (x,))

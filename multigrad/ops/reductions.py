@@ -1,0 +1,80 @@
+"""Reductions with ``axis`` (int or tuple, negative allowed) and ``keepdims``."""
+
+from ..primitive import Primitive, apply
+from ..tensor import Tensor
+
+__all__ = ["sum", "mean", "max", "min", "normalize_axis"]
+
+
+def normalize_axis(axis, ndim, opname):
+    """``axis`` as a sorted tuple of non-negative ints (None stays None)."""
+    if axis is None:
+        return None
+    axes = (axis,) if isinstance(axis, int) or hasattr(axis, "__index__") else tuple(axis)
+    out = []
+    for a in axes:
+        a = int(a)
+        if not -ndim <= a < ndim:
+            raise ValueError(f"mg.{opname}: axis {a} is out of bounds for a tensor of rank {ndim}")
+        out.append(a % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"mg.{opname}: repeated axis in {axis!r}")
+    return tuple(sorted(out))
+
+
+def expand_reduced(ns, g, shape, axis, keepdims):
+    """Broadcast a reduction's cotangent back to the input shape."""
+    if not keepdims:
+        kshape = tuple(1 if (axis is None or i in axis) else n for i, n in enumerate(shape))
+        g = ns.reshape(g, kshape)
+    return ns.broadcast_to(g, shape)
+
+
+def _count(shape, axis):
+    n = 1
+    for i, d in enumerate(shape):
+        if axis is None or i in axis:
+            n *= d
+    return n
+
+
+def _reduction(name, forward, vjp, doc):
+    prim = Primitive(name, forward).defvjp(vjp)
+
+    def op(x, axis=None, keepdims=False, name=None):
+        from .creation import convert_to_tensor
+        if not isinstance(x, Tensor):
+            x = convert_to_tensor(x)
+        ax = normalize_axis(axis, x.ndim, prim.name)
+        return apply(prim, (x,), {"axis": ax, "keepdims": bool(keepdims)})
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    op.primitive = prim
+    return op
+
+
+def _sum_vjp(ns, g, ans, x, axis, keepdims):
+    return expand_reduced(ns, g, tuple(x.shape), axis, keepdims)
+
+
+def _mean_vjp(ns, g, ans, x, axis, keepdims):
+    return expand_reduced(ns, g, tuple(x.shape), axis, keepdims) / _count(x.shape, axis)
+
+
+def _extremum_vjp(ns, g, ans, x, axis, keepdims):
+    # Ties share the gradient evenly (as TensorFlow's reduce_max and autograd do).
+    shape = tuple(x.shape)
+    hit = x == expand_reduced(ns, ans, shape, axis, keepdims)
+    share = ns.where(hit, ns.ones_like(x), ns.zeros_like(x))
+    count = ns.sum(share, axis=axis, keepdims=True)
+    return expand_reduced(ns, g, shape, axis, keepdims) * share / count
+
+
+sum = _reduction("sum", lambda ns, x, axis, keepdims: ns.sum(x, axis=axis, keepdims=keepdims),  # noqa: A001
+                 _sum_vjp, "Sum over ``axis`` (all axes by default); ``tf.reduce_sum``.")
+mean = _reduction("mean", lambda ns, x, axis, keepdims: ns.mean(x, axis=axis, keepdims=keepdims),
+                  _mean_vjp, "Mean over ``axis``; ``tf.reduce_mean``.")
+max = _reduction("max", lambda ns, x, axis, keepdims: ns.max(x, axis=axis, keepdims=keepdims),  # noqa: A001
+                 _extremum_vjp, "Maximum over ``axis``; ties share the gradient evenly.")
+min = _reduction("min", lambda ns, x, axis, keepdims: ns.min(x, axis=axis, keepdims=keepdims),  # noqa: A001
+                 _extremum_vjp, "Minimum over ``axis``; ties share the gradient evenly.")

@@ -1,0 +1,169 @@
+"""Differentiable primitives: how one operation runs forward and is recorded.
+
+A ``Primitive`` has a forward function ``forward(ns, *inputs, **params)`` written against
+an array namespace, and VJP rules ``rule(ns, g, ans, *inputs, **params)`` written against
+the same vocabulary. The tape calls the rules with raw arrays and the backend's ``ops``
+for a first-order backward pass, and with Tensors and ``multigrad.ops.tensor_ops`` when an
+outer tape is recording, so higher derivatives come from the same rules.
+"""
+
+from . import _state
+from .backend import get_backend, infer_backend, mismatch_error
+from .tensor import Tensor, Variable
+
+__all__ = ["Primitive", "apply", "unbroadcast"]
+
+_NO_PARAMS = {}
+_SCALARS = (int, float, bool, complex)
+
+
+class Primitive:
+    """One differentiable operation.
+
+    forward:       forward(ns, *raw_inputs, **params) -> raw array (or tuple when
+                   ``n_outputs > 1``).
+    broadcasting:  the op broadcasts its inputs, so each input's cotangent is summed
+                   back to that input's shape by one shared helper.
+    differentiable=False marks ops whose outputs carry no gradient (comparisons,
+                   argmax, stop_gradient ...): they are never recorded.
+    """
+
+    __slots__ = ("name", "forward", "vjps", "vjp_all", "broadcasting", "differentiable",
+                 "n_outputs")
+
+    def __init__(self, name, forward, *, broadcasting=False, differentiable=True, n_outputs=1):
+        self.name = name
+        self.forward = forward
+        self.vjps = ()
+        self.vjp_all = None
+        self.broadcasting = broadcasting
+        self.differentiable = differentiable
+        self.n_outputs = n_outputs
+
+    def defvjp(self, *rules):
+        """One rule per positional input (None: that input gets no gradient)."""
+        self.vjps = rules
+        return self
+
+    def defvjp_all(self, rule):
+        """One rule returning a tuple of cotangents, one per input (for variadic ops)."""
+        self.vjp_all = rule
+        return self
+
+    def __repr__(self):
+        return f"<Primitive {self.name}>"
+
+
+def _bad_input(prim, x):
+    return TypeError(
+        f"mg.{prim.name}: expected a Tensor, a backend array or a Python number, "
+        f"got {type(x).__name__} ({x!r:.80})")
+
+
+def _resolve(prim, inputs):
+    """The backend these inputs live on and their raw values."""
+    backend = None
+    raws = list(inputs)
+    data_positions = None
+    for i, x in enumerate(inputs):
+        if isinstance(x, Tensor):
+            b = x._backend
+            raws[i] = x._value
+        elif isinstance(x, _SCALARS):
+            continue
+        elif isinstance(x, (list, tuple, range)):
+            data_positions = (data_positions or []) + [i]
+            continue
+        else:
+            b = infer_backend(x)
+            if b is None:
+                raise _bad_input(prim, x)
+        if backend is None:
+            backend = b
+        elif b is not backend:
+            raise mismatch_error(f"mg.{prim.name}", backend, b)
+    if backend is None:
+        backend = get_backend()
+        # No array at all: Python numbers become tensors with TensorFlow's defaults.
+        from .ops.creation import python_data_dtype
+        for i, x in enumerate(raws):
+            if isinstance(x, _SCALARS):
+                raws[i] = backend.asarray(x, python_data_dtype(x))
+    if data_positions:
+        from .ops.creation import python_data_dtype
+        for i in data_positions:
+            raws[i] = backend.asarray(inputs[i], python_data_dtype(inputs[i]))
+    return backend, raws
+
+
+def _explain(prim, exc, raws):
+    parts = []
+    for x in raws:
+        shape = getattr(x, "shape", None)
+        parts.append(f"shape {tuple(shape)} {x.dtype}" if shape is not None
+                     else f"{type(x).__name__} {x!r:.40}")
+    message = f"mg.{prim.name}: {exc} (inputs: {'; '.join(parts)})"
+    try:
+        return type(exc)(message)
+    except Exception:  # noqa: BLE001 - exception types with unusual constructors
+        return ValueError(message)
+
+
+def apply(prim, inputs, params=_NO_PARAMS):
+    """Run ``prim`` on ``inputs`` and record it on every tape that tracks one of them."""
+    backend, raws = _resolve(prim, inputs)
+    try:
+        out = prim.forward(backend.ops, *raws, **params)
+    except (ValueError, TypeError, IndexError) as exc:
+        raise _explain(prim, exc, raws) from exc
+    if prim.n_outputs == 1:
+        result = Tensor._make(out, backend)
+    else:
+        result = tuple(Tensor._make(o, backend) for o in out)
+    tapes = _state.active_tapes.get()
+    if tapes and prim.differentiable:
+        _record(prim, params, inputs, result, tapes, backend)
+    return result
+
+
+def _record(prim, params, inputs, result, tapes, backend):
+    saved = None
+    for tape in tapes:
+        tracked = tape._tracked
+        ids = None
+        for i, x in enumerate(inputs):
+            if not isinstance(x, Tensor):
+                continue
+            if type(x) is Variable and tape._watch_accessed_variables and x.trainable:
+                tape._watch_variable(x)
+            if x._id in tracked:
+                if ids is None:
+                    ids = [None] * len(inputs)
+                ids[i] = x._id
+        if ids is None:
+            continue
+        outputs = result if isinstance(result, tuple) else (result,)
+        if not any(backend.dtype_of(o._value).is_differentiable for o in outputs):
+            continue
+        if saved is None:
+            saved = tuple(x._snapshot() if type(x) is Variable else x for x in inputs)
+        for o in outputs:
+            if o._id == 0:
+                o._id = _state.next_id()
+            tracked.add(o._id)
+        tape._entries.append((prim, params, saved, tuple(ids), result))
+
+
+def unbroadcast(ns, g, shape):
+    """Sum a cotangent back to ``shape`` (undo NumPy broadcasting)."""
+    gshape = tuple(g.shape)
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1)
+    if axes:
+        g = ns.sum(g, axis=axes, keepdims=False)
+    if tuple(g.shape) != shape:
+        g = ns.reshape(g, shape)
+    return g

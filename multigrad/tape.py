@@ -1,0 +1,297 @@
+"""GradientTape: records operations and runs the backward pass (TensorFlow 2 semantics)."""
+
+import contextlib
+import enum
+import warnings
+
+from . import _state
+from .errors import PerformanceWarning
+from .primitive import unbroadcast
+from .tensor import Tensor, Variable
+from . import nest
+
+__all__ = ["GradientTape", "UnconnectedGradients", "stop_recording_all"]
+
+
+class UnconnectedGradients(enum.Enum):
+    """What ``gradient`` returns for a source the target does not depend on."""
+    NONE = "none"
+    ZERO = "zero"
+
+
+class GradientTape:
+    """Record operations for automatic differentiation, as ``tf.GradientTape``.
+
+    Trainable Variables read inside the context are watched automatically (unless
+    ``watch_accessed_variables=False``); other tensors need ``watch``. A non-persistent
+    tape answers one ``gradient``/``jacobian`` call and then frees what it recorded.
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self._persistent = bool(persistent)
+        self._watch_accessed_variables = bool(watch_accessed_variables)
+        self._tracked = set()          # ids of watched tensors and recorded outputs
+        self._entries = []             # (prim, params, inputs, input ids, result)
+        self._variables = {}           # id -> Variable, in watch order
+        self._recording = False
+        self._used = False
+
+    # --- context --------------------------------------------------------------------
+
+    def __enter__(self):
+        self._push()
+        return self
+
+    def __exit__(self, *exc):
+        if self._recording:
+            self._pop()
+        return False
+
+    def _push(self):
+        if self._recording:
+            raise ValueError("this GradientTape is already recording; tapes cannot be re-entered")
+        _state.active_tapes.set(_state.active_tapes.get() + (self,))
+        self._recording = True
+
+    def _pop(self):
+        tapes = _state.active_tapes.get()
+        _state.active_tapes.set(tuple(t for t in tapes if t is not self))
+        self._recording = False
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        """Temporarily stop recording on this tape (ops inside are not differentiated)."""
+        if not self._recording:
+            raise RuntimeError("GradientTape.stop_recording() can only be used while the tape "
+                               "is recording (inside its 'with' block)")
+        self._pop()
+        try:
+            yield
+        finally:
+            self._push()
+
+    def reset(self):
+        """Forget everything recorded so far (the tape keeps recording if it was)."""
+        self._tracked = set()
+        self._entries = []
+        self._variables = {}
+        self._used = False
+
+    # --- watching -------------------------------------------------------------------
+
+    def watch(self, tensor):
+        """Track a tensor (or a nested structure of them) so gradients can be taken."""
+        for t in nest.flatten(tensor):
+            if not isinstance(t, Tensor):
+                raise TypeError(
+                    f"GradientTape.watch expects Tensors or Variables (or nested lists, "
+                    f"tuples, dicts of them), got {type(t).__name__}; wrap arrays with "
+                    f"mg.constant first")
+            if not t.dtype.is_differentiable:
+                warnings.warn(f"the dtype of a watched tensor must be floating or complex "
+                              f"(e.g. mg.float32), got {t.dtype.name}; it gets no gradient",
+                              stacklevel=2)
+                continue
+            if type(t) is Variable:
+                self._watch_variable(t)
+            else:
+                if t._id == 0:
+                    t._id = _state.next_id()
+                self._tracked.add(t._id)
+
+    def _watch_variable(self, var):
+        if var._id not in self._variables:
+            self._variables[var._id] = var
+            self._tracked.add(var._id)
+
+    def watched_variables(self):
+        """The Variables this tape watched, in the order they were first watched."""
+        return tuple(self._variables.values())
+
+    # --- gradients ------------------------------------------------------------------
+
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients=UnconnectedGradients.NONE):
+        """d(sum of target)/d(sources), in the nested structure of ``sources``."""
+        self._start_backward("gradient")
+        unconnected = _unconnected_mode(unconnected_gradients)
+        targets = nest.flatten(target)
+        source_list = nest.flatten(sources)
+        for t in targets:
+            if not isinstance(t, Tensor):
+                raise TypeError(f"GradientTape.gradient: target must be a Tensor (or a nested "
+                                f"structure of Tensors), got {type(t).__name__}")
+        for s in source_list:
+            if not isinstance(s, Tensor):
+                raise TypeError(f"GradientTape.gradient: sources must be Tensors or Variables "
+                                f"(or nested structures of them), got {type(s).__name__}")
+        seeds = _seeds(targets, output_gradients)
+        grads = self._backward(targets, seeds, source_list)
+        out = [_finish(g, s, unconnected) for g, s in zip(grads, source_list)]
+        self._end_backward()
+        return nest.pack_like(sources, out)
+
+    def _start_backward(self, what):
+        if self._used and not self._persistent:
+            raise RuntimeError(
+                f"A non-persistent GradientTape can only be used to compute one set of "
+                f"gradients (or jacobians); GradientTape.{what} was called again. Create the "
+                f"tape with mg.GradientTape(persistent=True) to call it more than once.")
+        if self._recording:
+            if self._persistent:
+                warnings.warn(
+                    f"Calling GradientTape.{what} on a persistent tape inside its context is "
+                    f"much less efficient than calling it outside: the backward pass is "
+                    f"recorded on the tape. Only do it to take higher-order derivatives.",
+                    PerformanceWarning, stacklevel=3)
+            else:
+                self._pop()   # as in TF: a non-persistent tape stops recording here
+        self._used = True
+
+    def _end_backward(self):
+        if not self._persistent:
+            self._entries = []
+            self._tracked = set()
+
+    def _backward(self, targets, seeds, sources):
+        """Cotangents for ``sources`` (None where unconnected); raw arrays or Tensors."""
+        higher = bool(_state.active_tapes.get())   # an outer tape records this pass
+        entries = self._entries
+        n = len(entries)
+        source_ids = [s._id if s.dtype.is_differentiable else 0 for s in sources]
+        wanted = {i for i in source_ids if i and i in self._tracked}
+        if not wanted:
+            return [None] * len(sources)
+        relevant = _depends_on(entries, n, wanted)
+        grads = {}
+        backend = targets[0]._backend
+        ns = _tensor_ops() if higher else backend.ops
+        for t, seed in zip(targets, seeds):
+            if t._id in relevant:
+                _accumulate(grads, t._id, seed if higher else seed._value, ns)
+        found = {}
+        for i in range(n - 1, -1, -1):
+            prim, params, inputs, ids, result = entries[i]
+            if isinstance(result, tuple):
+                gs = [grads.pop(o._id, None) for o in result]
+                if all(g is None for g in gs):
+                    continue
+                for o, g in zip(result, gs):
+                    if o._id in wanted and g is not None:
+                        found[o._id] = g
+                ans = result if higher else tuple(o._value for o in result)
+                g = tuple(ns.zeros_like(a) if gi is None else gi for gi, a in zip(gs, ans))
+            else:
+                g = grads.pop(result._id, None)
+                if g is None:
+                    continue
+                if result._id in wanted:
+                    found[result._id] = g
+                ans = result if higher else result._value
+            if not any(x in relevant for x in ids if x is not None):
+                continue
+            vals = inputs if higher else tuple(
+                x._value if isinstance(x, Tensor) else x for x in inputs)
+            _run_rules(prim, params, ns, g, ans, vals, ids, relevant, grads)
+            if not self._persistent:
+                entries[i] = None   # release saved arrays as soon as they are used
+        return [found.get(i, grads.get(i)) if i else None for i in source_ids]
+
+
+def _run_rules(prim, params, ns, g, ans, vals, ids, relevant, grads):
+    if prim.vjp_all is not None:
+        cotangents = prim.vjp_all(ns, g, ans, *vals, **params)
+    else:
+        cotangents = [None] * len(ids)
+        for pos, x_id in enumerate(ids):
+            if x_id is not None and x_id in relevant:
+                cotangents[pos] = prim.vjps[pos](ns, g, ans, *vals, **params)
+    for pos, x_id in enumerate(ids):
+        if x_id is None or x_id not in relevant:
+            continue
+        gx = cotangents[pos]
+        if gx is None:
+            continue
+        x = vals[pos]
+        if prim.broadcasting:
+            gx = unbroadcast(ns, gx, tuple(x.shape))
+        if gx.dtype != x.dtype:
+            gx = ns.astype(gx, x.dtype)
+        _accumulate(grads, x_id, gx, ns)
+
+
+def _accumulate(grads, key, g, ns):
+    old = grads.get(key)
+    grads[key] = g if old is None else ns.add(old, g)
+
+
+def _depends_on(entries, n, wanted):
+    """Ids of every recorded value that depends on one of ``wanted`` (forward sweep)."""
+    relevant = set(wanted)
+    for i in range(n):
+        entry = entries[i]
+        if entry is None:
+            continue
+        if any(x in relevant for x in entry[3] if x is not None):
+            result = entry[4]
+            if isinstance(result, tuple):
+                relevant.update(o._id for o in result)
+            else:
+                relevant.add(result._id)
+    return relevant
+
+
+def _seeds(targets, output_gradients):
+    from .ops import ones_like, convert_to_tensor
+    if output_gradients is None:
+        return [ones_like(t) for t in targets]
+    given = nest.flatten(output_gradients)
+    if len(given) != len(targets):
+        raise ValueError(f"GradientTape.gradient: output_gradients has {len(given)} entries "
+                         f"but target has {len(targets)}; give one per target tensor")
+    seeds = []
+    for t, g in zip(targets, given):
+        if g is None:
+            seeds.append(ones_like(t))
+            continue
+        g = convert_to_tensor(g, dtype=t.dtype, backend=t._backend)
+        if g.shape != t.shape:
+            raise ValueError(f"GradientTape.gradient: output_gradients entry of shape {g.shape} "
+                             f"does not match its target's shape {t.shape}")
+        seeds.append(g)
+    return seeds
+
+
+def _finish(g, source, unconnected):
+    from .ops import zeros_like
+    if not source.dtype.is_differentiable:
+        return None
+    if g is None:
+        return zeros_like(source) if unconnected is UnconnectedGradients.ZERO else None
+    if isinstance(g, Tensor):
+        return g
+    return Tensor._make(g, source._backend)
+
+
+def _unconnected_mode(value):
+    try:
+        return UnconnectedGradients(value.value if isinstance(value, UnconnectedGradients)
+                                    else str(value).lower())
+    except ValueError:
+        raise ValueError(f"unconnected_gradients must be 'none' or 'zero' "
+                         f"(or mg.UnconnectedGradients.NONE/ZERO), got {value!r}") from None
+
+
+def _tensor_ops():
+    from .ops import tensor_ops
+    return tensor_ops
+
+
+@contextlib.contextmanager
+def stop_recording_all():
+    """Pause every tape in this context (used by stop_gradient-style helpers)."""
+    token = _state.active_tapes.set(())
+    try:
+        yield
+    finally:
+        _state.active_tapes.reset(token)

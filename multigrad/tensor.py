@@ -1,0 +1,250 @@
+"""Tensor (an immutable value on one backend) and Variable (mutable, trainable state)."""
+
+from . import _state
+
+__all__ = ["Tensor", "Variable"]
+
+# Set by multigrad.ops once the operations exist (they import this module).
+_ops = None
+
+
+class Tensor:
+    """An immutable array on one backend, recordable by a GradientTape."""
+
+    __slots__ = ("_value", "_backend", "_id", "__weakref__")
+    # Make NumPy hand binary operators over to us: ndarray * Tensor -> Tensor.
+    __array_ufunc__ = None
+    __array_priority__ = 1000
+
+    def __init__(self, value, dtype=None):
+        t = _ops.constant(value, dtype=dtype)
+        self._value = t._value
+        self._backend = t._backend
+        self._id = 0
+
+    @staticmethod
+    def _make(value, backend, id_=0):
+        t = object.__new__(Tensor)
+        t._value = value
+        t._backend = backend
+        t._id = id_
+        return t
+
+    # --- metadata --------------------------------------------------------------------
+
+    @property
+    def shape(self):
+        return tuple(self._value.shape)
+
+    @property
+    def ndim(self):
+        return self._value.ndim
+
+    @property
+    def size(self):
+        n = 1
+        for d in self._value.shape:
+            n *= d
+        return n
+
+    @property
+    def dtype(self):
+        return self._backend.dtype_of(self._value)
+
+    @property
+    def backend(self):
+        return self._backend
+
+    @property
+    def device(self):
+        return self._backend.device
+
+    @property
+    def T(self):
+        return _ops.transpose(self)
+
+    def numpy(self):
+        """The value as a host ``numpy.ndarray`` (a copy, whatever the backend)."""
+        return self._backend.to_numpy(self._value)
+
+    def __array__(self, dtype=None, copy=None):
+        out = self.numpy()
+        return out if dtype is None else out.astype(dtype)
+
+    def __dlpack__(self, *args, **kwargs):
+        return self._value.__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self):
+        return self._value.__dlpack_device__()
+
+    # --- Python protocol ----------------------------------------------------------------
+
+    def _scalar(self, kind):
+        if self.size != 1:
+            raise TypeError(
+                f"only a tensor with exactly one element can be converted to a Python {kind}; "
+                f"this one has shape {self.shape}. Reduce it first (e.g. mg.reduce_sum) or "
+                f"index one element.")
+        return self.numpy().reshape(()).item()
+
+    def __float__(self):
+        return float(self._scalar("float"))
+
+    def __int__(self):
+        return int(self._scalar("int"))
+
+    def __index__(self):
+        if not self.dtype.is_integer:
+            raise TypeError(f"only integer tensors can be used as an index, not {self.dtype}")
+        return int(self._scalar("int"))
+
+    def __bool__(self):
+        return bool(self._scalar("bool"))
+
+    def __complex__(self):
+        return complex(self._scalar("complex"))
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor (a scalar) is undefined")
+        return self._value.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor (a scalar) is undefined")
+        for i in range(self._value.shape[0]):
+            yield _ops.getitem(self, i)
+
+    __hash__ = None  # like TensorFlow: == is elementwise, so tensors are not hashable
+
+    def __repr__(self):
+        return (f"<mg.Tensor: shape={self.shape}, dtype={self.dtype.name}, "
+                f"backend={self._backend.name}, numpy={_numpy_text(self)}>")
+
+    def __str__(self):
+        return str(self.numpy())
+
+    # --- operators (all go through the recorded ops) -----------------------------------
+
+    def __add__(self, other): return _ops.add(self, other)
+    def __radd__(self, other): return _ops.add(other, self)
+    def __sub__(self, other): return _ops.subtract(self, other)
+    def __rsub__(self, other): return _ops.subtract(other, self)
+    def __mul__(self, other): return _ops.multiply(self, other)
+    def __rmul__(self, other): return _ops.multiply(other, self)
+    def __truediv__(self, other): return _ops.divide(self, other)
+    def __rtruediv__(self, other): return _ops.divide(other, self)
+    def __floordiv__(self, other): return _ops.floor_divide(self, other)
+    def __rfloordiv__(self, other): return _ops.floor_divide(other, self)
+    def __mod__(self, other): return _ops.remainder(self, other)
+    def __rmod__(self, other): return _ops.remainder(other, self)
+    def __pow__(self, other): return _ops.power(self, other)
+    def __rpow__(self, other): return _ops.power(other, self)
+    def __matmul__(self, other): return _ops.matmul(self, other)
+    def __rmatmul__(self, other): return _ops.matmul(other, self)
+    def __neg__(self): return _ops.negative(self)
+    def __pos__(self): return self
+    def __abs__(self): return _ops.abs(self)
+    def __eq__(self, other): return _ops.equal(self, other)
+    def __ne__(self, other): return _ops.not_equal(self, other)
+    def __lt__(self, other): return _ops.less(self, other)
+    def __le__(self, other): return _ops.less_equal(self, other)
+    def __gt__(self, other): return _ops.greater(self, other)
+    def __ge__(self, other): return _ops.greater_equal(self, other)
+    def __and__(self, other): return _ops.logical_and(self, other)
+    def __rand__(self, other): return _ops.logical_and(other, self)
+    def __or__(self, other): return _ops.logical_or(self, other)
+    def __ror__(self, other): return _ops.logical_or(other, self)
+    def __xor__(self, other): return _ops.logical_xor(self, other)
+    def __invert__(self): return _ops.logical_not(self)
+
+    def __getitem__(self, index):
+        return _ops.getitem(self, index)
+
+    def __setitem__(self, index, value):
+        raise TypeError(
+            "mg.Tensor is immutable; use mg.index_update(x, index, value) (or "
+            "mg.tensor_scatter_nd_update) for a new tensor, or Variable.assign for state")
+
+    # --- NumPy-style methods ------------------------------------------------------------
+
+    def reshape(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = shape[0]
+        return _ops.reshape(self, tuple(shape))
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = axes[0]
+        return _ops.transpose(self, tuple(axes) if axes else None)
+
+    def sum(self, axis=None, keepdims=False): return _ops.sum(self, axis=axis, keepdims=keepdims)
+    def mean(self, axis=None, keepdims=False): return _ops.mean(self, axis=axis, keepdims=keepdims)
+    def max(self, axis=None, keepdims=False): return _ops.max(self, axis=axis, keepdims=keepdims)
+    def min(self, axis=None, keepdims=False): return _ops.min(self, axis=axis, keepdims=keepdims)
+    def astype(self, dtype): return _ops.cast(self, dtype)
+
+
+class Variable(Tensor):
+    """Mutable state with TensorFlow's semantics.
+
+    ``assign*`` swap in a new array rather than writing in place, so tensors computed
+    earlier, and what a tape saved, keep the old value. A trainable Variable used in an
+    op while a tape records is watched automatically (``watch_accessed_variables``).
+    """
+
+    __slots__ = ("trainable", "name")
+    _count = 0
+
+    def __init__(self, initial_value, dtype=None, trainable=True, name=None):
+        t = _ops.constant(initial_value, dtype=dtype)
+        self._value = t._value
+        self._backend = t._backend
+        self._id = _state.next_id()
+        self.trainable = bool(trainable)
+        if name is None:
+            name = "Variable" if Variable._count == 0 else f"Variable_{Variable._count}"
+            Variable._count += 1
+        self.name = name
+
+    def _snapshot(self):
+        """The current value as a Tensor that the tape identifies with this Variable."""
+        return Tensor._make(self._value, self._backend, self._id)
+
+    def read_value(self):
+        return _ops.identity(self)
+
+    def value(self):
+        return self.read_value()
+
+    def _coerce(self, value, what):
+        new = _ops.convert_to_tensor(value, dtype=self.dtype, backend=self._backend)
+        if new.shape != self.shape:
+            raise ValueError(
+                f"Variable.{what}: value of shape {new.shape} does not match the variable's "
+                f"shape {self.shape}")
+        return new._value
+
+    def assign(self, value, read_value=True):
+        self._value = self._coerce(value, "assign")
+        return self if read_value else None
+
+    def assign_add(self, delta, read_value=True):
+        self._value = self._value + self._coerce(delta, "assign_add")
+        return self if read_value else None
+
+    def assign_sub(self, delta, read_value=True):
+        self._value = self._value - self._coerce(delta, "assign_sub")
+        return self if read_value else None
+
+    def __repr__(self):
+        return (f"<mg.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, "
+                f"backend={self._backend.name}, numpy={_numpy_text(self)}>")
+
+
+def _numpy_text(t):
+    text = repr(t.numpy())
+    if text.startswith("array("):
+        return "\n" + text if "\n" in text else text
+    return text
+
