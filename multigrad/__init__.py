@@ -12,8 +12,7 @@ from .dtypes import (DType, as_dtype, bool_, complex64, complex128, float16, flo
 from .errors import (BackendError, BackendMismatchError, BackendUnavailableError,
                      PerformanceWarning, UnknownBackendError)
 from .ops import *  # noqa: F401,F403 - the array functions are the public API
-from .ops import (clip, concatenate, max, mean, min, power, sum, transpose, convert_to_tensor,
-                  getitem)
+from .ops import abs, clip, concatenate, divide, getitem, max, mean, min, power, sum, transpose
 from .primitive import Primitive
 from .tape import GradientTape, UnconnectedGradients
 from .tensor import Tensor, Variable
@@ -33,9 +32,8 @@ concat = concatenate
 pow = power  # noqa: A001
 permute_dims = transpose
 clip_by_value = clip
-absolute = __import__("multigrad.ops", fromlist=["abs"]).abs
-true_divide = divide  # noqa: F405
-gather_item = getitem
+absolute = abs
+true_divide = divide
 
 
 def __getattr__(name):

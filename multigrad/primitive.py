@@ -11,7 +11,7 @@ from . import _state
 from .backend import get_backend, infer_backend, mismatch_error
 from .tensor import Tensor, Variable
 
-__all__ = ["Primitive", "apply", "unbroadcast"]
+__all__ = ["Primitive", "apply", "unbroadcast", "batch_ndim"]
 
 _NO_PARAMS = {}
 _SCALARS = (int, float, bool, complex)
@@ -154,16 +154,29 @@ def _record(prim, params, inputs, result, tapes, backend):
         tape._entries.append((prim, params, saved, tuple(ids), result))
 
 
-def unbroadcast(ns, g, shape):
-    """Sum a cotangent back to ``shape`` (undo NumPy broadcasting)."""
+def batch_ndim(g, ans):
+    """How many leading batch axes a cotangent carries (0 except for jacobians).
+
+    A rule receives ``g`` of shape ``batch + ans.shape`` and returns ``batch + x.shape``;
+    elementwise rules need nothing for this (broadcasting aligns trailing axes), rules
+    that name axes or shapes offset them by this count.
+    """
+    if isinstance(g, tuple):
+        g, ans = g[0], ans[0]
+    return len(g.shape) - len(ans.shape)
+
+
+def unbroadcast(ns, g, shape, batch=0):
+    """Sum a cotangent back to ``shape`` (undo broadcasting), keeping ``batch`` lead axes."""
     gshape = tuple(g.shape)
-    if gshape == shape:
+    target = gshape[:batch] + tuple(shape)
+    if gshape == target:
         return g
-    lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1)
+    lead = len(gshape) - len(target)
+    axes = tuple(range(batch, batch + lead)) + tuple(
+        batch + lead + i for i, n in enumerate(shape) if n == 1 and gshape[batch + lead + i] != 1)
     if axes:
         g = ns.sum(g, axis=axes, keepdims=False)
-    if tuple(g.shape) != shape:
-        g = ns.reshape(g, shape)
+    if tuple(g.shape) != target:
+        g = ns.reshape(g, target)
     return g

@@ -6,7 +6,7 @@ import warnings
 
 from . import _state
 from .errors import PerformanceWarning
-from .primitive import unbroadcast
+from .primitive import batch_ndim, unbroadcast
 from .tensor import Tensor, Variable
 from . import nest
 
@@ -121,15 +121,83 @@ class GradientTape:
             if not isinstance(t, Tensor):
                 raise TypeError(f"GradientTape.gradient: target must be a Tensor (or a nested "
                                 f"structure of Tensors), got {type(t).__name__}")
-        for s in source_list:
-            if not isinstance(s, Tensor):
-                raise TypeError(f"GradientTape.gradient: sources must be Tensors or Variables "
-                                f"(or nested structures of them), got {type(s).__name__}")
+        _check_sources(source_list, "gradient")
         seeds = _seeds(targets, output_gradients)
         grads = self._backward(targets, seeds, source_list)
         out = [_finish(g, s, unconnected) for g, s in zip(grads, source_list)]
         self._end_backward()
         return nest.pack_like(sources, out)
+
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """d target[i...] / d source[j...] for each source: shape target.shape + source.shape.
+
+        One backward pass with a batch of one-hot cotangents (not one pass per element).
+        """
+        self._start_backward("jacobian")
+        unconnected = _unconnected_mode(unconnected_gradients)
+        if not isinstance(target, Tensor):
+            raise TypeError(f"GradientTape.jacobian: target must be a Tensor, got "
+                            f"{type(target).__name__}")
+        source_list = _check_sources(nest.flatten(sources), "jacobian")
+        from .ops import eye, reshape, zeros
+        size = target.size
+        out = []
+        if size:
+            seed = reshape(eye(size, dtype=target.dtype, backend=target._backend),
+                           (size,) + target.shape)
+            grads = self._backward([target], [seed], source_list)
+        else:
+            grads = [None] * len(source_list)
+        for g, s in zip(grads, source_list):
+            shape = target.shape + s.shape
+            if not s.dtype.is_differentiable:
+                out.append(None)
+            elif g is None:
+                out.append(zeros(shape, s.dtype, s._backend)
+                           if unconnected is UnconnectedGradients.ZERO or not size else None)
+            else:
+                out.append(reshape(_as_tensor(g, s), shape))
+        self._end_backward()
+        return nest.pack_like(sources, out)
+
+    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Per-example jacobians: shape (batch,) + target.shape[1:] + source.shape[1:].
+
+        Assumes example i of ``target`` depends only on example i of ``source`` (as
+        TensorFlow does), which lets one backward pass serve the whole batch.
+        """
+        self._start_backward("batch_jacobian")
+        unconnected = _unconnected_mode(unconnected_gradients)
+        if not isinstance(target, Tensor) or not isinstance(source, Tensor):
+            raise TypeError("GradientTape.batch_jacobian: target and source must be Tensors")
+        if target.ndim < 1 or source.ndim < 1 or target.shape[0] != source.shape[0]:
+            raise ValueError(
+                f"GradientTape.batch_jacobian: the first dimension of target (shape "
+                f"{target.shape}) and source (shape {source.shape}) must match: it is the "
+                f"batch dimension")
+        from .ops import broadcast_to, eye, reshape, transpose, zeros
+        batch = target.shape[0]
+        per_target = target.size // batch if batch else 0
+        shape = (batch,) + target.shape[1:] + source.shape[1:]
+        g = None
+        if per_target and batch:
+            one_hot = reshape(eye(per_target, dtype=target.dtype, backend=target._backend),
+                              (per_target, 1, per_target))
+            seed = reshape(broadcast_to(one_hot, (per_target, batch, per_target)),
+                           (per_target,) + target.shape)
+            (g,) = self._backward([target], [seed], [source])
+        if not source.dtype.is_differentiable:
+            result = None
+        elif g is None:
+            result = (zeros(shape, source.dtype, source._backend)
+                      if unconnected is UnconnectedGradients.ZERO or not per_target else None)
+        else:
+            g = reshape(_as_tensor(g, source), (per_target, batch, -1))
+            result = reshape(transpose(g, (1, 0, 2)), shape)
+        self._end_backward()
+        return result
 
     def _start_backward(self, what):
         if self._used and not self._persistent:
@@ -206,6 +274,7 @@ def _run_rules(prim, params, ns, g, ans, vals, ids, relevant, grads):
         for pos, x_id in enumerate(ids):
             if x_id is not None and x_id in relevant:
                 cotangents[pos] = prim.vjps[pos](ns, g, ans, *vals, **params)
+    batch = batch_ndim(g, ans) if prim.broadcasting else 0
     for pos, x_id in enumerate(ids):
         if x_id is None or x_id not in relevant:
             continue
@@ -214,7 +283,7 @@ def _run_rules(prim, params, ns, g, ans, vals, ids, relevant, grads):
             continue
         x = vals[pos]
         if prim.broadcasting:
-            gx = unbroadcast(ns, gx, tuple(x.shape))
+            gx = unbroadcast(ns, gx, tuple(x.shape), batch)
         if gx.dtype != x.dtype:
             gx = ns.astype(gx, x.dtype)
         _accumulate(grads, x_id, gx, ns)
@@ -262,15 +331,25 @@ def _seeds(targets, output_gradients):
     return seeds
 
 
+def _check_sources(sources, what):
+    for s in sources:
+        if not isinstance(s, Tensor):
+            raise TypeError(f"GradientTape.{what}: sources must be Tensors or Variables "
+                            f"(or nested structures of them), got {type(s).__name__}")
+    return sources
+
+
+def _as_tensor(g, source):
+    return g if isinstance(g, Tensor) else Tensor._make(g, source._backend)
+
+
 def _finish(g, source, unconnected):
     from .ops import zeros_like
     if not source.dtype.is_differentiable:
         return None
     if g is None:
         return zeros_like(source) if unconnected is UnconnectedGradients.ZERO else None
-    if isinstance(g, Tensor):
-        return g
-    return Tensor._make(g, source._backend)
+    return _as_tensor(g, source)
 
 
 def _unconnected_mode(value):

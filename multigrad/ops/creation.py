@@ -6,8 +6,7 @@ from ..primitive import Primitive, apply
 from ..tensor import Tensor
 
 __all__ = ["constant", "convert_to_tensor", "asarray", "zeros", "ones", "full", "zeros_like",
-           "ones_like", "full_like", "arange", "linspace", "eye", "cast", "to_backend",
-           "python_data_dtype"]
+           "ones_like", "full_like", "arange", "linspace", "eye", "cast", "to_backend"]
 
 _KIND_DTYPE = {"b": _dt.bool_, "i": _dt.int32, "f": _dt.float32, "c": _dt.complex128}
 _KIND_ORDER = "bifc"

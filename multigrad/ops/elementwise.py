@@ -7,6 +7,12 @@ and ``ns`` for functions, so one rule serves raw arrays and recorded Tensors ali
 from ..primitive import Primitive, apply
 from ._define import binary, nondiff_binary, nondiff_unary, unary
 
+__all__ = ["add", "subtract", "multiply", "divide", "power", "negative", "square", "sqrt", "exp",
+           "log", "sin", "cos", "tanh", "abs", "sign", "maximum", "minimum", "where", "clip",
+           "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
+           "logical_or", "logical_xor", "logical_not", "isnan", "isinf", "isfinite", "floor",
+           "floor_divide", "remainder", "stop_gradient", "identity"]
+
 # --- arithmetic ----------------------------------------------------------------------
 
 add = binary("add", lambda ns, x, y: ns.add(x, y),

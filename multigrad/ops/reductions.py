@@ -1,9 +1,9 @@
 """Reductions with ``axis`` (int or tuple, negative allowed) and ``keepdims``."""
 
-from ..primitive import Primitive, apply
+from ..primitive import Primitive, apply, batch_ndim
 from ..tensor import Tensor
 
-__all__ = ["sum", "mean", "max", "min", "normalize_axis"]
+__all__ = ["sum", "mean", "max", "min"]
 
 
 def normalize_axis(axis, ndim, opname):
@@ -22,12 +22,13 @@ def normalize_axis(axis, ndim, opname):
     return tuple(sorted(out))
 
 
-def expand_reduced(ns, g, shape, axis, keepdims):
-    """Broadcast a reduction's cotangent back to the input shape."""
+def expand_reduced(ns, g, shape, axis, keepdims, batch=0):
+    """Broadcast a reduction's cotangent back to the input shape (after ``batch`` axes)."""
+    lead = tuple(g.shape[:batch])
     if not keepdims:
         kshape = tuple(1 if (axis is None or i in axis) else n for i, n in enumerate(shape))
-        g = ns.reshape(g, kshape)
-    return ns.broadcast_to(g, shape)
+        g = ns.reshape(g, lead + kshape)
+    return ns.broadcast_to(g, lead + tuple(shape))
 
 
 def _count(shape, axis):
@@ -54,11 +55,12 @@ def _reduction(name, forward, vjp, doc):
 
 
 def _sum_vjp(ns, g, ans, x, axis, keepdims):
-    return expand_reduced(ns, g, tuple(x.shape), axis, keepdims)
+    return expand_reduced(ns, g, tuple(x.shape), axis, keepdims, batch_ndim(g, ans))
 
 
 def _mean_vjp(ns, g, ans, x, axis, keepdims):
-    return expand_reduced(ns, g, tuple(x.shape), axis, keepdims) / _count(x.shape, axis)
+    g = expand_reduced(ns, g, tuple(x.shape), axis, keepdims, batch_ndim(g, ans))
+    return g / _count(x.shape, axis)
 
 
 def _extremum_vjp(ns, g, ans, x, axis, keepdims):
@@ -67,7 +69,7 @@ def _extremum_vjp(ns, g, ans, x, axis, keepdims):
     hit = x == expand_reduced(ns, ans, shape, axis, keepdims)
     share = ns.where(hit, ns.ones_like(x), ns.zeros_like(x))
     count = ns.sum(share, axis=axis, keepdims=True)
-    return expand_reduced(ns, g, shape, axis, keepdims) * share / count
+    return expand_reduced(ns, g, shape, axis, keepdims, batch_ndim(g, ans)) * share / count
 
 
 sum = _reduction("sum", lambda ns, x, axis, keepdims: ns.sum(x, axis=axis, keepdims=keepdims),  # noqa: A001

@@ -1,6 +1,6 @@
 """Shape, joining and indexing ops with their VJP rules."""
 
-from ..primitive import Primitive, apply, unbroadcast
+from ..primitive import Primitive, apply, batch_ndim, unbroadcast
 from ..tensor import Tensor
 from .creation import convert_to_tensor
 from .reductions import normalize_axis
@@ -16,7 +16,8 @@ def _tensor(x):
 # --- reshape and everything that is a reshape ----------------------------------------
 
 _RESHAPE = Primitive("reshape", lambda ns, x, shape: ns.reshape(x, shape))
-_RESHAPE.defvjp(lambda ns, g, ans, x, shape: ns.reshape(g, tuple(x.shape)))
+_RESHAPE.defvjp(lambda ns, g, ans, x, shape:
+                ns.reshape(g, tuple(g.shape[:batch_ndim(g, ans)]) + tuple(x.shape)))
 
 
 def _resolve_shape(shape, size, opname):
@@ -74,15 +75,16 @@ def squeeze(x, axis=None, name=None):
 
 # --- transpose -------------------------------------------------------------------------
 
-def _inverse(perm):
+def _inverse(perm, batch=0):
+    """The permutation undoing ``perm``, leaving ``batch`` leading axes in place."""
     inv = [0] * len(perm)
     for i, p in enumerate(perm):
-        inv[p] = i
-    return tuple(inv)
+        inv[p] = i + batch
+    return tuple(range(batch)) + tuple(inv)
 
 
 _TRANSPOSE = Primitive("transpose", lambda ns, x, axes: ns.transpose(x, axes))
-_TRANSPOSE.defvjp(lambda ns, g, ans, x, axes: ns.transpose(g, _inverse(axes)))
+_TRANSPOSE.defvjp(lambda ns, g, ans, x, axes: ns.transpose(g, _inverse(axes, batch_ndim(g, ans))))
 
 
 def transpose(x, perm=None, axes=None, name=None):
@@ -111,7 +113,8 @@ def matrix_transpose(x, name=None):
 # --- broadcasting ------------------------------------------------------------------------
 
 _BROADCAST = Primitive("broadcast_to", lambda ns, x, shape: ns.broadcast_to(x, shape))
-_BROADCAST.defvjp(lambda ns, g, ans, x, shape: unbroadcast(ns, g, tuple(x.shape)))
+_BROADCAST.defvjp(lambda ns, g, ans, x, shape:
+                  unbroadcast(ns, g, tuple(x.shape), batch_ndim(g, ans)))
 
 
 def broadcast_to(x, shape, name=None):
@@ -124,7 +127,7 @@ def broadcast_to(x, shape, name=None):
 
 def _concat_vjp(ns, g, ans, *xs, axis):
     out, start = [], 0
-    lead = (slice(None),) * axis
+    lead = (slice(None),) * (axis + batch_ndim(g, ans))
     for x in xs:
         n = x.shape[axis] if hasattr(x, "shape") else 1
         out.append(ns.getitem(g, lead + (slice(start, start + n),)))
@@ -157,7 +160,7 @@ def concatenate(values, axis=0, name=None):
 
 
 def _stack_vjp(ns, g, ans, *xs, axis):
-    lead = (slice(None),) * axis
+    lead = (slice(None),) * (axis + batch_ndim(g, ans))
     return [ns.getitem(g, lead + (i,)) for i in range(len(xs))]
 
 
@@ -185,11 +188,25 @@ def _raw_index(index):
     return index
 
 
-_GETITEM = Primitive("getitem", lambda ns, x, index: ns.getitem(x, index))
-_GETITEM.defvjp(lambda ns, g, ans, x, index: ns.index_add(tuple(x.shape), index, g))
+def _batched_index(index, batch):
+    if not batch:
+        return index
+    return (slice(None),) * batch + (index if isinstance(index, tuple) else (index,))
 
+
+def _getitem_vjp(ns, g, ans, x, index):
+    batch = batch_ndim(g, ans)
+    shape = tuple(g.shape[:batch]) + tuple(x.shape)
+    return ns.index_add(shape, _batched_index(index, batch), g)
+
+
+def _index_add_vjp(ns, g, ans, v, shape, index):
+    return ns.getitem(g, _batched_index(index, batch_ndim(g, ans)))
+
+
+_GETITEM = Primitive("getitem", lambda ns, x, index: ns.getitem(x, index)).defvjp(_getitem_vjp)
 _INDEX_ADD = Primitive("index_add", lambda ns, v, shape, index: ns.index_add(shape, index, v))
-_INDEX_ADD.defvjp(lambda ns, g, ans, v, shape, index: ns.getitem(g, index))
+_INDEX_ADD.defvjp(_index_add_vjp)
 
 
 def getitem(x, index):
