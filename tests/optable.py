@@ -9,6 +9,7 @@ finite differences via ``mg.testing.check_grads``.
 import numpy as np
 
 import multigrad as mg
+from multigrad.testing import check_grads
 
 
 class Case:
@@ -49,3 +50,38 @@ def distinct(a):
 
 def ids(cases):
     return [c.id for c in cases]
+
+
+# --- the three checks every table row goes through (see tests/test_ops_grad.py) -------
+
+def check_finite_differences(case, backend):
+    """First (and by default second) order against float64 finite differences."""
+    check_grads(case.fn, case.args(backend), order=case.order)
+
+
+def check_float32_stays_float32(case, backend):
+    args = [mg.cast(a, mg.float32) for a in case.args(backend)]
+    with mg.GradientTape() as tape:
+        tape.watch(args)
+        out = case.fn(*args)
+    assert out.dtype == mg.float32
+    for g in tape.gradient(out, args, unconnected_gradients="zero"):
+        assert g.dtype == mg.float32
+
+
+def check_batched_cotangents(case, backend):
+    """tape.jacobian (one pass, batched cotangents) equals one gradient per output element."""
+    args = case.args(backend)
+    with mg.GradientTape(persistent=True) as tape:
+        tape.watch(args)
+        out = case.fn(*args)
+    jacobians = tape.jacobian(out, args, unconnected_gradients="zero")
+    for k in range(out.size):
+        seed = np.zeros(out.size)
+        seed[k] = 1.0
+        rows = tape.gradient(out, args, output_gradients=mg.to_backend(
+            seed.reshape(out.shape), out.backend), unconnected_gradients="zero")
+        for j, row, a in zip(jacobians, rows, args):
+            assert j.shape == out.shape + a.shape
+            got = j.numpy().reshape((out.size,) + a.shape)[k]
+            np.testing.assert_allclose(got, row.numpy(), rtol=1e-12, atol=1e-12)

@@ -6,7 +6,8 @@ import pytest
 import multigrad as mg
 from multigrad.testing import check_grads
 
-from optable import Case, away_from_zero, distinct, ids, positive
+from optable import (Case, away_from_zero, check_batched_cotangents, check_finite_differences,
+                     check_float32_stays_float32, distinct, ids, positive)
 
 CASES = [
     # arithmetic with broadcasting, including size-0 and size-1 shapes
@@ -83,18 +84,18 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=ids(CASES))
 def test_gradients_match_finite_differences(backend, case):
-    check_grads(case.fn, case.args(backend), order=case.order)
+    check_finite_differences(case, backend)
 
 
 @pytest.mark.parametrize("case", CASES, ids=ids(CASES))
 def test_float32_stays_float32(backend, case):
-    args = [mg.cast(a, mg.float32) for a in case.args(backend)]
-    with mg.GradientTape() as tape:
-        tape.watch(args)
-        out = case.fn(*args)
-    assert out.dtype == mg.float32
-    for g in tape.gradient(out, args, unconnected_gradients="zero"):
-        assert g.dtype == mg.float32
+    check_float32_stays_float32(case, backend)
+
+
+@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
+def test_jacobian_batched_pass_matches_row_by_row(backend, case):
+    """Every rule handles a batch of cotangents (what makes tape.jacobian one pass)."""
+    check_batched_cotangents(case, backend)
 
 
 def test_check_grads_detects_a_wrong_rule(backend):
@@ -143,27 +144,3 @@ def test_abs_and_clip_closed_forms(backend):
     np.testing.assert_array_equal(t.gradient(a, x).numpy(), [-1.0, 0.0, 1.0, 1.0])
     np.testing.assert_array_equal(t.gradient(c, x).numpy(), [0.0, 1.0, 1.0, 0.0])
 
-
-@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
-def test_jacobian_batched_pass_matches_row_by_row(backend, case):
-    """Every rule handles a batch of cotangents (what makes tape.jacobian one pass)."""
-    args = case.args(backend)
-    with mg.GradientTape(persistent=True) as tape:
-        tape.watch(args)
-        out = case.fn(*args)
-    jacobians = tape.jacobian(out, args, unconnected_gradients="zero")
-    for k in range(out.size):
-        rows = tape.gradient(out, args,
-                             output_gradients=_one_hot(out, k),
-                             unconnected_gradients="zero")
-        for j, row, a in zip(jacobians, rows, args):
-            assert j.shape == out.shape + a.shape
-            expected = row.numpy()
-            got = j.numpy().reshape((out.size,) + a.shape)[k]
-            np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
-
-
-def _one_hot(t, k):
-    values = np.zeros(t.size)
-    values[k] = 1.0
-    return mg.to_backend(values.reshape(t.shape), t.backend)
