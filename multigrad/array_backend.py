@@ -109,11 +109,14 @@ class Backend:
     from_numpy:   host numpy.ndarray -> backend array (default: ``namespace.asarray``).
     synchronize:  wait for queued device work (benchmarks call it before reading clocks).
     extras:       functions outside the Array API standard, see ``ArrayOps``.
+    host:         its arrays are host memory that ``mg.constant``/``convert_to_tensor``
+                  treat as data for the selected backend (True only for NumPy).
     """
 
     def __init__(self, name, namespace, array_types, *, version="", device="cpu",
-                 to_numpy=None, from_numpy=None, synchronize=None, extras=None):
+                 to_numpy=None, from_numpy=None, synchronize=None, extras=None, host=False):
         self.name = name
+        self.host = host
         self.xp = namespace
         self.array_types = tuple(array_types)
         self.version = version

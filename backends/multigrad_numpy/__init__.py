@@ -31,6 +31,7 @@ def load():
         to_numpy=lambda a: numpy.array(a, copy=True),
         from_numpy=numpy.asarray,
         extras={"index_add": _index_add(numpy)},
+        host=True,
     )
 
 

@@ -55,6 +55,13 @@ def convert_to_tensor(value, dtype=None, backend=None, name=None):
             return cast(value, dtype)
         return value
     target = infer_backend(value)
+    if target is not None and target.host:
+        # Host (NumPy) arrays are data to convert, like Python lists: they go to the
+        # selected backend. Device arrays (CuPy, ...) keep their own backend.
+        selected = get_backend() if backend is None else load_backend(backend)
+        if selected is not target:
+            return Tensor._make(selected.asarray(value, dtype=None if dtype is None
+                                                 else _dt.as_dtype(dtype)), selected)
     if target is None:
         if _contains_tensor(value):
             from .shape import stack
@@ -76,9 +83,12 @@ def convert_to_tensor(value, dtype=None, backend=None, name=None):
     return Tensor._make(raw, target)
 
 
-def constant(value, dtype=None, shape=None, name=None):
-    """A Tensor holding ``value`` (``tf.constant``); ``shape`` broadcasts or reshapes it."""
-    t = convert_to_tensor(value, dtype=dtype)
+def constant(value, dtype=None, shape=None, name=None, backend=None):
+    """A Tensor holding ``value`` (``tf.constant``); ``shape`` broadcasts or reshapes it.
+
+    Python data and NumPy arrays go to the selected backend (or ``backend``).
+    """
+    t = convert_to_tensor(value, dtype=dtype, backend=backend)
     if shape is not None:
         from .shape import broadcast_to, reshape
         shape = tuple(shape)
