@@ -11,9 +11,15 @@ from . import _state
 from .backend import get_backend, infer_backend, mismatch_error
 from .tensor import Tensor, Variable
 
-__all__ = ["Primitive", "apply", "unbroadcast", "batch_ndim"]
+__all__ = ["Primitive", "apply", "apply_unary", "apply_binary", "record", "unbroadcast",
+           "batch_ndim"]
 
 _NO_PARAMS = {}
+
+# Tape entry layouts (tuples: cheap to build, cheap to unpack in the backward loop).
+GENERIC = 0   # (GENERIC, prim, params or None, raw inputs, inputs, input ids, result)
+UNARY = 1     # (UNARY, prim, raw input, input, input id, result)       one input, no params
+BINARY = 2    # (BINARY, prim, raw inputs, inputs, input ids, result)   broadcasting, no params
 _SCALARS = (int, float, bool, complex)
 
 
@@ -26,13 +32,18 @@ class Primitive:
                    back to that input's shape by one shared helper.
     differentiable=False marks ops whose outputs carry no gradient (comparisons,
                    argmax, stop_gradient ...): they are never recorded.
+    check_output_dtype: the output may be an integer or bool tensor (a cast): such
+                   outputs are not recorded, as integer tensors carry no gradient.
     """
 
     __slots__ = ("name", "forward", "vjps", "vjp_all", "broadcasting", "differentiable",
-                 "n_outputs")
+                 "n_outputs", "check_output_dtype")
 
-    def __init__(self, name, forward, *, broadcasting=False, differentiable=True, n_outputs=1):
+    def __init__(self, name, forward, *, broadcasting=False, differentiable=True, n_outputs=1,
+                 check_output_dtype=False):
         self.name = name
+        # Only ops whose output may be non-float (casts) pay for a dtype check when recording.
+        self.check_output_dtype = check_output_dtype
         self.forward = forward
         self.vjps = ()
         self.vjp_all = None
@@ -117,41 +128,137 @@ def apply(prim, inputs, params=_NO_PARAMS):
     except (ValueError, TypeError, IndexError) as exc:
         raise _explain(prim, exc, raws) from exc
     if prim.n_outputs == 1:
-        result = Tensor._make(out, backend)
+        result = _new_tensor(out, backend)
     else:
-        result = tuple(Tensor._make(o, backend) for o in out)
+        result = tuple(_new_tensor(o, backend) for o in out)
     tapes = _state.active_tapes.get()
     if tapes and prim.differentiable:
-        _record(prim, params, inputs, result, tapes, backend)
+        record(prim, params or None, raws, inputs, result, tapes)
     return result
 
 
-def _record(prim, params, inputs, result, tapes, backend):
+def _new_tensor(value, backend, _new=object.__new__, _Tensor=Tensor):
+    t = _new(_Tensor)
+    t._value = value
+    t._backend = backend
+    t._id = 0
+    return t
+
+
+def apply_unary(prim, x, _new=object.__new__):
+    """``apply`` for one Tensor input and no parameters: the per-op fast path."""
+    if type(x) is not Tensor:
+        return apply(prim, (x,))
+    backend = x._backend
+    value = x._value
+    try:
+        out = prim.forward(backend.ops, value)
+    except (ValueError, TypeError, IndexError) as exc:
+        raise _explain(prim, exc, (value,)) from exc
+    result = _new(Tensor)
+    result._value = out
+    result._backend = backend
+    result._id = 0
+    xid = x._id
+    if xid:
+        tapes = _state.active_tapes.get()
+        if tapes:
+            for tape in tapes:
+                if xid in tape._tracked:
+                    if not result._id:
+                        result._id = _state.next_id()
+                    tape._tracked.add(result._id)
+                    tape._entries.append((UNARY, prim, value, x, xid, result))
+    return result
+
+
+def apply_binary(prim, x, y, _new=object.__new__):
+    """``apply`` for two inputs (Tensors or Python numbers) and no parameters: fast path."""
+    tx, ty = type(x), type(y)
+    if tx is Tensor:
+        backend = x._backend
+        xid = x._id
+        if ty is Tensor:
+            if y._backend is not backend:
+                raise mismatch_error(f"mg.{prim.name}", backend, y._backend)
+            yid = y._id
+            raws = (x._value, y._value)
+        elif ty is float or ty is int:
+            yid = 0
+            raws = (x._value, y)
+        else:
+            return apply(prim, (x, y))
+    elif ty is Tensor and (tx is float or tx is int):
+        backend = y._backend
+        xid, yid = 0, y._id
+        raws = (x, y._value)
+    else:
+        return apply(prim, (x, y))
+    try:
+        out = prim.forward(backend.ops, *raws)
+    except (ValueError, TypeError, IndexError) as exc:
+        raise _explain(prim, exc, raws) from exc
+    result = _new(Tensor)
+    result._value = out
+    result._backend = backend
+    result._id = 0
+    if xid or yid:
+        tapes = _state.active_tapes.get()
+        for tape in tapes:
+            tracked = tape._tracked
+            a = xid if xid in tracked else None
+            b = yid if yid in tracked else None
+            if a is None and b is None:
+                continue
+            if not result._id:
+                result._id = _state.next_id()
+            tracked.add(result._id)
+            tape._entries.append((BINARY, prim, raws, (x, y), (a, b), result))
+    return result
+
+
+def record(prim, params, raws, inputs, result, tapes):
+    """Append one entry to each tape tracking an input; the output becomes tracked there.
+
+    Entries keep raw values for a first-order backward pass and the Tensors for a
+    recorded (higher-order) one; see the layouts above.
+    """
     saved = None
     for tape in tapes:
         tracked = tape._tracked
         ids = None
         for i, x in enumerate(inputs):
-            if not isinstance(x, Tensor):
+            if type(x) is Variable:
+                if tape._watch_accessed_variables and x.trainable:
+                    tape._watch_variable(x)
+            elif type(x) is not Tensor:
                 continue
-            if type(x) is Variable and tape._watch_accessed_variables and x.trainable:
-                tape._watch_variable(x)
             if x._id in tracked:
                 if ids is None:
                     ids = [None] * len(inputs)
                 ids[i] = x._id
         if ids is None:
             continue
-        outputs = result if isinstance(result, tuple) else (result,)
-        if not any(backend.dtype_of(o._value).is_differentiable for o in outputs):
-            continue
+        if prim.check_output_dtype and not _any_differentiable(result):
+            return
         if saved is None:
             saved = tuple(x._snapshot() if type(x) is Variable else x for x in inputs)
-        for o in outputs:
-            if o._id == 0:
-                o._id = _state.next_id()
-            tracked.add(o._id)
-        tape._entries.append((prim, params, saved, tuple(ids), result))
+            if prim.n_outputs == 1:
+                if not result._id:
+                    result._id = _state.next_id()
+            else:
+                for o in result:
+                    o._id = o._id or _state.next_id()
+        if prim.n_outputs == 1:
+            tracked.add(result._id)
+        else:
+            tracked.update(o._id for o in result)
+        tape._entries.append((GENERIC, prim, params, raws, saved, tuple(ids), result))
+
+
+def _any_differentiable(result):
+    outputs = result if isinstance(result, tuple) else (result,)
+    return any(o._backend.dtype_of(o._value).is_differentiable for o in outputs)
 
 
 def batch_ndim(g, ans):

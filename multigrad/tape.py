@@ -6,9 +6,10 @@ import warnings
 
 from . import _state
 from .errors import PerformanceWarning
-from .primitive import batch_ndim, unbroadcast
+from .primitive import BINARY, GENERIC, UNARY, batch_ndim, unbroadcast
 from .tensor import Tensor, Variable
 from . import nest
+from . import ops as _ops
 
 __all__ = ["GradientTape", "UnconnectedGradients", "stop_recording_all"]
 
@@ -31,7 +32,8 @@ class GradientTape:
         self._persistent = bool(persistent)
         self._watch_accessed_variables = bool(watch_accessed_variables)
         self._tracked = set()          # ids of watched tensors and recorded outputs
-        self._entries = []             # (prim, params, inputs, input ids, result)
+        self._watched = set()          # ids watched explicitly or as accessed Variables
+        self._entries = []             # see primitive.record for the layout
         self._variables = {}           # id -> Variable, in watch order
         self._recording = False
         self._used = False
@@ -73,6 +75,7 @@ class GradientTape:
     def reset(self):
         """Forget everything recorded so far (the tape keeps recording if it was)."""
         self._tracked = set()
+        self._watched = set()
         self._entries = []
         self._variables = {}
         self._used = False
@@ -98,11 +101,13 @@ class GradientTape:
                 if t._id == 0:
                     t._id = _state.next_id()
                 self._tracked.add(t._id)
+                self._watched.add(t._id)
 
     def _watch_variable(self, var):
         if var._id not in self._variables:
             self._variables[var._id] = var
             self._tracked.add(var._id)
+            self._watched.add(var._id)
 
     def watched_variables(self):
         """The Variables this tape watched, in the order they were first watched."""
@@ -140,11 +145,10 @@ class GradientTape:
             raise TypeError(f"GradientTape.jacobian: target must be a Tensor, got "
                             f"{type(target).__name__}")
         source_list = _check_sources(nest.flatten(sources), "jacobian")
-        from .ops import eye, reshape, zeros
         size = target.size
         out = []
         if size:
-            seed = reshape(eye(size, dtype=target.dtype, backend=target._backend),
+            seed = _ops.reshape(_ops.eye(size, dtype=target.dtype, backend=target._backend),
                            (size,) + target.shape)
             grads = self._backward([target], [seed], source_list)
         else:
@@ -154,10 +158,10 @@ class GradientTape:
             if not s.dtype.is_differentiable:
                 out.append(None)
             elif g is None:
-                out.append(zeros(shape, s.dtype, s._backend)
+                out.append(_ops.zeros(shape, s.dtype, s._backend)
                            if unconnected is UnconnectedGradients.ZERO or not size else None)
             else:
-                out.append(reshape(_as_tensor(g, s), shape))
+                out.append(_ops.reshape(_as_tensor(g, s), shape))
         self._end_backward()
         return nest.pack_like(sources, out)
 
@@ -177,25 +181,24 @@ class GradientTape:
                 f"GradientTape.batch_jacobian: the first dimension of target (shape "
                 f"{target.shape}) and source (shape {source.shape}) must match: it is the "
                 f"batch dimension")
-        from .ops import broadcast_to, eye, reshape, transpose, zeros
         batch = target.shape[0]
         per_target = target.size // batch if batch else 0
         shape = (batch,) + target.shape[1:] + source.shape[1:]
         g = None
         if per_target and batch:
-            one_hot = reshape(eye(per_target, dtype=target.dtype, backend=target._backend),
+            one_hot = _ops.reshape(_ops.eye(per_target, dtype=target.dtype, backend=target._backend),
                               (per_target, 1, per_target))
-            seed = reshape(broadcast_to(one_hot, (per_target, batch, per_target)),
+            seed = _ops.reshape(_ops.broadcast_to(one_hot, (per_target, batch, per_target)),
                            (per_target,) + target.shape)
             (g,) = self._backward([target], [seed], [source])
         if not source.dtype.is_differentiable:
             result = None
         elif g is None:
-            result = (zeros(shape, source.dtype, source._backend)
+            result = (_ops.zeros(shape, source.dtype, source._backend)
                       if unconnected is UnconnectedGradients.ZERO or not per_target else None)
         else:
-            g = reshape(_as_tensor(g, source), (per_target, batch, -1))
-            result = reshape(transpose(g, (1, 0, 2)), shape)
+            g = _ops.reshape(_as_tensor(g, source), (per_target, batch, -1))
+            result = _ops.reshape(_ops.transpose(g, (1, 0, 2)), shape)
         self._end_backward()
         return result
 
@@ -220,6 +223,7 @@ class GradientTape:
         if not self._persistent:
             self._entries = []
             self._tracked = set()
+            self._watched = set()
 
     def _backward(self, targets, seeds, sources):
         """Cotangents for ``sources`` (None where unconnected); raw arrays or Tensors."""
@@ -230,68 +234,103 @@ class GradientTape:
         wanted = {i for i in source_ids if i and i in self._tracked}
         if not wanted:
             return [None] * len(sources)
-        relevant = _depends_on(entries, n, wanted)
+        # Everything recorded descends from a watched value; prune only when some
+        # watched value is not asked for (its descendants need no cotangent).
+        relevant = self._tracked if self._watched <= wanted else _depends_on(entries, n, wanted)
+        ns = _tensor_ops() if higher else targets[0]._backend.ops
         grads = {}
-        backend = targets[0]._backend
-        ns = _tensor_ops() if higher else backend.ops
         for t, seed in zip(targets, seeds):
             if t._id in relevant:
-                _accumulate(grads, t._id, seed if higher else seed._value, ns)
+                _accumulate(grads, t._id, seed if higher else seed._value)
         found = {}
+        pop = grads.pop
+        get = grads.get
+        release = not self._persistent
         for i in range(n - 1, -1, -1):
-            prim, params, inputs, ids, result = entries[i]
-            if isinstance(result, tuple):
-                gs = [grads.pop(o._id, None) for o in result]
-                if all(g is None for g in gs):
-                    continue
-                for o, g in zip(result, gs):
-                    if o._id in wanted and g is not None:
-                        found[o._id] = g
-                ans = result if higher else tuple(o._value for o in result)
-                g = tuple(ns.zeros_like(a) if gi is None else gi for gi, a in zip(gs, ans))
-            else:
-                g = grads.pop(result._id, None)
+            entry = entries[i]
+            if entry is None:
+                continue
+            result = entry[-1]
+            kind = entry[0]
+            if kind != GENERIC or entry[1].n_outputs == 1:
+                rid = result._id
+                g = pop(rid, None)
                 if g is None:
                     continue
-                if result._id in wanted:
-                    found[result._id] = g
+                if rid in wanted:
+                    found[rid] = g
                 ans = result if higher else result._value
-            if not any(x in relevant for x in ids if x is not None):
-                continue
-            vals = inputs if higher else tuple(
-                x._value if isinstance(x, Tensor) else x for x in inputs)
-            _run_rules(prim, params, ns, g, ans, vals, ids, relevant, grads)
-            if not self._persistent:
-                entries[i] = None   # release saved arrays as soon as they are used
+            else:
+                g, ans = _multi_output_cotangent(result, pop, wanted, found, higher, ns)
+                if g is None:
+                    continue
+            if release:
+                entries[i] = None   # free saved arrays as soon as they have been used
+            if kind == UNARY:       # (UNARY, prim, raw input, input, input id, result)
+                x_id = entry[4]
+                if x_id in relevant:
+                    gx = entry[1].vjps[0](ns, g, ans, entry[3] if higher else entry[2])
+                    old = get(x_id)
+                    grads[x_id] = gx if old is None else old + gx
+            elif kind == BINARY:    # (BINARY, prim, raws, inputs, ids, result)
+                prim = entry[1]
+                vals = entry[3] if higher else entry[2]
+                for pos, x_id in enumerate(entry[4]):
+                    if x_id is None or x_id not in relevant:
+                        continue
+                    gx = prim.vjps[pos](ns, g, ans, *vals)
+                    x = vals[pos]
+                    if gx.shape != x.shape:
+                        gx = unbroadcast(ns, gx, tuple(x.shape), batch_ndim(g, ans))
+                    if gx.dtype != x.dtype:
+                        gx = ns.astype(gx, x.dtype)
+                    old = get(x_id)
+                    grads[x_id] = gx if old is None else old + gx
+            else:                   # (GENERIC, prim, params, raws, inputs, ids, result)
+                _apply_rules(entry[1], entry[2], ns, g, ans, entry[4] if higher else entry[3],
+                             entry[5], relevant, grads)
         return [found.get(i, grads.get(i)) if i else None for i in source_ids]
 
 
-def _run_rules(prim, params, ns, g, ans, vals, ids, relevant, grads):
+def _multi_output_cotangent(result, pop, wanted, found, higher, ns):
+    gs = [pop(o._id, None) for o in result]
+    if all(g is None for g in gs):
+        return None, None
+    for o, g in zip(result, gs):
+        if g is not None and o._id in wanted:
+            found[o._id] = g
+    ans = result if higher else tuple(o._value for o in result)
+    return tuple(ns.zeros_like(a) if g is None else g for g, a in zip(gs, ans)), ans
+
+
+def _apply_rules(prim, params, ns, g, ans, vals, ids, relevant, grads):
+    """Run the VJP rules of one entry and add the cotangents to ``grads``."""
     if prim.vjp_all is not None:
-        cotangents = prim.vjp_all(ns, g, ans, *vals, **params)
-    else:
-        cotangents = [None] * len(ids)
-        for pos, x_id in enumerate(ids):
-            if x_id is not None and x_id in relevant:
-                cotangents[pos] = prim.vjps[pos](ns, g, ans, *vals, **params)
-    batch = batch_ndim(g, ans) if prim.broadcasting else 0
+        every = (prim.vjp_all(ns, g, ans, *vals, **params) if params
+                 else prim.vjp_all(ns, g, ans, *vals))
+    several = len(vals) > 1
     for pos, x_id in enumerate(ids):
         if x_id is None or x_id not in relevant:
             continue
-        gx = cotangents[pos]
+        if prim.vjp_all is not None:
+            gx = every[pos]
+        else:
+            rule = prim.vjps[pos]
+            gx = rule(ns, g, ans, *vals, **params) if params else rule(ns, g, ans, *vals)
         if gx is None:
             continue
-        x = vals[pos]
-        if prim.broadcasting:
-            gx = unbroadcast(ns, gx, tuple(x.shape), batch)
-        if gx.dtype != x.dtype:
-            gx = ns.astype(gx, x.dtype)
-        _accumulate(grads, x_id, gx, ns)
+        if several:   # inputs may differ from the output in shape (broadcast) or dtype
+            x = vals[pos]
+            if prim.broadcasting and tuple(gx.shape) != tuple(x.shape):
+                gx = unbroadcast(ns, gx, tuple(x.shape), batch_ndim(g, ans))
+            if gx.dtype != x.dtype:
+                gx = ns.astype(gx, x.dtype)
+        _accumulate(grads, x_id, gx)
 
 
-def _accumulate(grads, key, g, ns):
+def _accumulate(grads, key, g):
     old = grads.get(key)
-    grads[key] = g if old is None else ns.add(old, g)
+    grads[key] = g if old is None else old + g
 
 
 def _depends_on(entries, n, wanted):
@@ -301,8 +340,9 @@ def _depends_on(entries, n, wanted):
         entry = entries[i]
         if entry is None:
             continue
-        if any(x in relevant for x in entry[3] if x is not None):
-            result = entry[4]
+        ids = (entry[4],) if entry[0] == UNARY else entry[4] if entry[0] == BINARY else entry[5]
+        if any(x in relevant for x in ids if x is not None):
+            result = entry[-1]
             if isinstance(result, tuple):
                 relevant.update(o._id for o in result)
             else:
@@ -311,9 +351,8 @@ def _depends_on(entries, n, wanted):
 
 
 def _seeds(targets, output_gradients):
-    from .ops import ones_like, convert_to_tensor
     if output_gradients is None:
-        return [ones_like(t) for t in targets]
+        return [_ops.ones_like(t) for t in targets]
     given = nest.flatten(output_gradients)
     if len(given) != len(targets):
         raise ValueError(f"GradientTape.gradient: output_gradients has {len(given)} entries "
@@ -321,9 +360,9 @@ def _seeds(targets, output_gradients):
     seeds = []
     for t, g in zip(targets, given):
         if g is None:
-            seeds.append(ones_like(t))
+            seeds.append(_ops.ones_like(t))
             continue
-        g = convert_to_tensor(g, dtype=t.dtype, backend=t._backend)
+        g = _ops.convert_to_tensor(g, dtype=t.dtype, backend=t._backend)
         if g.shape != t.shape:
             raise ValueError(f"GradientTape.gradient: output_gradients entry of shape {g.shape} "
                              f"does not match its target's shape {t.shape}")
@@ -344,11 +383,10 @@ def _as_tensor(g, source):
 
 
 def _finish(g, source, unconnected):
-    from .ops import zeros_like
     if not source.dtype.is_differentiable:
         return None
     if g is None:
-        return zeros_like(source) if unconnected is UnconnectedGradients.ZERO else None
+        return _ops.zeros_like(source) if unconnected is UnconnectedGradients.ZERO else None
     return _as_tensor(g, source)
 
 
@@ -362,8 +400,7 @@ def _unconnected_mode(value):
 
 
 def _tensor_ops():
-    from .ops import tensor_ops
-    return tensor_ops
+    return _ops.tensor_ops
 
 
 @contextlib.contextmanager

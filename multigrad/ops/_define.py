@@ -1,6 +1,6 @@
 """Small factories that turn a forward function and its VJP rules into public ops."""
 
-from ..primitive import Primitive, apply
+from ..primitive import Primitive, apply, apply_binary, apply_unary
 
 __all__ = ["unary", "binary", "nondiff_unary", "nondiff_binary"]
 
@@ -19,7 +19,7 @@ def unary(name, forward, vjp, doc=""):
     prim = Primitive(name, forward).defvjp(vjp)
 
     def op(x, name=None):
-        return apply(prim, (x,), _EMPTY)
+        return apply_unary(prim, x)
     return _public(prim, op, doc or f"Elementwise {name}, differentiable.")
 
 
@@ -28,7 +28,7 @@ def binary(name, forward, vjp_x, vjp_y, doc=""):
     prim = Primitive(name, forward, broadcasting=True).defvjp(vjp_x, vjp_y)
 
     def op(x, y, name=None):
-        return apply(prim, (x, y), _EMPTY)
+        return apply_binary(prim, x, y)
     return _public(prim, op, doc or f"Elementwise {name} with broadcasting, differentiable.")
 
 

@@ -173,8 +173,8 @@ def eye(n, m=None, dtype=_dt.float32, backend=None):
 
 # --- casting (differentiable between floating dtypes) ---------------------------------
 
-_CAST = Primitive("cast", lambda ns, x, dtype: ns.astype(x, dtype))
-_CAST.defvjp(lambda ns, g, ans, x, dtype: g)   # the tape casts g back to x's dtype
+_CAST = Primitive("cast", lambda ns, x, dtype: ns.astype(x, dtype), check_output_dtype=True)
+_CAST.defvjp(lambda ns, g, ans, x, dtype: ns.astype(g, x.dtype))
 
 
 def cast(x, dtype, name=None):
