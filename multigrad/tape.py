@@ -6,6 +6,7 @@ import warnings
 
 from . import _state
 from .errors import PerformanceWarning
+from .ops._complex import is_complex
 from .primitive import batch_ndim, unbroadcast
 from .tensor import Tensor, Variable
 from . import nest
@@ -285,6 +286,8 @@ def _run_rules(prim, params, ns, g, ans, vals, ids, relevant, grads):
         if prim.broadcasting:
             gx = unbroadcast(ns, gx, tuple(x.shape), batch)
         if gx.dtype != x.dtype:
+            if is_complex(gx) and not is_complex(x):
+                gx = ns.real(gx)    # a real input gets dL/dx, the real part (docs/design.md)
             gx = ns.astype(gx, x.dtype)
         _accumulate(grads, x_id, gx, ns)
 
