@@ -74,7 +74,7 @@ def _abs_vjp(ns, g, ans, x):
     return g * ns.sign(x)
 
 
-def _zero_vjp(ns, g, ans, *inputs):
+def _zero_vjp(ns, g, ans, *inputs, **params):
     return ns.zeros_like(g)
 
 

@@ -248,9 +248,8 @@ logaddexp2 = binary("logaddexp2", lambda ns, x, y: ns.logaddexp(x * _LN2, y * _L
 
 
 def _fmod_forward(ns, x, y):
-    # C's fmod (sign of x) from the standard remainder (sign of y), exactly.
-    r = ns.remainder(x, y)
-    return ns.where((r != 0) & ((r < 0) != (x < 0)), r - y, r)
+    # C's fmod (sign of x) from the standard remainder (sign of y): |x| mod |y| is exact.
+    return ns.copysign(ns.remainder(ns.abs(x), ns.abs(y)), x)
 
 
 fmod = binary("fmod", _fmod_forward,
