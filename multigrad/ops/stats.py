@@ -98,7 +98,9 @@ def _logsumexp_forward(ns, x, axis, keepdims):
 def _logsumexp_vjp(ns, g, ans, x, axis, keepdims):
     shape = tuple(x.shape)
     g = expand_reduced(ns, g, shape, axis, keepdims, batch_ndim(g, ans))
-    return g * ns.exp(x - expand_reduced(ns, ans, shape, axis, keepdims))
+    # softmax(x), shifted by the max rather than by ans: float32 keeps full precision.
+    e = ns.exp(x - ns.max(x, axis=axis, keepdims=True))
+    return g * (e / ns.sum(e, axis=axis, keepdims=True))
 
 
 _LOGSUMEXP = Primitive("logsumexp", _logsumexp_forward).defvjp(_logsumexp_vjp)
