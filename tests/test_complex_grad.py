@@ -78,3 +78,14 @@ def test_complex64_stays_complex64(backend):
         t.watch(z)
         loss = mg.sum(mg.abs(mg.exp(z) * z - mg.conj(z)))
     assert t.gradient(loss, z).dtype == mg.complex64
+
+
+def test_check_grads_detects_a_missing_conj(backend):
+    # autograd/JAX's convention (no conj) must fail the TensorFlow-convention check.
+    wrong = mg.Primitive("wrong_exp", lambda ns, z: ns.exp(z))
+    wrong.defvjp(lambda ns, g, ans, z: g * ans)
+
+    def f(z):
+        return mg.primitive.apply(wrong, (z,))
+    with pytest.raises(AssertionError, match="order-1 derivative mismatch"):
+        check_grads(f, [_complex((3,), 5)])

@@ -22,8 +22,9 @@ def with_zeros(a):
     return out
 
 
-def weights_of(shape):
-    return lambda x: mg.average(x, axis=1, weights=mg.constant([float(i + 1) for i in range(shape)]))  # float32
+def weights_of(n):
+    weights = [float(i + 1) for i in range(n)]     # Python floats: float32 weights
+    return lambda x: mg.average(x, axis=1, weights=mg.constant(weights))
 
 
 CASES = [

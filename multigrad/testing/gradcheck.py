@@ -38,7 +38,8 @@ def check_grads(f, args, order=1, eps=None, rtol=None, atol=None, seed=0):
     ``f`` takes Tensors and returns a Tensor. Floating and complex arguments are
     differentiated, the others held fixed. Complex arguments and outputs follow
     TensorFlow's convention (the gradient is dL/dx + i dL/dy): the check compares
-    the real and imaginary parts against finite differences along x and y. Tolerances follow the dtype (use float64 for tight checks).
+    the real and imaginary parts against finite differences along x and y.
+    Tolerances follow the dtype (use float64 for tight checks).
     Each order compares a vector-Jacobian product from the tape with a numerical
     Jacobian-vector product along a random direction; order k differentiates the
     order k-1 check itself, through nested tapes.
