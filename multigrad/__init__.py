@@ -16,6 +16,7 @@ from .ops import abs, clip, concatenate, divide, getitem, max, mean, min, power,
 from .primitive import Primitive
 from .tape import GradientTape, UnconnectedGradients
 from .tensor import Tensor, Variable
+from . import nn  # noqa: E402 - mg.nn, after the ops it is built from
 
 __version__ = "0.1.0"
 

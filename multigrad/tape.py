@@ -6,6 +6,7 @@ import warnings
 
 from . import _state
 from .errors import PerformanceWarning
+from .ops._complex import is_complex
 from .primitive import BINARY, GENERIC, UNARY, batch_ndim, unbroadcast
 from .tensor import Tensor, Variable
 from . import nest
@@ -283,7 +284,7 @@ class GradientTape:
                     if gx.shape != x.shape:
                         gx = unbroadcast(ns, gx, tuple(x.shape), batch_ndim(g, ans))
                     if gx.dtype != x.dtype:
-                        gx = ns.astype(gx, x.dtype)
+                        gx = _cast_like(ns, gx, x)
                     old = get(x_id)
                     grads[x_id] = gx if old is None else old + gx
             else:                   # (GENERIC, prim, params, raws, inputs, ids, result)
@@ -324,8 +325,15 @@ def _apply_rules(prim, params, ns, g, ans, vals, ids, relevant, grads):
             if prim.broadcasting and tuple(gx.shape) != tuple(x.shape):
                 gx = unbroadcast(ns, gx, tuple(x.shape), batch_ndim(g, ans))
             if gx.dtype != x.dtype:
-                gx = ns.astype(gx, x.dtype)
+                gx = _cast_like(ns, gx, x)
         _accumulate(grads, x_id, gx)
+
+
+def _cast_like(ns, gx, x):
+    """A cotangent in its input's dtype; a real input gets the real part (dL/dx)."""
+    if is_complex(gx) and not is_complex(x):
+        gx = ns.real(gx)
+    return ns.astype(gx, x.dtype)
 
 
 def _accumulate(grads, key, g):

@@ -9,15 +9,16 @@ recorded for higher-order derivatives.
 from types import SimpleNamespace as _SimpleNamespace
 
 from .. import tensor as _tensor_module
-from . import creation, elementwise, products, reductions, shape
+from . import creation, elementwise, logic, math, products, reductions, scans, shape, stats
 
-_MODULES = (creation, elementwise, reductions, products, shape)
+_MODULES = (creation, elementwise, reductions, products, shape, math, stats, scans, logic)
 
 __all__ = [name for module in _MODULES for name in module.__all__]
 globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
 
 # Array-API spellings used by rules, where multigrad's public name differs.
-_VOCABULARY_ALIASES = {"pow": "power", "concat": "concatenate", "astype": "cast"}
+_VOCABULARY_ALIASES = {"pow": "power", "concat": "concatenate", "astype": "cast",
+                       "cumulative_sum": "cumsum", "cumulative_prod": "cumprod"}
 
 tensor_ops = _SimpleNamespace(**{name: globals()[name] for name in __all__},
                               **{alias: globals()[name]

@@ -5,7 +5,11 @@ and ``ns`` for functions, so one rule serves raw arrays and recorded Tensors ali
 """
 
 from ..primitive import Primitive, apply
+from ._complex import conj, is_complex
 from ._define import binary, nondiff_binary, nondiff_unary, unary
+
+# Complex inputs follow TensorFlow's convention (docs/design.md): a holomorphic op's
+# rule is g * conj(f'(z)); ``conj`` costs nothing on real data.
 
 __all__ = ["add", "subtract", "multiply", "divide", "power", "negative", "square", "sqrt", "exp",
            "log", "sin", "cos", "tanh", "abs", "sign", "maximum", "minimum", "where", "clip",
@@ -22,21 +26,26 @@ subtract = binary("subtract", lambda ns, x, y: ns.subtract(x, y),
                   lambda ns, g, ans, x, y: g,
                   lambda ns, g, ans, x, y: -g)
 multiply = binary("multiply", lambda ns, x, y: ns.multiply(x, y),
-                  lambda ns, g, ans, x, y: g * y,
-                  lambda ns, g, ans, x, y: g * x)
+                  lambda ns, g, ans, x, y: g * conj(ns, y),
+                  lambda ns, g, ans, x, y: g * conj(ns, x))
 divide = binary("divide", lambda ns, x, y: ns.divide(x, y),
-                lambda ns, g, ans, x, y: g / y,
-                lambda ns, g, ans, x, y: -g * ans / y)
+                lambda ns, g, ans, x, y: g / conj(ns, y),
+                lambda ns, g, ans, x, y: -g * conj(ns, ans / y))
 
 
 def _pow_vjp_x(ns, g, ans, x, y):
     # d/dx x**y = y * x**(y-1); y == 0 gives 0 even at x == 0.
-    return ns.where(y == 0, 0.0, g * y * x ** (y - 1)) if hasattr(y, "shape") \
-        else (g * 0.0 if y == 0 else g * y * x ** (y - 1))
+    return ns.where(y == 0, 0.0, g * conj(ns, y * x ** (y - 1))) if hasattr(y, "shape") \
+        else (g * 0.0 if y == 0 else g * conj(ns, y * x ** (y - 1)))
 
 
 def _pow_vjp_y(ns, g, ans, x, y):
-    # d/dy x**y = log(x) * x**y, taken as 0 where x <= 0 (as TensorFlow does).
+    # d/dy x**y = log(x) * x**y, taken as 0 where x <= 0 (as TensorFlow does);
+    # complex x uses the principal log, 0 at x == 0.
+    if is_complex(x):
+        nonzero = x != 0
+        safe_x = ns.where(nonzero, x, 1.0)
+        return ns.where(nonzero, g * conj(ns, ans * ns.log(safe_x)), 0.0)
     positive = x > 0
     safe_x = ns.where(positive, x, 1.0)
     return ns.where(positive, g * ans * ns.log(safe_x), 0.0)
@@ -47,17 +56,33 @@ negative = unary("negative", lambda ns, x: ns.negative(x), lambda ns, g, ans, x:
 
 # --- elementwise functions -------------------------------------------------------------
 
-square = unary("square", lambda ns, x: ns.square(x), lambda ns, g, ans, x: g * (x * 2))
-sqrt = unary("sqrt", lambda ns, x: ns.sqrt(x), lambda ns, g, ans, x: g / (ans * 2))
-exp = unary("exp", lambda ns, x: ns.exp(x), lambda ns, g, ans, x: g * ans)
-log = unary("log", lambda ns, x: ns.log(x), lambda ns, g, ans, x: g / x)
-sin = unary("sin", lambda ns, x: ns.sin(x), lambda ns, g, ans, x: g * ns.cos(x))
-cos = unary("cos", lambda ns, x: ns.cos(x), lambda ns, g, ans, x: -g * ns.sin(x))
-tanh = unary("tanh", lambda ns, x: ns.tanh(x), lambda ns, g, ans, x: g * (1 - ans * ans))
-abs = unary("abs", lambda ns, x: ns.abs(x), lambda ns, g, ans, x: g * ns.sign(x))  # noqa: A001
-sign = nondiff_unary("sign", lambda ns, x: ns.sign(x),
-                     "Elementwise sign; its gradient is zero almost everywhere, so it is "
-                     "not differentiable here (no gradient flows through it).")
+square = unary("square", lambda ns, x: ns.square(x),
+               lambda ns, g, ans, x: g * conj(ns, x * 2))
+sqrt = unary("sqrt", lambda ns, x: ns.sqrt(x), lambda ns, g, ans, x: g / conj(ns, ans * 2))
+exp = unary("exp", lambda ns, x: ns.exp(x), lambda ns, g, ans, x: g * conj(ns, ans))
+log = unary("log", lambda ns, x: ns.log(x), lambda ns, g, ans, x: g / conj(ns, x))
+sin = unary("sin", lambda ns, x: ns.sin(x), lambda ns, g, ans, x: g * conj(ns, ns.cos(x)))
+cos = unary("cos", lambda ns, x: ns.cos(x), lambda ns, g, ans, x: -g * conj(ns, ns.sin(x)))
+tanh = unary("tanh", lambda ns, x: ns.tanh(x),
+             lambda ns, g, ans, x: g * conj(ns, 1 - ans * ans))
+
+
+def _abs_vjp(ns, g, ans, x):
+    if is_complex(x):       # d|z| = Re(conj(z/|z|) dz): the gradient is g * z / |z|, 0 at 0
+        nonzero = ans != 0
+        return ns.where(nonzero, g * x / ns.where(nonzero, ans, 1.0), 0.0)
+    return g * ns.sign(x)
+
+
+def _zero_vjp(ns, g, ans, *inputs, **params):
+    return ns.zeros_like(g)
+
+
+abs = unary("abs", lambda ns, x: ns.abs(x), _abs_vjp)  # noqa: A001
+# Piecewise-constant ops are differentiable with a zero gradient (a tape gives zeros,
+# not None), as NumPy-based autodiff libraries and tf.sign do.
+sign = unary("sign", lambda ns, x: ns.sign(x), _zero_vjp,
+             "Elementwise sign; its gradient is zero (taken as zero at 0 too).")
 
 
 def _tie_split(ns, g, x, y):
@@ -142,10 +167,11 @@ logical_not = nondiff_unary("logical_not", lambda ns, x: ns.logical_not(x))
 isnan = nondiff_unary("isnan", lambda ns, x: ns.isnan(x))
 isinf = nondiff_unary("isinf", lambda ns, x: ns.isinf(x))
 isfinite = nondiff_unary("isfinite", lambda ns, x: ns.isfinite(x))
-floor = nondiff_unary("floor", lambda ns, x: ns.floor(x),
-                      "Elementwise floor (zero gradient almost everywhere).")
-floor_divide = nondiff_binary("floor_divide", lambda ns, x, y: ns.floor_divide(x, y),
-                              "Elementwise floor division (zero gradient almost everywhere).")
+floor = unary("floor", lambda ns, x: ns.floor(x), _zero_vjp,
+              "Elementwise floor; its gradient is zero (also at the jumps).")
+floor_divide = binary("floor_divide", lambda ns, x, y: ns.floor_divide(x, y),
+                      _zero_vjp, _zero_vjp,
+                      "Elementwise floor division; its gradient is zero (also at the jumps).")
 remainder = binary("remainder", lambda ns, x, y: ns.remainder(x, y),
                    lambda ns, g, ans, x, y: g,
                    lambda ns, g, ans, x, y: -g * ns.floor(x / y))

@@ -1,0 +1,65 @@
+"""Cumulative sums and products along one axis (NumPy's names; ``axis=None`` flattens)."""
+
+from ..primitive import Primitive, apply
+from ..tensor import Tensor
+from ._complex import conj
+from .reductions import normalize_axis
+
+__all__ = ["cumsum", "cumprod"]
+
+
+def _reverse_cumsum(ns, v, axis):
+    """sum_{k >= j} v_k along ``axis`` (a negative axis, so a batch in front is fine)."""
+    return ns.sum(v, axis=axis, keepdims=True) - ns.cumulative_sum(v, axis=axis) + v
+
+
+def _cumsum_vjp(ns, g, ans, x, axis):
+    return _reverse_cumsum(ns, g, axis)
+
+
+def _cumprod_vjp(ns, g, ans, x, axis):
+    """d ans_k / d x_j = prod_{m <= k, m != j} x_m for k >= j.
+
+    Before the first zero of a slice this is ans_k / x_j; at the first zero it is the
+    cumulative product with that zero replaced by 1; after it, 0. Exact at first order
+    with zeros; the second order is exact away from zeros.
+    """
+    zero = x == 0
+    zeros_so_far = ns.cumulative_sum(ns.where(zero, ns.ones_like(x), ns.zeros_like(x)),
+                                     axis=axis)
+    before = zeros_so_far == 0
+    first = zero & (zeros_so_far == 1)
+    safe = ns.where(before, x, 1.0)
+    at_first = ns.cumulative_prod(ns.where(first, 1.0, x), axis=axis)
+    return ns.where(before, _reverse_cumsum(ns, g * conj(ns, ans), axis) / conj(ns, safe),
+                    ns.where(first, _reverse_cumsum(ns, g * conj(ns, at_first), axis), 0.0))
+
+
+_CUMSUM = Primitive("cumsum", lambda ns, x, axis: ns.cumulative_sum(x, axis=axis))
+_CUMSUM.defvjp(_cumsum_vjp)
+_CUMPROD = Primitive("cumprod", lambda ns, x, axis: ns.cumulative_prod(x, axis=axis))
+_CUMPROD.defvjp(_cumprod_vjp)
+
+
+def _scan(prim, x, axis):
+    from .creation import convert_to_tensor
+    from .shape import reshape
+    x = x if isinstance(x, Tensor) else convert_to_tensor(x)
+    if axis is None or x.ndim == 0:
+        x = reshape(x, (-1,))
+        axis = 0
+    elif not isinstance(axis, int) and not hasattr(axis, "__index__"):
+        raise TypeError(f"mg.{prim.name}: axis must be an int or None, got {axis!r}")
+    (a,) = normalize_axis(axis, x.ndim, prim.name)
+    # Stored negative so that rules see the same axis with a batch of cotangents in front.
+    return apply(prim, (x,), {"axis": a - x.ndim})
+
+
+def cumsum(x, axis=None, name=None):
+    """Cumulative sum along ``axis`` (the flattened input when None)."""
+    return _scan(_CUMSUM, x, axis)
+
+
+def cumprod(x, axis=None, name=None):
+    """Cumulative product along ``axis`` (the flattened input when None); zeros are exact."""
+    return _scan(_CUMPROD, x, axis)
