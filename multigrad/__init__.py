@@ -16,6 +16,10 @@ from .ops import abs, clip, concatenate, divide, getitem, max, mean, min, power,
 from .primitive import Primitive
 from .tape import GradientTape, UnconnectedGradients
 from .tensor import Tensor, Variable
+from . import debugging, optimizers
+from .custom_gradient import custom_gradient, recompute_grad
+from .forward import ForwardAccumulator
+from .functional import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 
 __version__ = "0.1.0"
 

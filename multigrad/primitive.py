@@ -14,6 +14,7 @@ from .tensor import Tensor, Variable
 __all__ = ["Primitive", "apply", "unbroadcast", "batch_ndim"]
 
 _NO_PARAMS = {}
+_check_numerics = None   # set by multigrad.debugging while numerics checking is on
 _SCALARS = (int, float, bool, complex)
 
 
@@ -116,6 +117,8 @@ def apply(prim, inputs, params=_NO_PARAMS):
         out = prim.forward(backend.ops, *raws, **params)
     except (ValueError, TypeError, IndexError) as exc:
         raise _explain(prim, exc, raws) from exc
+    if _check_numerics is not None:     # mg.debugging.enable_check_numerics()
+        _check_numerics(prim, out, backend.ops, None)
     if prim.n_outputs == 1:
         result = Tensor._make(out, backend)
     else:

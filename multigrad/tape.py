@@ -5,6 +5,7 @@ import enum
 import warnings
 
 from . import _state
+from . import primitive as _primitive
 from .errors import PerformanceWarning
 from .primitive import batch_ndim, unbroadcast
 from .tensor import Tensor, Variable
@@ -286,6 +287,8 @@ def _run_rules(prim, params, ns, g, ans, vals, ids, relevant, grads):
             gx = unbroadcast(ns, gx, tuple(x.shape), batch)
         if gx.dtype != x.dtype:
             gx = ns.astype(gx, x.dtype)
+        if _primitive._check_numerics is not None:     # mg.debugging.enable_check_numerics()
+            _primitive._check_numerics(prim, gx, ns, pos)
         _accumulate(grads, x_id, gx, ns)
 
 
