@@ -41,11 +41,10 @@ class Optimizer:
         from .ops import convert_to_tensor
         pairs = []
         for item in grads_and_vars:
-            try:
-                g, var = item
-            except (TypeError, ValueError):
+            if not isinstance(item, (tuple, list)) or len(item) != 2:
                 raise TypeError(f"{self.name}.apply_gradients expects (gradient, variable) "
-                                f"pairs, e.g. zip(grads, variables); got {item!r:.80}") from None
+                                f"pairs, e.g. zip(grads, variables); got {item!r:.80}")
+            g, var = item
             if not isinstance(var, Variable):
                 raise TypeError(f"{self.name}.apply_gradients: can only update mg.Variable, got "
                                 f"{type(var).__name__}; create the parameter with mg.Variable")
