@@ -76,7 +76,7 @@ def _batched(ns, g, ans, one):
     if not batch:
         return one(g)
     gs = g if isinstance(g, tuple) else (g,)
-    rows = [one(tuple(x[k] for x in gs) if isinstance(g, tuple) else gs[0][k])
+    rows = [one(tuple(x[k, ...] for x in gs) if isinstance(g, tuple) else gs[0][k, ...])
             for k in range(gs[0].shape[0])]
     out = []
     for pos in range(len(rows[0])):

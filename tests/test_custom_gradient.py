@@ -200,3 +200,12 @@ def test_recompute_grad_second_order(backend):
     h = mg.hessian(lambda v: mg.sum(f(v)))(x)
     xs = np.array([0.4, 1.5])
     np.testing.assert_allclose(h.numpy(), np.diag(2 * np.cos(xs) - xs * np.sin(xs)), rtol=1e-12)
+
+
+def test_forward_mode_through_custom_gradient_and_recompute_grad(backend):
+    xs, vs = np.array([0.3, -1.2]), np.array([1.0, 0.5])
+    x, v = on(backend, xs), on(backend, vs)
+    _, jv = mg.jvp(log1pexp, (x,), (v,))
+    np.testing.assert_allclose(jv.numpy(), sigmoid(xs) * vs, rtol=1e-12)
+    _, jv = mg.jvp(mg.recompute_grad(lambda t: mg.sin(t) * t), (x,), (v,))
+    np.testing.assert_allclose(jv.numpy(), (np.cos(xs) * xs + np.sin(xs)) * vs, rtol=1e-12)

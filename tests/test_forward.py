@@ -88,3 +88,14 @@ def test_bad_arguments(backend):
         mg.ForwardAccumulator([1.0], [1.0])
     with pytest.raises(TypeError, match="dtype int32 cannot carry a tangent"):
         mg.ForwardAccumulator(mg.constant([1, 2]), mg.constant([1, 1]))
+
+
+def test_forward_over_forward_second_directional_derivative(backend):
+    xs, vs = np.array([0.3, 1.2]), np.array([1.0, 0.5])
+    x, v = on(backend, xs), on(backend, vs)
+    with mg.ForwardAccumulator(x, v) as outer:
+        with mg.ForwardAccumulator(x, v) as inner:
+            y = mg.sum(mg.sin(x))
+        jv = inner.jvp(y)
+    np.testing.assert_allclose(float(jv), np.sum(np.cos(xs) * vs), rtol=1e-13)
+    np.testing.assert_allclose(float(outer.jvp(jv)), np.sum(-np.sin(xs) * vs ** 2), rtol=1e-13)
