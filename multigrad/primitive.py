@@ -15,6 +15,7 @@ __all__ = ["Primitive", "apply", "apply_unary", "apply_binary", "record", "unbro
            "batch_ndim"]
 
 _NO_PARAMS = {}
+_check_numerics = None   # set by multigrad.debugging while numerics checking is on
 
 # Tape entry layouts (tuples: cheap to build, cheap to unpack in the backward loop).
 GENERIC = 0   # (GENERIC, prim, params or None, raw inputs, inputs, input ids, result)
@@ -127,6 +128,8 @@ def apply(prim, inputs, params=_NO_PARAMS):
         out = prim.forward(backend.ops, *raws, **params)
     except (ValueError, TypeError, IndexError) as exc:
         raise _explain(prim, exc, raws) from exc
+    if _check_numerics is not None:     # mg.debugging.enable_check_numerics()
+        _check_numerics(prim, out, backend.ops, None)
     if prim.n_outputs == 1:
         result = _new_tensor(out, backend)
     else:
@@ -155,6 +158,8 @@ def apply_unary(prim, x, _new=object.__new__):
         out = prim.forward(backend.ops, value)
     except (ValueError, TypeError, IndexError) as exc:
         raise _explain(prim, exc, (value,)) from exc
+    if _check_numerics is not None:
+        _check_numerics(prim, out, backend.ops, None)
     result = _new(Tensor)
     result._value = out
     result._backend = backend
@@ -198,6 +203,8 @@ def apply_binary(prim, x, y, _new=object.__new__):
         out = prim.forward(backend.ops, *raws)
     except (ValueError, TypeError, IndexError) as exc:
         raise _explain(prim, exc, raws) from exc
+    if _check_numerics is not None:
+        _check_numerics(prim, out, backend.ops, None)
     result = _new(Tensor)
     result._value = out
     result._backend = backend

@@ -5,6 +5,7 @@ import enum
 import warnings
 
 from . import _state
+from . import primitive as _primitive
 from .errors import PerformanceWarning
 from .ops._complex import is_complex
 from .primitive import BINARY, GENERIC, UNARY, batch_ndim, unbroadcast
@@ -271,6 +272,8 @@ class GradientTape:
                 x_id = entry[4]
                 if x_id in relevant:
                     gx = entry[1].vjps[0](ns, g, ans, entry[3] if higher else entry[2])
+                    if _primitive._check_numerics is not None:
+                        _primitive._check_numerics(entry[1], gx, ns, 0)
                     old = get(x_id)
                     grads[x_id] = gx if old is None else old + gx
             elif kind == BINARY:    # (BINARY, prim, raws, inputs, ids, result)
@@ -285,6 +288,8 @@ class GradientTape:
                         gx = unbroadcast(ns, gx, tuple(x.shape), batch_ndim(g, ans))
                     if gx.dtype != x.dtype:
                         gx = _cast_like(ns, gx, x)
+                    if _primitive._check_numerics is not None:
+                        _primitive._check_numerics(prim, gx, ns, pos)
                     old = get(x_id)
                     grads[x_id] = gx if old is None else old + gx
             else:                   # (GENERIC, prim, params, raws, inputs, ids, result)
@@ -326,6 +331,8 @@ def _apply_rules(prim, params, ns, g, ans, vals, ids, relevant, grads):
                 gx = unbroadcast(ns, gx, tuple(x.shape), batch_ndim(g, ans))
             if gx.dtype != x.dtype:
                 gx = _cast_like(ns, gx, x)
+        if _primitive._check_numerics is not None:     # mg.debugging.enable_check_numerics()
+            _primitive._check_numerics(prim, gx, ns, pos)
         _accumulate(grads, x_id, gx)
 
 

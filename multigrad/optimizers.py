@@ -1,0 +1,270 @@
+"""Optimizers with Keras 3's update rules: SGD, Adam, AdamW, RMSprop, Adagrad.
+
+``opt.apply_gradients(zip(grads, variables))`` updates ``mg.Variable``s in place (through
+``Variable.assign``); ``opt.minimize(loss_fn, var_list)`` computes the gradients of the
+zero-argument ``loss_fn`` with a ``GradientTape`` first. ``opt.iterations`` counts the
+applied steps. The per-variable state ("slots") lives in the optimizer, on the variable's
+backend and in its dtype; hyperparameters are Python floats, so float32 variables stay float32.
+
+Common to all (Keras 3's base optimizer), with ``lr`` the learning rate of this step (a
+number, or ``learning_rate(iterations)`` when ``learning_rate`` is callable):
+
+- a ``None`` gradient skips its variable with a warning; no gradient at all is an error;
+- ``weight_decay`` (default None; AdamW: 0.004) first applies ``var <- var - var * wd * lr``.
+
+The exact update of each optimizer is in its docstring; ``g`` is the gradient.
+"""
+
+import math
+import warnings
+
+from .tape import GradientTape, stop_recording_all
+from .tensor import Variable
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
+
+
+class Optimizer:
+    """Base class: validation, weight decay, slots and the step counter."""
+
+    def __init__(self, learning_rate, weight_decay=None, name=None):
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.name = name or type(self).__name__
+        self.iterations = 0
+        self._slots = {}
+
+    # --- public API -----------------------------------------------------------------
+
+    def apply_gradients(self, grads_and_vars):
+        """Apply one update step to each variable with a gradient; returns ``iterations``."""
+        from .ops import convert_to_tensor
+        pairs = []
+        for item in grads_and_vars:
+            if not isinstance(item, (tuple, list)) or len(item) != 2:
+                raise TypeError(f"{self.name}.apply_gradients expects (gradient, variable) "
+                                f"pairs, e.g. zip(grads, variables); got {item!r:.80}")
+            g, var = item
+            if not isinstance(var, Variable):
+                raise TypeError(f"{self.name}.apply_gradients: can only update mg.Variable, got "
+                                f"{type(var).__name__}; create the parameter with mg.Variable")
+            if g is None:
+                warnings.warn(f"{self.name}: no gradient for variable '{var.name}' (it did not "
+                              f"take part in the loss); it is left unchanged", stacklevel=2)
+                continue
+            g = convert_to_tensor(g, dtype=var.dtype, backend=var.backend)
+            if g.shape != var.shape:
+                raise ValueError(
+                    f"{self.name}.apply_gradients: the gradient for variable '{var.name}' has "
+                    f"shape {g.shape} but the variable has shape {var.shape}; pass the "
+                    f"gradients in the same order as the variables")
+            pairs.append((g, var))
+        if not pairs:
+            raise ValueError(f"{self.name}.apply_gradients: no gradient provided for any "
+                             f"variable (all were None): the loss does not depend on them")
+        lr = self.current_learning_rate()
+        with stop_recording_all():
+            for g, var in pairs:
+                if self.weight_decay:
+                    var.assign(var - var * (self.weight_decay * lr))
+                self._update(var, g, lr, self._slots_for(var))
+        self.iterations += 1
+        return self.iterations
+
+    def minimize(self, loss, var_list, tape=None):
+        """One step on ``loss``: a zero-argument callable (evaluated under a new tape), or a
+        Tensor recorded on ``tape``. ``var_list`` may be a callable returning the list.
+        Returns the loss value."""
+        if callable(var_list):
+            var_list = var_list()
+        var_list = list(var_list)
+        if callable(loss):
+            with GradientTape() as tape:
+                tape.watch(var_list)
+                loss = loss()
+        elif tape is None:
+            raise TypeError(f"{self.name}.minimize: loss must be a zero-argument callable "
+                            f"returning the loss, or a Tensor together with tape=")
+        grads = tape.gradient(loss, var_list)
+        self.apply_gradients(zip(grads, var_list))
+        return loss
+
+    def current_learning_rate(self):
+        lr = self.learning_rate
+        return float(lr(self.iterations) if callable(lr) else lr)
+
+    def get_slot(self, var, name):
+        """The optimizer state ``name`` (e.g. "m", "v", "momentum") kept for ``var``."""
+        return self._slots_for(var)[name]
+
+    def __repr__(self):
+        return f"<mg.optimizers.{type(self).__name__} iterations={self.iterations}>"
+
+    # --- for subclasses ---------------------------------------------------------------
+
+    def _slots_for(self, var):
+        slots = self._slots.get(var._id)
+        if slots is None:
+            slots = self._slots[var._id] = self._init_slots(var)
+        return slots
+
+    def _init_slots(self, var):
+        return {}
+
+    def _update(self, var, g, lr, slots):
+        raise NotImplementedError
+
+
+def _zeros(var):
+    from .ops import zeros_like
+    return zeros_like(var)
+
+
+def _check_unit(name, value, opt):
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{opt}: {name} must be between 0 and 1, got {value!r}")
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with (Nesterov) momentum.
+
+    momentum == 0:  ``var <- var - lr * g``
+    momentum > 0:   ``m <- momentum * m - lr * g`` (m starts at 0), then
+                    ``var <- var + m`` or, with nesterov, ``var <- var + momentum * m - lr * g``
+    """
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
+                 name=None):
+        super().__init__(learning_rate, weight_decay, name)
+        _check_unit("momentum", momentum, "SGD")
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+
+    def _init_slots(self, var):
+        return {"momentum": _zeros(var)} if self.momentum else {}
+
+    def _update(self, var, g, lr, slots):
+        if not self.momentum:
+            var.assign(var - g * lr)
+            return
+        m = slots["momentum"] * self.momentum - g * lr
+        slots["momentum"] = m
+        var.assign(var + (m * self.momentum - g * lr if self.nesterov else m))
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), in Keras 3's form; ``t`` is the 1-based step number.
+
+    ``m <- m + (g - m) * (1 - beta_1)``; ``v <- v + (g² - v) * (1 - beta_2)``;
+    with amsgrad ``v_hat <- max(v_hat, v)`` and ``v_hat`` replaces ``v`` below;
+    ``alpha = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)``;
+    ``var <- var - alpha * m / (sqrt(v) + epsilon)``.
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, weight_decay=None, name=None):
+        super().__init__(learning_rate, weight_decay, name)
+        _check_unit("beta_1", beta_1, type(self).__name__)
+        _check_unit("beta_2", beta_2, type(self).__name__)
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
+        self.amsgrad = bool(amsgrad)
+
+    def _init_slots(self, var):
+        slots = {"m": _zeros(var), "v": _zeros(var)}
+        if self.amsgrad:
+            slots["v_hat"] = _zeros(var)
+        return slots
+
+    def _update(self, var, g, lr, slots):
+        from .ops import maximum, sqrt
+        t = self.iterations + 1
+        alpha = lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        m = slots["m"] + (g - slots["m"]) * (1 - self.beta_1)
+        v = slots["v"] + (g * g - slots["v"]) * (1 - self.beta_2)
+        slots["m"], slots["v"] = m, v
+        if self.amsgrad:
+            v = slots["v_hat"] = maximum(slots["v_hat"], v)
+        var.assign(var - m * alpha / (sqrt(v) + self.epsilon))
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter): each step first applies
+    ``var <- var - var * weight_decay * lr``, then the Adam update (see ``Adam``)."""
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-7, amsgrad=False, name=None):
+        if weight_decay is None:
+            raise ValueError("AdamW: weight_decay must be a number (use mg.optimizers.Adam "
+                             "for no weight decay)")
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, weight_decay, name)
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton), in Keras 3's form.
+
+    ``s <- rho * s + (1 - rho) * g²``;
+    centered: ``a <- rho * a + (1 - rho) * g`` and ``d = s - a² + epsilon``, else
+    ``d = s + epsilon``; ``step = lr * g / sqrt(d)``;
+    momentum > 0: ``mom <- momentum * mom + step``, ``var <- var - mom``;
+    else ``var <- var - step``.
+    """
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
+                 centered=False, weight_decay=None, name=None):
+        super().__init__(learning_rate, weight_decay, name)
+        _check_unit("rho", rho, "RMSprop")
+        _check_unit("momentum", momentum, "RMSprop")
+        self.rho = float(rho)
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.centered = bool(centered)
+
+    def _init_slots(self, var):
+        slots = {"velocity": _zeros(var)}
+        if self.momentum:
+            slots["momentum"] = _zeros(var)
+        if self.centered:
+            slots["average_gradient"] = _zeros(var)
+        return slots
+
+    def _update(self, var, g, lr, slots):
+        from .ops import sqrt
+        rho = self.rho
+        s = slots["velocity"] = slots["velocity"] * rho + g * g * (1 - rho)
+        if self.centered:
+            a = slots["average_gradient"] = slots["average_gradient"] * rho + g * (1 - rho)
+            denominator = s - a * a + self.epsilon
+        else:
+            denominator = s + self.epsilon
+        step = g * lr / sqrt(denominator)
+        if self.momentum:
+            step = slots["momentum"] = slots["momentum"] * self.momentum + step
+        var.assign(var - step)
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi et al.), in Keras 3's form.
+
+    ``acc`` starts at ``initial_accumulator_value``;
+    ``acc <- acc + g²``; ``var <- var - lr * g / sqrt(acc + epsilon)``.
+    """
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 weight_decay=None, name=None):
+        super().__init__(learning_rate, weight_decay, name)
+        if initial_accumulator_value < 0:
+            raise ValueError(f"Adagrad: initial_accumulator_value must be >= 0, got "
+                             f"{initial_accumulator_value!r}")
+        self.initial_accumulator_value = float(initial_accumulator_value)
+        self.epsilon = float(epsilon)
+
+    def _init_slots(self, var):
+        from .ops import full_like
+        return {"accumulator": full_like(var, self.initial_accumulator_value)}
+
+    def _update(self, var, g, lr, slots):
+        from .ops import sqrt
+        acc = slots["accumulator"] = slots["accumulator"] + g * g
+        var.assign(var - g * lr / sqrt(acc + self.epsilon))
