@@ -4,6 +4,8 @@ Rules use Python operators for arithmetic (raw arrays and Tensors both support t
 and ``ns`` for functions, so one rule serves raw arrays and recorded Tensors alike.
 """
 
+import math as _math
+
 from ..primitive import Primitive, apply
 from ._define import binary, nondiff_binary, nondiff_unary, unary
 
@@ -37,6 +39,8 @@ def _pow_vjp_x(ns, g, ans, x, y):
 
 def _pow_vjp_y(ns, g, ans, x, y):
     # d/dy x**y = log(x) * x**y, taken as 0 where x <= 0 (as TensorFlow does).
+    if not hasattr(x, "shape"):     # a Python number base: no array to mask
+        return g * ans * _math.log(x) if x > 0 else g * 0.0
     positive = x > 0
     safe_x = ns.where(positive, x, 1.0)
     return ns.where(positive, g * ans * ns.log(safe_x), 0.0)
