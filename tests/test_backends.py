@@ -15,6 +15,16 @@ xp = pytest.importorskip("array_api_strict", reason="array-api-strict is in the 
 STRICT = "array_api_strict"
 
 
+@pytest.fixture
+def isolated_registry(monkeypatch):
+    """Backends registered by a test disappear after it."""
+    registry = mg.backend.REGISTRY
+    registry.names()
+    for attr in ("_specs", "_loaded", "_failed", "_by_type"):
+        monkeypatch.setattr(registry, attr, dict(getattr(registry, attr)))
+    return registry
+
+
 def test_strict_backend_is_registered_and_available():
     row = {r["name"]: r for r in mg.list_backends()}[STRICT]
     assert row["available"], row["reason"]
@@ -72,7 +82,7 @@ def test_raw_strict_array_selects_the_strict_backend():
     np.testing.assert_array_equal(g.numpy(), [1.0, 2.0, 3.0])
 
 
-def test_gradient_on_strict_keeps_backend_and_dtype(backend):
+def test_gradient_keeps_backend_and_dtype(backend):
     x = mg.Variable([[0.5, -1.0], [2.0, 0.25]], dtype=mg.float32)
     with mg.GradientTape() as tape:
         y = mg.reduce_sum(mg.tanh(x @ x) * x[0])
@@ -80,7 +90,7 @@ def test_gradient_on_strict_keeps_backend_and_dtype(backend):
     assert g.backend is backend and g.dtype == mg.float32
 
 
-def test_register_array_api_backend_under_a_second_name():
+def test_register_array_api_backend_under_a_second_name(isolated_registry):
     name = "strict_again"
     spec = mg.register_array_api_backend(name, "array_api_strict")
     assert spec.name == name and name in mg.backend_names()
@@ -99,7 +109,7 @@ def test_register_array_api_backend_under_a_second_name():
     assert mg.load_backend(name).device == "cpu:replaced"
 
 
-def test_register_array_api_backend_rejects_bad_input():
+def test_register_array_api_backend_rejects_bad_input(isolated_registry):
     with pytest.raises(TypeError, match="namespace must be an Array API namespace"):
         mg.register_array_api_backend("bad", 42)
     with pytest.raises(TypeError, match="backend name must be a non-empty str"):
@@ -108,7 +118,8 @@ def test_register_array_api_backend_rejects_bad_input():
         mg.register_backend("numpy")
 
 
-def test_registered_namespace_that_fails_to_import_is_unavailable_with_reason():
+def test_registered_namespace_that_fails_to_import_is_unavailable_with_reason(
+        isolated_registry):
     mg.register_array_api_backend("not_installed_lib", "no_such_array_library_xyz")
     row = {r["name"]: r for r in mg.list_backends()}["not_installed_lib"]
     assert not row["available"] and "no_such_array_library_xyz" in row["reason"]
