@@ -57,9 +57,11 @@ def site(tmp_path_factory):
 
 def _env(*paths, **extra):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(p) for p in paths] + [str(ROOT), str(ROOT / "backends")]), **extra)
-    env.pop("MULTIGRAD_BACKEND", None)
-    env.pop("MULTIGRAD_TEST_BACKENDS", None)
+        [str(p) for p in paths] + [str(ROOT), str(ROOT / "backends")]))
+    for name in ("MULTIGRAD_BACKEND", "MULTIGRAD_TEST_BACKENDS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD",
+                 "PYTEST_ADDOPTS"):
+        env.pop(name, None)
+    env.update(extra)
     return env
 
 
