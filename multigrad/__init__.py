@@ -4,9 +4,10 @@
 """
 
 from . import dtypes
+from .array_api import array_api_backend, array_api_spec, register_array_api_backend
 from .array_backend import ArrayOps, Backend, BackendSpec
-from .backend import (backend_names, get_backend, list_backends, load_backend, set_backend,
-                      use_backend)
+from .backend import (backend_names, get_backend, list_backends, load_backend, register_backend,
+                      set_backend, use_backend)
 from .dtypes import (DType, as_dtype, bool_, complex64, complex128, float16, float32, float64,
                      int8, int16, int32, int64, uint8, uint16, uint32, uint64)
 from .errors import (BackendError, BackendMismatchError, BackendUnavailableError,

@@ -15,7 +15,7 @@ import threading
 from .errors import BackendMismatchError, BackendUnavailableError, UnknownBackendError
 
 __all__ = ["get_backend", "set_backend", "use_backend", "list_backends", "load_backend",
-           "backend_names", "infer_backend"]
+           "backend_names", "infer_backend", "register_backend"]
 
 ENV_VAR = "MULTIGRAD_BACKEND"
 ENTRY_POINT_GROUP = "multigrad.backends"
@@ -85,6 +85,24 @@ class _Registry:
             return
         for spec in specs:
             self._specs.setdefault(spec.name, spec)
+
+    def add(self, spec, replace=False):
+        """Register a spec at run time (``mg.register_backend``)."""
+        from .array_backend import BackendSpec
+        if not isinstance(spec, BackendSpec):
+            raise TypeError(f"mg.register_backend expects a mg.BackendSpec, got "
+                            f"{type(spec).__name__}")
+        self._ensure_builtins()
+        with self._lock:
+            if spec.name in self._specs and not replace:
+                raise ValueError(
+                    f"a backend named {spec.name!r} is already registered; choose another "
+                    f"name or pass replace=True")
+            self._specs[spec.name] = spec
+            self._failed.pop(spec.name, None)
+            old = self._loaded.pop(spec.name, None)
+            if old is not None:
+                self._by_type = {t: b for t, b in self._by_type.items() if b is not old}
 
     # --- lookup ----------------------------------------------------------------------
 
@@ -214,6 +232,12 @@ def use_backend(name):
 def list_backends():
     """Every registered backend: name, available, reason (when not), version, device."""
     return REGISTRY.describe_all()
+
+
+def register_backend(spec, replace=False):
+    """Register a ``BackendSpec`` without a plugin distribution (e.g. in a test or script)."""
+    REGISTRY.add(spec, replace=replace)
+    return spec
 
 
 def backend_names():

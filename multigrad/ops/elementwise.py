@@ -4,6 +4,9 @@ Rules use Python operators for arithmetic (raw arrays and Tensors both support t
 and ``ns`` for functions, so one rule serves raw arrays and recorded Tensors alike.
 """
 
+import cmath as _cmath
+import math as _math
+
 from ..primitive import Primitive, apply
 from ._complex import conj, is_complex
 from ._define import binary, nondiff_binary, nondiff_unary, unary
@@ -42,6 +45,10 @@ def _pow_vjp_x(ns, g, ans, x, y):
 def _pow_vjp_y(ns, g, ans, x, y):
     # d/dy x**y = log(x) * x**y, taken as 0 where x <= 0 (as TensorFlow does);
     # complex x uses the principal log, 0 at x == 0.
+    if not hasattr(x, "shape"):     # a Python number base: no array to mask
+        if isinstance(x, complex):
+            return g * conj(ns, ans * _cmath.log(x)) if x != 0 else g * 0.0
+        return g * ans * _math.log(x) if x > 0 else g * 0.0
     if is_complex(x):
         nonzero = x != 0
         safe_x = ns.where(nonzero, x, 1.0)

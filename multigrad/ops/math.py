@@ -6,8 +6,10 @@ Complex inputs follow TensorFlow's convention: a holomorphic op's rule is
 ``g * conj(f'(z))`` (docs/design.md).
 """
 
+import builtins as _builtins
 import math as _m
 
+from ..dtypes import as_dtype as _dtype_of_native
 from ..primitive import Primitive, apply
 from ._complex import conj as _cj, is_complex
 from ._define import binary, unary
@@ -37,7 +39,18 @@ def _over(denominator):
 # --- exponentials and logarithms -------------------------------------------------------
 
 reciprocal = unary("reciprocal", lambda ns, x: 1 / x, _d(lambda ns, ans, x: -(ans * ans)))
-exp2 = unary("exp2", lambda ns, x: ns.pow(2.0, x), _d(lambda ns, ans, x: ans * _LN2))
+def _dtype_of(x):
+    return _dtype_of_native(x.dtype)
+
+
+def _exp2_forward(ns, x):
+    # NumPy promotes integer input to float64; the standard's pow would refuse 2.0 ** int.
+    if _dtype_of(x).is_integer:
+        x = ns.astype(x, "float64")
+    return ns.pow(2.0, x)
+
+
+exp2 = unary("exp2", _exp2_forward, _d(lambda ns, ans, x: ans * _LN2))
 expm1 = unary("expm1", lambda ns, x: ns.expm1(x), _d(lambda ns, ans, x: ans + 1))
 log2 = unary("log2", lambda ns, x: ns.log2(x), _over(lambda ns, ans, x: x * _LN2))
 log10 = unary("log10", lambda ns, x: ns.log10(x), _over(lambda ns, ans, x: x * _LN10))
@@ -249,7 +262,8 @@ logaddexp2 = binary("logaddexp2", lambda ns, x, y: ns.logaddexp(x * _LN2, y * _L
 
 def _fmod_forward(ns, x, y):
     # C's fmod (sign of x) from the standard remainder (sign of y): |x| mod |y| is exact.
-    return ns.copysign(ns.remainder(ns.abs(x), ns.abs(y)), x)
+    # Builtin abs: y may be a Python number, which the standard's functions refuse.
+    return ns.copysign(ns.remainder(_builtins.abs(x), _builtins.abs(y)), x)
 
 
 fmod = binary("fmod", _fmod_forward,

@@ -20,6 +20,11 @@ def pytest_addoption(parser):
                          f"default: every registered backend, or ${ENV_VAR})")
 
 
+def pytest_configure(config):
+    if _selected(config):       # a misspelt --backend fails at once, as a usage error
+        _matrix(config)
+
+
 def _selected(config):
     names = []
     for item in config.getoption("backend") or [os.environ.get(ENV_VAR, "")]:
