@@ -94,6 +94,21 @@ class ArrayOps:
         out[index] = values
         return out
 
+    def index_update(self, x, index, values):
+        """A copy of ``x`` with ``x[index] = values`` (standard ``__setitem__`` on a copy)."""
+        out = self._xp.asarray(x, copy=True)
+        out[index] = values
+        return out
+
+    def einsum(self, subscripts, *operands):
+        """NumPy's einsum; extras={'einsum': ...} supplies it, else the namespace's own, else
+        a broadcast-multiply-and-sum fallback (correct, but it materialises the full product)."""
+        native = getattr(self._xp, "einsum", None)
+        if native is not None:
+            return native(subscripts, *operands)
+        from .ops._einsum import einsum_fallback
+        return einsum_fallback(self._xp, subscripts, *operands)
+
 
 def _has_array(index):
     items = index if isinstance(index, tuple) else (index,)
