@@ -255,3 +255,20 @@ def test_setitem_message_points_to_existing_functions(backend):
 def test_bad_input_is_explained(backend, call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+@pytest.mark.parametrize("subscripts, shapes", [
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("...ij,...jk", [(2, 1, 2, 3), (4, 3, 2)]),
+    ("ijk->j", [(2, 3, 2)]),
+    ("i,j,ij->", [(2,), (3,), (2, 3)]),
+])
+def test_einsum_fallback_without_a_native_einsum(subscripts, shapes):
+    """What ArrayOps.einsum does for a namespace without einsum (Array API functions only)."""
+    from multigrad.ops._einsum import einsum_fallback
+    rng = np.random.default_rng(0)
+    xs = [rng.standard_normal(s) for s in shapes]
+    np.testing.assert_allclose(einsum_fallback(np, subscripts, *xs), np.einsum(subscripts, *xs),
+                               rtol=1e-12, atol=1e-12)
+    with pytest.raises(NotImplementedError, match="extra"):
+        einsum_fallback(np, "ii->i", np.ones((2, 2)))
