@@ -11,7 +11,7 @@ from optable import (Case, check_batched_cotangents, check_finite_differences,
 
 
 def _idx(values):
-    return mg.constant(np.array(values, dtype=np.int64))
+    return mg.constant(values, dtype=mg.int64)      # on the backend under test
 
 
 PRODUCTS = [
@@ -50,7 +50,7 @@ SHAPE = [
     Case("ravel", lambda x: mg.ravel(x) * mg.flatten(x), [(2, 3)]),
     Case("swapaxes", lambda x: mg.swapaxes(x, 0, -1), [(2, 3, 4)]),
     Case("moveaxis", lambda x: mg.moveaxis(x, [0, 1], [-1, 0]), [(2, 3, 4)]),
-    Case("atleast", lambda x: mg.atleast_3d(x) * mg.atleast_2d(x)[None] * mg.atleast_1d(x),
+    Case("atleast", lambda x: mg.atleast_3d(x) * mg.atleast_2d(x)[None, ...] * mg.atleast_1d(x),
          [(3,)]),
     Case("atleast-scalar", lambda x: mg.atleast_2d(x) + mg.atleast_3d(x), [()]),
     Case("flip", lambda x: mg.flip(x, -1) * x, [(2, 3)]),
@@ -96,7 +96,7 @@ INDEXING = [
     Case("take_along_axis", lambda x: mg.take_along_axis(x, _idx([[0, 0], [2, 1]]), axis=1),
          [(2, 3)]),
     Case("take_along_axis-bcast", lambda x: mg.take_along_axis(x, _idx([[1], [0]]), 0), [(2, 3)]),
-    Case("getitem-neg-step", lambda x: x[::-1, -2:] * x[0], [(3, 2)]),
+    Case("getitem-neg-step", lambda x: x[::-1, -2:] * x[0, ...], [(3, 2)]),
     Case("index_update-slice", lambda x, v: mg.index_update(x, (slice(None), 1), v) ** 2,
          [(3, 4), (3,)]),
     Case("index_update-broadcast", lambda x, v: mg.index_update(x, (0, slice(1, 3)), v) * x,

@@ -27,6 +27,9 @@ def _int_indices(indices, x, opname):
     t = indices if isinstance(indices, Tensor) else _tensor_on(indices, x)
     if not t.dtype.is_integer:
         raise TypeError(f"mg.{opname}: indices must be integers, got dtype {t.dtype.name}")
+    if t.backend is not x.backend:      # index data (e.g. a NumPy array) follows x
+        from .creation import to_backend
+        t = to_backend(t, x.backend)
     return t
 
 

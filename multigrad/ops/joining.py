@@ -48,8 +48,9 @@ def column_stack(values, name=None):
 # --- splitting: one multi-output primitive, whose rule is one concatenation -----------------
 
 def _split_forward(ns, x, bounds, axis):
-    lead = (slice(None),) * (x.ndim + axis)
-    return tuple(x[lead + (slice(a, b),)] for a, b in bounds)
+    # Every axis spelled out (Ellipsis first): strict Array API indexing wants a full index.
+    tail = (slice(None),) * (-axis - 1)
+    return tuple(x[(Ellipsis, slice(a, b)) + tail] for a, b in bounds)
 
 
 def _split_vjp(ns, g, ans, x, bounds, axis):
@@ -74,7 +75,7 @@ def _split_at(x, cuts, axis, opname):
     edges = [0] + cuts + [n]
     bounds = tuple((a, max(a, b)) for a, b in zip(edges[:-1], edges[1:]))
     if len(bounds) == 1:
-        return [x[(slice(None),) * axis + (slice(0, n),)]]
+        return [x[(slice(None),) * axis + (slice(0, n), Ellipsis)]]
     return list(apply(_split_primitive(len(bounds)), (x,),
                       {"bounds": bounds, "axis": axis - x.ndim}))
 
@@ -166,15 +167,15 @@ def _edge_pieces(x, axis, before, after, mode):
     lead = (slice(None),) * axis
 
     def grow(i, count):
-        piece = x[lead + (slice(i, i + 1),)]
+        piece = x[lead + (slice(i, i + 1), Ellipsis)]
         return broadcast_to(piece, x.shape[:axis] + (count,) + x.shape[axis + 1:])
     if mode == "edge":
         return (grow(0, before) if before else None), (grow(n - 1, after) if after else None)
     if before >= n or after >= n:
         raise ValueError(f"mg.pad: reflect padding of {max(before, after)} along axis {axis} "
                          f"needs it to be smaller than the axis size {n}")
-    left = flip(x[lead + (slice(1, before + 1),)], axis) if before else None
-    right = flip(x[lead + (slice(n - 1 - after, n - 1),)], axis) if after else None
+    left = flip(x[lead + (slice(1, before + 1), Ellipsis)], axis) if before else None
+    right = flip(x[lead + (slice(n - 1 - after, n - 1), Ellipsis)], axis) if after else None
     return left, right
 
 

@@ -130,7 +130,7 @@ def _concat_vjp(ns, g, ans, *xs, axis):
     lead = (slice(None),) * (axis + batch_ndim(g, ans))
     for x in xs:
         n = x.shape[axis] if hasattr(x, "shape") else 1
-        out.append(ns.getitem(g, lead + (slice(start, start + n),)))
+        out.append(ns.getitem(g, lead + (slice(start, start + n), Ellipsis)))
         start += n
     return out
 
@@ -161,7 +161,7 @@ def concatenate(values, axis=0, name=None):
 
 def _stack_vjp(ns, g, ans, *xs, axis):
     lead = (slice(None),) * (axis + batch_ndim(g, ans))
-    return [ns.getitem(g, lead + (i,)) for i in range(len(xs))]
+    return [ns.getitem(g, lead + (i, Ellipsis)) for i in range(len(xs))]
 
 
 _STACK = Primitive("stack", lambda ns, *xs, axis: ns.stack(xs, axis=axis))
