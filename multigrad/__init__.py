@@ -13,6 +13,7 @@ from .dtypes import (DType, as_dtype, bool_, complex64, complex128, float16, flo
 from .errors import (BackendError, BackendMismatchError, BackendUnavailableError,
                      PerformanceWarning, UnknownBackendError)
 from .ops import *  # noqa: F401,F403 - the array functions are the public API
+from . import fft, linalg
 from .ops import abs, clip, concatenate, divide, getitem, max, mean, min, power, sum, transpose
 from .primitive import Primitive
 from .tape import GradientTape, UnconnectedGradients

@@ -98,6 +98,25 @@ class ArrayOps:
         """
         return generic_index_add(self._xp, shape, index, values)
 
+    def index_update(self, x, index, values):
+        """A copy of ``x`` with ``x[index] = values`` (``__setitem__`` on a copy, else the
+        generic fallback, see ``generic_index_update``)."""
+        out = self._xp.asarray(x, copy=True)
+        try:
+            out[index] = values
+        except (IndexError, TypeError, ValueError):
+            return generic_index_update(self._xp, x, index, values)
+        return out
+
+    def einsum(self, subscripts, *operands):
+        """NumPy's einsum; extras={'einsum': ...} supplies it, else the namespace's own, else
+        a broadcast-multiply-and-sum fallback (correct, but it materialises the full product)."""
+        native = getattr(self._xp, "einsum", None)
+        if native is not None:
+            return native(subscripts, *operands)
+        from .ops._einsum import einsum_fallback
+        return einsum_fallback(self._xp, subscripts, *operands)
+
 
 def _is_full_slice(item):
     return isinstance(item, slice) and item == slice(None)
@@ -215,6 +234,21 @@ def generic_index_add(xp, shape, index, values):
     vals = xp.reshape(values, (b, -1, 1))                                 # (B, M, 1)
     out = xp.sum(xp.where(mask, vals, zero), axis=1)                      # (B, N)
     return xp.reshape(out, shape)
+
+
+def generic_index_update(xp, x, index, values):
+    """``x`` with ``values`` written at ``index``, for indices ``__setitem__`` refuses.
+
+    Built on ``generic_index_add``: positions written once take their value; positions
+    written several times (repeated indices, where NumPy keeps the last write and
+    TensorFlow leaves the order undefined) take the mean of their writes.
+    """
+    selected = tuple(_getitem(xp, x, index).shape)
+    values = xp.broadcast_to(xp.asarray(values, dtype=x.dtype), selected)
+    placed = generic_index_add(xp, x.shape, index, values)
+    count = generic_index_add(xp, x.shape, index, xp.ones(selected, dtype=x.dtype))
+    written = count > 0
+    return xp.where(written, placed / xp.where(written, count, 1), x)
 
 
 class Backend:

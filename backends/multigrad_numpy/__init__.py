@@ -2,7 +2,7 @@
 
 NumPy >= 2 follows the Python Array API standard in its main namespace, so the
 namespace itself is what the core computes with; only functions outside the
-standard (scatter-add) are supplied as extras.
+standard (scatter-add, einsum) are supplied as extras.
 """
 
 import multigrad
@@ -19,6 +19,13 @@ def _index_add(numpy):
     return index_add
 
 
+def _einsum(numpy):
+    def einsum(subscripts, *operands):
+        # Contraction order matters from three operands on; two need no search.
+        return numpy.einsum(subscripts, *operands, optimize=len(operands) > 2)
+    return einsum
+
+
 def load():
     import numpy
 
@@ -30,7 +37,7 @@ def load():
         device="cpu",
         to_numpy=lambda a: numpy.array(a, copy=True),
         from_numpy=numpy.asarray,
-        extras={"index_add": _index_add(numpy)},
+        extras={"index_add": _index_add(numpy), "einsum": _einsum(numpy)},
         host=True,
     )
 

@@ -9,9 +9,11 @@ recorded for higher-order derivatives.
 from types import SimpleNamespace as _SimpleNamespace
 
 from .. import tensor as _tensor_module
-from . import creation, elementwise, logic, math, products, reductions, scans, shape, stats
+from . import (creation, elementwise, indexing, joining, layout, logic, math, matrices, products,
+               reductions, scans, shape, stats)
 
-_MODULES = (creation, elementwise, reductions, products, shape, math, stats, scans, logic)
+_MODULES = (creation, elementwise, reductions, products, shape, math, stats, scans, logic, layout,
+            joining, matrices, indexing)
 
 __all__ = [name for module in _MODULES for name in module.__all__]
 globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
@@ -23,5 +25,16 @@ _VOCABULARY_ALIASES = {"pow": "power", "concat": "concatenate", "astype": "cast"
 tensor_ops = _SimpleNamespace(**{name: globals()[name] for name in __all__},
                               **{alias: globals()[name]
                                  for alias, name in _VOCABULARY_ALIASES.items()})
+# Vocabulary names whose public op has another signature: the backend extra
+# ``index_add(shape, index, values)`` (zeros plus a scatter-add), while the public
+# ``mg.index_add(x, index, values)`` adds into ``x``.
+tensor_ops.index_add = shape.index_add_into_zeros
 
 _tensor_module._ops = tensor_ops   # Tensor operators and methods call these
+
+# The linalg and fft extensions, as ``ns.linalg.<name>`` / ``ns.fft.<name>`` in rules (on the
+# raw side they resolve to the namespace's own extension modules).
+from .. import fft as _fft, linalg as _linalg  # noqa: E402 - they need the ops above
+
+tensor_ops.linalg = _linalg
+tensor_ops.fft = _fft

@@ -1,12 +1,30 @@
-"""Matrix products."""
+"""Products: matmul, dot, inner, outer, vdot, tensordot, einsum, kron, cross, trace.
+
+Only ``matmul`` and ``einsum`` are primitives; the others are compositions of
+differentiable ops (transpose, reshape, matmul, getitem ...), so their gradients, at
+every order and for batched cotangents, come from those ops' rules.
+"""
 
 from ..primitive import Primitive, apply, batch_ndim, unbroadcast
+from ..tensor import Tensor
+from . import _einsum
+from ._complex import conj as maybe_conj
+from .math import conj
 
-__all__ = ["matmul"]
+__all__ = ["matmul", "dot", "inner", "outer", "vdot", "tensordot", "einsum", "kron", "cross",
+           "trace"]
+
+
+def _tensor(x):
+    if isinstance(x, Tensor):
+        return x
+    from .creation import convert_to_tensor
+    return convert_to_tensor(x)
 
 
 def _matmul_vjp(ns, g, a, b, batch, which):
     """Cotangent of ``a`` (which=0) or ``b`` (which=1) of matmul, 1-D operands included."""
+    a, b = maybe_conj(ns, a), maybe_conj(ns, b)          # TensorFlow's complex convention
     if a.ndim == 1 and b.ndim == 1:                      # inner product: g is batch-shaped
         return ns.expand_dims(g, axis=-1) * (b if which == 0 else a)
     a2, b2 = a, b
@@ -32,3 +50,202 @@ _MATMUL.defvjp(lambda ns, g, ans, a, b: _matmul_vjp(ns, g, a, b, batch_ndim(g, a
 def matmul(a, b, name=None):
     """Matrix product with NumPy's rules (1-D operands, broadcast batch dimensions)."""
     return apply(_MATMUL, (a, b))
+
+
+# --- tensordot and what reduces to it ---------------------------------------------------
+
+def _prod(dims):
+    n = 1
+    for d in dims:
+        n *= d
+    return n
+
+
+def _axes_list(axes, ndim, which):
+    axes = [axes] if isinstance(axes, int) else list(axes)
+    out = []
+    for a in axes:
+        if not -ndim <= int(a) < ndim:
+            raise ValueError(f"mg.tensordot: axis {a} is out of bounds for {which} of rank {ndim}")
+        out.append(int(a) % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"mg.tensordot: repeated axis in {axes!r} for {which}")
+    return out
+
+
+def tensordot(a, b, axes=2, name=None):
+    """Sum products over ``axes``: an int n (last n of a with first n of b) or a pair of lists."""
+    from .shape import reshape, transpose
+    a, b = _tensor(a), _tensor(b)
+    if isinstance(axes, int):
+        if not 0 <= axes <= min(a.ndim, b.ndim):
+            raise ValueError(f"mg.tensordot: axes={axes} needs 0 <= axes <= min of the ranks "
+                             f"({a.ndim}, {b.ndim})")
+        ax_a, ax_b = list(range(a.ndim - axes, a.ndim)), list(range(axes))
+    else:
+        try:
+            first, second = axes
+        except (TypeError, ValueError):
+            raise ValueError(f"mg.tensordot: axes must be an int or a pair (axes_a, axes_b), "
+                             f"got {axes!r}") from None
+        ax_a, ax_b = _axes_list(first, a.ndim, "a"), _axes_list(second, b.ndim, "b")
+        if len(ax_a) != len(ax_b):
+            raise ValueError(f"mg.tensordot: {len(ax_a)} axes of a but {len(ax_b)} of b; "
+                             f"give as many of each")
+    for i, j in zip(ax_a, ax_b):
+        if a.shape[i] != b.shape[j]:
+            raise ValueError(f"mg.tensordot: axis {i} of a (shape {a.shape}) has size "
+                             f"{a.shape[i]} but axis {j} of b (shape {b.shape}) has size "
+                             f"{b.shape[j]}; contracted axes must match")
+    free_a = [i for i in range(a.ndim) if i not in ax_a]
+    free_b = [j for j in range(b.ndim) if j not in ax_b]
+    k = _prod(a.shape[i] for i in ax_a)
+    a2 = reshape(transpose(a, free_a + ax_a), (_prod(a.shape[i] for i in free_a), k))
+    b2 = reshape(transpose(b, ax_b + free_b), (k, _prod(b.shape[j] for j in free_b)))
+    shape = tuple(a.shape[i] for i in free_a) + tuple(b.shape[j] for j in free_b)
+    return reshape(matmul(a2, b2), shape)
+
+
+def dot(a, b, name=None):
+    """NumPy's dot: products of scalars, matmul up to 2-D, else last axis of a with b's second-to-last."""
+    from .elementwise import multiply
+    a, b = _tensor(a), _tensor(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return multiply(a, b)
+    if b.ndim <= 2:
+        if a.shape[-1] != b.shape[0]:
+            raise ValueError(f"mg.dot: shapes {a.shape} and {b.shape} are not aligned: "
+                             f"{a.shape[-1]} (last axis of a) != {b.shape[0]} (first axis of b)")
+        return matmul(a, b)
+    return tensordot(a, b, axes=([a.ndim - 1], [b.ndim - 2]))
+
+
+def inner(a, b, name=None):
+    """Sum of products over the last axes of ``a`` and ``b`` (scalars multiply)."""
+    from .elementwise import multiply
+    a, b = _tensor(a), _tensor(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return multiply(a, b)
+    return tensordot(a, b, axes=([a.ndim - 1], [b.ndim - 1]))
+
+
+def outer(a, b, name=None):
+    """Outer product of the flattened inputs: shape (a.size, b.size)."""
+    from .shape import reshape
+    a, b = _tensor(a), _tensor(b)
+    return reshape(a, (a.size, 1)) * reshape(b, (1, b.size))
+
+
+def vdot(a, b, name=None):
+    """Dot product of the flattened inputs, conjugating ``a`` (NumPy's vdot)."""
+    from .shape import reshape
+    a, b = _tensor(a), _tensor(b)
+    if a.size != b.size:
+        raise ValueError(f"mg.vdot: inputs of {a.size} and {b.size} elements; vdot needs "
+                         f"equal sizes")
+    if a.dtype.is_complex:
+        a = conj(a)
+    return matmul(reshape(a, (a.size,)), reshape(b, (b.size,)))
+
+
+def kron(a, b, name=None):
+    """Kronecker product (blocks ``a[i, j] * b``), for any ranks."""
+    from .shape import reshape
+    a, b = _tensor(a), _tensor(b)
+    nd = max(a.ndim, b.ndim)
+    sa = (1,) * (nd - a.ndim) + a.shape
+    sb = (1,) * (nd - b.ndim) + b.shape
+    # Interleave axes: a as (a0, 1, a1, 1, ...), b as (1, b0, 1, b1, ...); the product
+    # broadcasts to (a0, b0, a1, b1, ...), which merges into (a0*b0, a1*b1, ...).
+    a2 = reshape(a, tuple(d for n in sa for d in (n, 1)))
+    b2 = reshape(b, tuple(d for n in sb for d in (1, n)))
+    return reshape(a2 * b2, tuple(m * n for m, n in zip(sa, sb)))
+
+
+def cross(a, b, axis=-1, name=None):
+    """Cross product of 3-vectors along ``axis`` (other axes broadcast)."""
+    from .shape import stack
+    from .layout import moveaxis
+    a, b = _tensor(a), _tensor(b)
+    for x, which in ((a, "a"), (b, "b")):
+        if x.ndim == 0 or not -x.ndim <= axis < x.ndim or x.shape[axis] != 3:
+            raise ValueError(f"mg.cross: {which} (shape {x.shape}) must have size 3 along "
+                             f"axis {axis}; only 3-vectors are supported")
+    a, b = moveaxis(a, axis, -1), moveaxis(b, axis, -1)
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    out = stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+    return moveaxis(out, -1, axis)
+
+
+def trace(x, offset=0, axis1=0, axis2=1, name=None):
+    """Sum along a diagonal (NumPy's axes: the first two by default)."""
+    from .matrices import diagonal
+    from .reductions import sum as _sum
+    return _sum(diagonal(x, offset=offset, axis1=axis1, axis2=axis2), axis=-1)
+
+
+# --- einsum ----------------------------------------------------------------------------------
+
+def _dedupe(term):
+    return "".join(c for i, c in enumerate(term) if c not in term[:i])
+
+
+def _einsum_operand_vjp(ns, g, i, xs, terms, out, sizes, eyes):
+    term, x = terms[i], xs[i]
+    others = [t for j, t in enumerate(terms) if j != i]
+    other_xs = [maybe_conj(ns, xj) for j, xj in enumerate(xs) if j != i]
+    available = set(out).union(*others)
+    own = {c: x.shape[term.index(c)] for c in term}
+    uniq = _dedupe(term)
+    # A letter only this operand has was summed out: its cotangent broadcasts along it.
+    # A size-1 letter that broadcast against a larger one sums back to size 1.
+    keep = "".join(c for c in uniq if c in available and own[c] == sizes[c])
+    h = ns.einsum(",".join(["..." + out] + others) + "->..." + keep, g, *other_xs)
+    lead = tuple(h.shape[:h.ndim - len(keep)])
+    shape = lead + tuple(own[c] if c in keep else 1 for c in uniq)
+    if tuple(h.shape) != shape:
+        h = ns.reshape(h, shape)
+    full = lead + tuple(own[c] for c in uniq)
+    if shape != full:
+        h = ns.broadcast_to(h, full)
+    if len(uniq) < len(term):
+        # A repeated letter read a diagonal: put the cotangent back on it (times identity).
+        fresh = [c for c in _einsum._LETTERS if c not in sizes]
+        new, pairs = "", []
+        for p, c in enumerate(term):
+            if c in term[:p]:
+                f = fresh.pop(0)
+                new += f
+                pairs.append(c + f)
+            else:
+                new += c
+        h = ns.einsum(",".join(["..." + uniq] + pairs) + "->..." + new, h,
+                      *[eyes[pair[0]] for pair in pairs])
+    return h
+
+
+def _einsum_vjp(ns, g, ans, *xs, subscripts, terms, out, sizes, eyes):
+    return [_einsum_operand_vjp(ns, g, i, xs, terms, out, sizes, eyes) for i in range(len(xs))]
+
+
+_EINSUM = Primitive("einsum", lambda ns, *xs, subscripts, terms, out, sizes, eyes:
+                    ns.einsum(subscripts, *xs))
+_EINSUM.defvjp_all(_einsum_vjp)
+
+
+def einsum(subscripts, *operands, name=None):
+    """Einstein summation with NumPy's subscripts (``'ij,jk->ik'``, ``'...ii->...i'``)."""
+    xs = tuple(_tensor(x) for x in operands)
+    if not xs:
+        raise ValueError("mg.einsum needs at least one operand")
+    terms, out, sizes = _einsum.parse(subscripts, [x.shape for x in xs])
+    eyes = {}
+    for term, x in zip(terms, xs):
+        for p, c in enumerate(term):
+            if c in term[:p] and c not in eyes:
+                b = x.backend
+                eyes[c] = b.xp.eye(sizes[c], dtype=b.native_dtype(x.dtype))
+    explicit = ",".join(terms) + "->" + out
+    return apply(_EINSUM, xs, {"subscripts": explicit, "terms": tuple(terms), "out": out,
+                               "sizes": sizes, "eyes": eyes})

@@ -6,7 +6,7 @@ from .creation import convert_to_tensor
 from .reductions import normalize_axis
 
 __all__ = ["reshape", "transpose", "matrix_transpose", "expand_dims", "squeeze",
-           "broadcast_to", "concatenate", "stack", "getitem", "index_add"]
+           "broadcast_to", "concatenate", "stack", "getitem"]
 
 
 def _tensor(x):
@@ -130,7 +130,7 @@ def _concat_vjp(ns, g, ans, *xs, axis):
     lead = (slice(None),) * (axis + batch_ndim(g, ans))
     for x in xs:
         n = x.shape[axis] if hasattr(x, "shape") else 1
-        out.append(ns.getitem(g, lead + (slice(start, start + n),)))
+        out.append(ns.getitem(g, lead + (slice(start, start + n), Ellipsis)))
         start += n
     return out
 
@@ -161,7 +161,7 @@ def concatenate(values, axis=0, name=None):
 
 def _stack_vjp(ns, g, ans, *xs, axis):
     lead = (slice(None),) * (axis + batch_ndim(g, ans))
-    return [ns.getitem(g, lead + (i,)) for i in range(len(xs))]
+    return [ns.getitem(g, lead + (i, Ellipsis)) for i in range(len(xs))]
 
 
 _STACK = Primitive("stack", lambda ns, *xs, axis: ns.stack(xs, axis=axis))
@@ -201,7 +201,8 @@ def _getitem_vjp(ns, g, ans, x, index):
 
 
 def _index_add_vjp(ns, g, ans, v, shape, index):
-    return ns.getitem(g, _batched_index(index, batch_ndim(g, ans)))
+    batch = batch_ndim(g, ans)
+    return unbroadcast(ns, ns.getitem(g, _batched_index(index, batch)), tuple(v.shape), batch)
 
 
 _GETITEM = Primitive("getitem", lambda ns, x, index: ns.getitem(x, index)).defvjp(_getitem_vjp)
@@ -215,7 +216,11 @@ def getitem(x, index):
     return apply(_GETITEM, (x,), {"index": _raw_index(index)})
 
 
-def index_add(shape, index, values):
-    """A tensor of zeros of ``shape`` with ``values`` added at ``index`` (repeats add up)."""
+def index_add_into_zeros(shape, index, values):
+    """A tensor of zeros of ``shape`` with ``values`` added at ``index`` (repeats add up).
+
+    The rule vocabulary's ``index_add`` (the backend extra of that name); the public
+    ``mg.index_add(x, index, values)`` adds into ``x``.
+    """
     values = _tensor(values)
     return apply(_INDEX_ADD, (values,), {"shape": tuple(shape), "index": _raw_index(index)})

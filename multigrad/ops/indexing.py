@@ -1,0 +1,197 @@
+"""Gathers and functional updates: take, take_along_axis, sort, index_update, index_add,
+and TensorFlow's tensor_scatter_nd_update / tensor_scatter_nd_add / scatter_nd.
+
+Tensors are immutable: an "update" returns a new tensor, differentiable with respect to
+both the original and the values written. Basic slicing, integer and boolean indexing
+are ``getitem`` (in ``shape.py``).
+"""
+
+from ..primitive import Primitive, apply, batch_ndim, unbroadcast
+from ..tensor import Tensor
+from .reductions import normalize_axis
+from .shape import _batched_index, _raw_index, getitem, index_add_into_zeros
+
+__all__ = ["take", "take_along_axis", "sort", "index_update", "index_add",
+           "tensor_scatter_nd_update", "tensor_scatter_nd_add", "scatter_nd"]
+
+
+def _tensor(x):
+    if isinstance(x, Tensor):
+        return x
+    from .creation import convert_to_tensor
+    return convert_to_tensor(x)
+
+
+def _int_indices(indices, x, opname):
+    """Indices as a raw integer array on x's backend, negative ones wrapped by ``size``."""
+    t = indices if isinstance(indices, Tensor) else _tensor_on(indices, x)
+    if not t.dtype.is_integer:
+        raise TypeError(f"mg.{opname}: indices must be integers, got dtype {t.dtype.name}")
+    if t.backend is not x.backend:      # index data (e.g. a NumPy array) follows x
+        from .creation import to_backend
+        t = to_backend(t, x.backend)
+    return t
+
+
+def _tensor_on(data, x):
+    from .creation import convert_to_tensor
+    return convert_to_tensor(data, backend=x.backend)
+
+
+def _wrap(ns, idx, n):
+    return ns.where(idx < 0, idx + n, idx)
+
+
+# --- take ------------------------------------------------------------------------------------
+
+def _take_vjp(ns, g, ans, x, indices, axis):
+    batch = batch_ndim(g, ans)
+    index = (slice(None),) * (batch + axis) + (indices,)
+    return ns.index_add(tuple(g.shape[:batch]) + tuple(x.shape), index, g)
+
+
+_TAKE = Primitive("take", lambda ns, x, indices, axis: ns.take(x, indices, axis=axis))
+_TAKE.defvjp(_take_vjp)
+
+
+def take(x, indices, axis=None, name=None):
+    """Elements of ``x`` at ``indices`` along ``axis`` (of the flattened ``x`` when None).
+
+    Repeated indices accumulate their gradients; negative indices count from the end.
+    """
+    from .shape import reshape
+    x = _tensor(x)
+    if axis is None:
+        x, axis = reshape(x, (x.size,)), 0
+    (axis,) = normalize_axis(axis, x.ndim, "take")
+    idx = _int_indices(indices, x, "take")
+    raw = _wrap(x.backend.ops, idx._value, x.shape[axis])
+    if raw.ndim != 1:     # the standard's take is 1-D; other shapes are plain indexing
+        return getitem(x, (slice(None),) * axis + (raw,))
+    return apply(_TAKE, (x,), {"indices": raw, "axis": axis})
+
+
+def _along_axis_index(x, raw, axis):
+    """The full integer index that take_along_axis reads (every other axis by arange)."""
+    xp = x.backend.xp
+    index = []
+    for d in range(x.ndim):
+        if d == axis:
+            index.append(raw)
+        else:
+            shape = [1] * x.ndim
+            shape[d] = x.shape[d]
+            index.append(xp.reshape(xp.arange(x.shape[d]), tuple(shape)))
+    return tuple(index)
+
+
+def take_along_axis(x, indices, axis=-1, name=None):
+    """Pick along ``axis`` with an index array of the same rank (NumPy's take_along_axis).
+
+    A gather by ``getitem``: repeated indices accumulate their gradients.
+    """
+    x = _tensor(x)
+    (axis,) = normalize_axis(axis, x.ndim, "take_along_axis")
+    idx = _int_indices(indices, x, "take_along_axis")
+    if idx.ndim != x.ndim:
+        raise ValueError(f"mg.take_along_axis: indices (shape {idx.shape}) must have the same "
+                         f"rank as x (shape {x.shape})")
+    raw = _wrap(x.backend.ops, idx._value, x.shape[axis])
+    return getitem(x, _along_axis_index(x, raw, axis))
+
+
+def sort(x, axis=-1, descending=False, direction=None, name=None):
+    """Sorted along ``axis`` (stable); the gradient follows the permutation back.
+
+    ``descending`` is the Array API's flag, ``direction="DESCENDING"`` TensorFlow's.
+    """
+    x = _tensor(x)
+    if direction is not None:
+        if str(direction).upper() not in ("ASCENDING", "DESCENDING"):
+            raise ValueError(f"mg.sort: direction must be 'ASCENDING' or 'DESCENDING', got "
+                             f"{direction!r}")
+        descending = str(direction).upper() == "DESCENDING"
+    if x.ndim == 0:
+        return x
+    (axis,) = normalize_axis(axis, x.ndim, "sort")
+    ops = x.backend.ops
+    key = -x._value if descending else x._value
+    order = ops.argsort(key, axis=axis, stable=True)
+    return getitem(x, _along_axis_index(x, order, axis))
+
+
+# --- functional updates ----------------------------------------------------------------------
+
+def _update_vjp_x(ns, g, ans, x, values, index):
+    # The written positions no longer depend on x.
+    return ns.index_update(g, _batched_index(index, batch_ndim(g, ans)), 0)
+
+
+def _update_vjp_values(ns, g, ans, x, values, index):
+    batch = batch_ndim(g, ans)
+    read = ns.getitem(g, _batched_index(index, batch))
+    return unbroadcast(ns, read, tuple(getattr(values, "shape", ())), batch)
+
+
+_UPDATE = Primitive("index_update",
+                    lambda ns, x, values, index: ns.index_update(x, index, values))
+_UPDATE.defvjp(_update_vjp_x, _update_vjp_values)
+
+
+def index_update(x, index, values, name=None):
+    """A copy of ``x`` with ``x[index]`` replaced by ``values`` (broadcast to that slot).
+
+    Any index ``x[index]`` accepts (slices, integers, integer arrays, boolean masks).
+    With repeated integer indices, which write wins is up to the backend (as in
+    TensorFlow); gradients assume each position is written once.
+    """
+    x = _tensor(x)
+    if isinstance(values, (list, tuple)):
+        values = _tensor_on(values, x)
+    if isinstance(values, Tensor) and values.dtype != x.dtype:
+        from .creation import cast
+        values = cast(values, x.dtype)
+    return apply(_UPDATE, (x, values), {"index": _raw_index(index)})
+
+
+def index_add(x, index, values, name=None):
+    """``x`` with ``values`` added at ``index``; repeated indices add up (a scatter-add)."""
+    x = _tensor(x)
+    values = _tensor_on(values, x) if not isinstance(values, Tensor) else values
+    if values.dtype != x.dtype:
+        from .creation import cast
+        values = cast(values, x.dtype)
+    return x + index_add_into_zeros(x.shape, index, values)
+
+
+def _nd_index(x_shape, indices, opname):
+    """TensorFlow's (..., K) index array as a tuple of K integer arrays."""
+    raw = indices._value
+    if indices.ndim == 0 or indices.shape[-1] > len(x_shape) or not indices.dtype.is_integer:
+        raise ValueError(f"mg.{opname}: indices must be an integer tensor of shape (..., K) "
+                         f"with K <= {len(x_shape)} (the rank of the target), got shape "
+                         f"{indices.shape} and dtype {indices.dtype.name}")
+    return tuple(raw[..., k] for k in range(indices.shape[-1]))
+
+
+def tensor_scatter_nd_update(tensor, indices, updates, name=None):
+    """TensorFlow's scatter-update: ``indices[..., :]`` picks slots of ``tensor``."""
+    tensor = _tensor(tensor)
+    idx = _int_indices(indices, tensor, "tensor_scatter_nd_update")
+    return index_update(tensor, _nd_index(tensor.shape, idx, "tensor_scatter_nd_update"),
+                        updates)
+
+
+def tensor_scatter_nd_add(tensor, indices, updates, name=None):
+    """TensorFlow's scatter-add: ``updates`` added at ``indices`` (repeats add up)."""
+    tensor = _tensor(tensor)
+    idx = _int_indices(indices, tensor, "tensor_scatter_nd_add")
+    return index_add(tensor, _nd_index(tensor.shape, idx, "tensor_scatter_nd_add"), updates)
+
+
+def scatter_nd(indices, updates, shape, name=None):
+    """TensorFlow's scatter_nd: zeros of ``shape`` with ``updates`` added at ``indices``."""
+    updates = _tensor(updates)
+    shape = tuple(int(d) for d in shape)
+    idx = _int_indices(indices, updates, "scatter_nd")
+    return index_add_into_zeros(shape, _nd_index(shape, idx, "scatter_nd"), updates)
