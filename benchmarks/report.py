@@ -69,7 +69,7 @@ def rows_of(results, workloads):
     return rows
 
 
-def table(results, workloads, columns):
+def table(results, workloads, columns, verdicts=True):
     present = [c for c in columns if "missing" not in results["columns"].get(c, {})]
     header = ["id", "workload"] + [("multigrad" if c == "multigrad" else c) for c in present]
     header.insert(header.index("multigrad") + 1 if "multigrad" in header else len(header),
@@ -86,7 +86,8 @@ def table(results, workloads, columns):
         for c in present:
             row.append(_cell(w, cells[c], floor_value))
             if c == "multigrad":
-                row.append(_target(w, cells[c], floor_value))
+                row.append(_target(w, cells[c], floor_value) if verdicts
+                           else _target(w, None, None))
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
@@ -141,12 +142,14 @@ def _cpu_model():
 
 
 def markdown(results, workloads, columns, *, command, date, backend, size):
+    if size == "smoke":
+        command += "  (smoke sizes and one repeat: the times mean nothing, the checks do)"
     parts = [f"# multigrad benchmarks: {date}, {backend}{' (smoke sizes)' if size == 'smoke' else ''}",
              "", f"Command: `{command}`", "",
              "Each cell: the median time (W5mem: peak memory), and in parentheses its ratio to "
              "the floor (hand-written NumPy forward + backward) measured in the same run. "
              "`target` is multigrad's goal for that ratio (for the report only).", "",
-             table(results, workloads, columns), ""]
+             table(results, workloads, columns, verdicts=size != "smoke"), ""]
     extra = notes(results, workloads, columns)
     if extra:
         parts += ["Notes:", ""] + [f"- {n}" for n in extra] + [""]
