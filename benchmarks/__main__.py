@@ -29,6 +29,12 @@ def parse(argv):
     p.add_argument("--workloads", help="comma-separated, of: " + ",".join(config.WORKLOADS))
     p.add_argument("--out", help="write the Markdown table here "
                    "(default, full runs: benchmarks/results/<date>-<backend>.md)")
+    p.add_argument("--rounds", type=int, default=None,
+                   help="times the floor and multigrad columns run, alternating; each cell "
+                        "keeps the median round (default: 3, smoke: 1)")
+    p.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                   help="wall: perf_counter (default); cpu: process CPU time, which leaves "
+                        "out time spent waiting for a core on a busy machine (CPU only)")
     p.add_argument("--json", help="also write the raw results (every sample) here")
     return p.parse_args(argv)
 
@@ -38,6 +44,10 @@ def main(argv=None):
     size = "smoke" if args.smoke else "full"
     env = config.worker_env()
     if args.backend == "cupy":
+        if args.clock == "cpu":
+            print("--clock cpu cannot see GPU time; use the wall clock with --backend cupy",
+                  file=sys.stderr)
+            return 2
         reason = runner.cupy_unavailable_reason(env)
         if reason:
             print(f"--backend cupy: {reason}", file=sys.stderr)
@@ -68,7 +78,9 @@ def main(argv=None):
 
     runner.log(f"benchmarks: {size} sizes, backend {args.backend}, columns "
                f"{', '.join(c for c, _, _ in columns)}")
-    results = runner.run(columns, workloads, backend=args.backend, size=size, env=env)
+    rounds = args.rounds or (1 if args.smoke else 3)
+    results = runner.run(columns, workloads, backend=args.backend, size=size, env=env,
+                         rounds=rounds, clock=args.clock)
     today = datetime.date.today().isoformat()
     command = "python -m benchmarks" + "".join(" " + shlex.quote(a) for a in (argv or sys.argv[1:]))
     text = report.markdown(results, workloads, [c for c, _, _ in columns], command=command,

@@ -1,5 +1,6 @@
 """The results table (Markdown): per workload, each column's median and its ratio to the floor."""
 
+import os
 import platform
 
 from . import config
@@ -111,6 +112,14 @@ def notes(results, workloads, columns):
             out.append("W6: `import multigrad` loaded "
                        + (", ".join(loaded) if loaded else "no cupy and no peer library")
                        + " (checked in sys.modules).")
+    for c in config.OWN_COLUMNS:
+        spread = []
+        for w, cell in results["columns"].get(c, {}).get("results", {}).items():
+            rm = cell.get("round_medians")
+            if rm and len(rm) > 1:
+                spread.append(f"{w} {max(rm) / min(rm):.2f}")
+        if spread:
+            out.append(f"{c}: slowest / fastest round median: " + ", ".join(spread) + ".")
     w5 = results["columns"].get("multigrad", {}).get("results", {}).get("W5mem", {})
     if w5.get("status") == "ok":
         out.append(f"W5 input: {fmt_bytes(w5['input_bytes'])}; peak memory is the resident "
@@ -120,14 +129,21 @@ def notes(results, workloads, columns):
 
 
 def environment(results, columns):
-    lines = [f"- machine: {_cpu_model()}, {platform.system()} {platform.release()}; "
-             f"Python {platform.python_version()}; every thread pool pinned to one thread"]
+    lines = [f"- machine: {_cpu_model()}, {os.cpu_count()} logical CPUs, {platform.system()} "
+             f"{platform.release()}; Python {platform.python_version()}; every thread pool "
+             f"pinned to one thread",
+             f"- clock: {results.get('clock', 'wall')}; load average (1, 5, 15 min) before "
+             f"{_load(results.get('load_before'))}, after {_load(results.get('load_after'))}"]
     for c in columns:
         info = results["columns"].get(c, {}).get("info")
         if info:
             extra = ", ".join(f"{k} {v}" for k, v in info.items() if k != "version")
             lines.append(f"- {c}: {info.get('version', '?')}" + (f" ({extra})" if extra else ""))
     return lines
+
+
+def _load(values):
+    return "/".join(f"{v:.2f}" for v in values) if values else "?"
 
 
 def _cpu_model():

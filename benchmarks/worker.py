@@ -44,8 +44,8 @@ def check(module, workload, d, case):
     return check_outputs(workload, d, case.to_numpy(result), module)
 
 
-def run_timing(module, variant, workloads, size):
-    sizes, knobs = config.SIZES[size], config.TIMING[size]
+def run_timing(module, variant, workloads, size, clock="wall"):
+    sizes, knobs = config.SIZES[size], dict(config.TIMING[size], clock=clock)
     results = {}
     for w in workloads:
         try:
@@ -118,6 +118,7 @@ def main(argv=None):
     p.add_argument("--size", default="full", choices=sorted(config.SIZES))
     p.add_argument("--workloads", default="W1,W2,W3,W4a,W4b,W5")
     p.add_argument("--mode", default="time", choices=("time", "memory"))
+    p.add_argument("--clock", default="wall", choices=("wall", "cpu"))
     p.add_argument("--out", required=True)
     args = p.parse_args(argv)
 
@@ -139,7 +140,7 @@ def main(argv=None):
                                                "traceback": traceback.format_exc(limit=6)}}
         else:
             report["results"] = run_timing(module, args.variant,
-                                           args.workloads.split(","), args.size)
+                                           args.workloads.split(","), args.size, args.clock)
     with open(args.out, "w") as f:
         json.dump(report, f)
     return 0
