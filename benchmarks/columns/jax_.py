@@ -18,6 +18,11 @@ def prepare(variant, backend="numpy"):
     return {"version": jax.__version__, "device": str(jax.devices()[0])}
 
 
+def _put(a):
+    """A device array of ``a``, transferred before returning (jax copies asynchronously)."""
+    return jax.block_until_ready(jnp.asarray(a))
+
+
 def _wrap(fn, variant):
     return jax.jit(fn) if variant == "jit" else fn
 
@@ -42,7 +47,7 @@ def _block(a, x):
 
 
 def w1(d, variant):
-    x, blocks = jnp.asarray(d["x"]), d["blocks"]
+    x, blocks = _put(d["x"]), d["blocks"]
 
     def f(x):
         a = x
@@ -57,8 +62,8 @@ def w1(d, variant):
 
 
 def w2(d, variant):
-    X, Y = jnp.asarray(d["X"]), jnp.asarray(d["Y"])
-    params = tuple(jnp.asarray(d[k]) for k in ("W1", "b1", "W2", "b2"))
+    X, Y = _put(d["X"]), _put(d["Y"])
+    params = tuple(_put(d[k]) for k in ("W1", "b1", "W2", "b2"))
     batch = d["X"].shape[0]
 
     def f(params):
@@ -100,7 +105,7 @@ def w3(d, variant):
 
 
 def w4a(d, variant):
-    x, v = jnp.asarray(d["x"]), jnp.asarray(d["v"])
+    x, v = _put(d["x"]), _put(d["v"])
 
     def f(x):
         return jnp.sum(x ** 4)
@@ -113,7 +118,7 @@ def w4a(d, variant):
 
 
 def w4b(d, variant):
-    A, x = jnp.asarray(d["A"]), jnp.asarray(d["x"])
+    A, x = _put(d["A"]), _put(d["x"])
     jac = _wrap(jax.jacrev(lambda x: jnp.tanh(jnp.matmul(A, x))), variant)
 
     def step():
@@ -122,7 +127,7 @@ def w4b(d, variant):
 
 
 def w5(d, variant):
-    x = jnp.asarray(d["x"])
+    x = _put(d["x"])
     vg = _wrap(jax.value_and_grad(lambda x: jnp.sum(jnp.tanh(x) * x)), variant)
 
     def step():
