@@ -8,6 +8,13 @@ Device (CuPy): a memory hook counts the bytes handed out by CuPy's pool.
 """
 
 import gc
+import os
+
+UNAVAILABLE = "peak memory needs Linux's /proc/self/status (VmRSS, VmHWM)"
+
+
+def available():
+    return os.path.exists("/proc/self/status")
 
 
 def _status_kib(field):

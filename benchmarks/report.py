@@ -6,7 +6,7 @@ import platform
 from . import config
 
 ROW_UNITS = {"W1": "per op", "W2": "per step", "W3": "400 steps", "W4a": "per HVP",
-             "W4b": "per jacobian", "W5": "per call", "W5mem": "peak above input",
+             "W4b": "per jacobian", "W5": "per call", "W5mem": "one call",
              "W6": "import time"}
 
 
@@ -73,8 +73,8 @@ def rows_of(results, workloads):
 def table(results, workloads, columns, verdicts=True):
     present = [c for c in columns if "missing" not in results["columns"].get(c, {})]
     header = ["id", "workload"] + [("multigrad" if c == "multigrad" else c) for c in present]
-    header.insert(header.index("multigrad") + 1 if "multigrad" in header else len(header),
-                  "target")
+    if "multigrad" in header:
+        header.insert(header.index("multigrad") + 1, "target")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for w in rows_of(results, workloads):
         cells = {c: (results.get("W6", {}).get(c) if w == "W6"

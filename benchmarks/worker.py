@@ -70,6 +70,8 @@ def run_timing(module, variant, workloads, size, clock="wall"):
 
 def run_memory(module, variant, size, backend):
     """W5's peak memory above the input, in this (fresh) process."""
+    if backend != "cupy" and not memory.available():
+        return {"W5mem": {"status": "unsupported", "detail": memory.UNAVAILABLE}}
     sizes = dict(config.SIZES[size])
     small = dict(sizes, W5_n=1000)
     case = module.build("W5", data.inputs("W5", small), variant)   # initialise the library

@@ -44,7 +44,8 @@ def test_smoke_gradients_were_verified(smoke):
     for column in ("floor", "multigrad"):
         cells = results["columns"][column]["results"]
         for w in TIMED:
-            assert cells[w]["status"] == "ok", (column, w, cells[w])
+            ok = ("ok", "unsupported") if w == "W5mem" else ("ok",)   # W5mem: Linux only
+            assert cells[w]["status"] in ok, (column, w, cells[w])
 
 
 def test_import_does_not_load_cupy_or_peers(smoke):
