@@ -31,7 +31,7 @@ def parse(argv):
                    "(default, full runs: benchmarks/results/<date>-<backend>.md)")
     p.add_argument("--rounds", type=int, default=None,
                    help="times the floor and multigrad columns run, alternating; each cell "
-                        "keeps the median round (default: 3, smoke: 1)")
+                        "keeps the median round (default: 5, smoke: 1)")
     p.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                    help="wall: perf_counter (default); cpu: process CPU time, which leaves "
                         "out time spent waiting for a core on a busy machine (CPU only)")
@@ -78,7 +78,7 @@ def main(argv=None):
 
     runner.log(f"benchmarks: {size} sizes, backend {args.backend}, columns "
                f"{', '.join(c for c, _, _ in columns)}")
-    rounds = args.rounds or (1 if args.smoke else 3)
+    rounds = args.rounds or (1 if args.smoke else 5)
     results = runner.run(columns, workloads, backend=args.backend, size=size, env=env,
                          rounds=rounds, clock=args.clock)
     today = datetime.date.today().isoformat()
