@@ -10,7 +10,6 @@ import statistics
 import time
 
 CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
-clock = time.perf_counter
 
 
 def _run(step, sync, loops, clock):
