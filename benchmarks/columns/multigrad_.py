@@ -1,0 +1,142 @@
+"""multigrad: the code a user writes, TensorFlow style (tapes, Variables, assign_sub)."""
+
+from . import Case
+
+mg = None
+_backend = None
+
+
+def prepare(variant, backend="numpy"):
+    global mg, _backend
+    import multigrad
+    mg = multigrad
+    _backend = mg.set_backend(backend)
+    return {"version": mg.__version__, "library": f"multigrad on {_backend.name}"}
+
+
+def _const(a):
+    t = mg.constant(a)
+    return t if _backend.name == t.backend.name else mg.to_backend(t, _backend.name)
+
+
+def _var(a):
+    return mg.Variable(_const(a))
+
+
+def _case(step, names):
+    def to_numpy(result):
+        return {k: r.numpy() for k, r in zip(names, result)}
+    return Case(step, to_numpy, lambda result: _backend.synchronize())
+
+
+def _block(a, x):
+    a = mg.sin(a)
+    a = a * 0.9
+    a = a + 0.1
+    a = mg.abs(a)
+    a = -a
+    a = mg.exp(a)
+    a = mg.tanh(a)
+    a = a * x
+    a = mg.cos(a)
+    return a + 0.1
+
+
+def w1(d, variant):
+    x, blocks = _const(d["x"]), d["blocks"]
+
+    def step():
+        with mg.GradientTape() as tape:
+            tape.watch(x)
+            a = x
+            for _ in range(blocks):
+                a = _block(a, x)
+            value = mg.reduce_sum(a)
+        return value, tape.gradient(value, x)
+    return _case(step, ("value", "grad"))
+
+
+def w2(d, variant):
+    X, Y = _const(d["X"]), _const(d["Y"])
+    params = [_var(d[k]) for k in ("W1", "b1", "W2", "b2")]
+    batch = d["X"].shape[0]
+
+    def step():
+        W1, b1, W2, b2 = params
+        with mg.GradientTape() as tape:
+            h = mg.tanh(mg.matmul(X, W1) + b1)
+            logits = mg.matmul(h, W2) + b2
+            z = logits - mg.stop_gradient(mg.reduce_max(logits, axis=1, keepdims=True))
+            lse = mg.log(mg.reduce_sum(mg.exp(z), axis=1, keepdims=True))
+            loss = -mg.reduce_sum(Y * (z - lse)) / batch
+        return (loss, *tape.gradient(loss, params))
+    return _case(step, ("loss", "W1", "b1", "W2", "b2"))
+
+
+def w3(d, variant):
+    pairs = list(zip(d["xs"], d["ys"]))
+    epochs, lr = d["epochs"], d["lr"]
+
+    def step():
+        W = mg.Variable(1.0)
+        b = mg.Variable(1.0)
+
+        def model(x):
+            return W * x + b
+
+        def loss(predicted_y, target_y):
+            return mg.reduce_mean(mg.square(predicted_y - target_y))
+
+        for _ in range(epochs):
+            for x, y in pairs:
+                with mg.GradientTape() as t:
+                    current = loss(model(x), y)
+                dW, db = t.gradient(current, [W, b])
+                W.assign_sub(lr * dW)
+                b.assign_sub(lr * db)
+        return W, b
+    return _case(step, ("W", "b"))
+
+
+def w4a(d, variant):
+    x, v = _const(d["x"]), _const(d["v"])
+
+    def step():
+        with mg.GradientTape() as outer:
+            outer.watch(x)
+            with mg.GradientTape() as inner:
+                inner.watch(x)
+                y = mg.reduce_sum(x ** 4)
+            g = inner.gradient(y, x)
+            gv = mg.reduce_sum(g * v)
+        return (outer.gradient(gv, x),)
+    return _case(step, ("hvp",))
+
+
+def w4b(d, variant):
+    A, x = _const(d["A"]), _const(d["x"])
+
+    def step():
+        with mg.GradientTape() as tape:
+            tape.watch(x)
+            y = mg.tanh(mg.matmul(A, x))
+        return (tape.jacobian(y, x),)
+    return _case(step, ("jac",))
+
+
+def w5(d, variant):
+    x = _const(d["x"])
+
+    def step():
+        with mg.GradientTape() as tape:
+            tape.watch(x)
+            value = mg.reduce_sum(mg.tanh(x) * x)
+        return value, tape.gradient(value, x)
+    return _case(step, ("value", "grad"))
+
+
+BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4a": w4a, "W4b": w4b, "W5": w5}
+
+
+def build(workload, d, variant="eager"):
+    return BUILDERS[workload](d, variant)
