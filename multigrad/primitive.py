@@ -11,7 +11,7 @@ from . import _state
 from .backend import get_backend, infer_backend, mismatch_error
 from .tensor import Tensor, Variable
 
-__all__ = ["Primitive", "apply", "apply_unary", "apply_binary", "record", "unbroadcast",
+__all__ = ["Primitive", "apply", "unary_op", "binary_op", "record", "unbroadcast",
            "batch_ndim"]
 
 _NO_PARAMS = {}
@@ -28,7 +28,7 @@ class Primitive:
     """One differentiable operation.
 
     forward:       forward(ns, *raw_inputs, **params) -> raw array (or tuple when
-                   ``n_outputs > 1``).
+                   ``n_outputs > 1``), or the name of an array-namespace function.
     broadcasting:  the op broadcasts its inputs, so each input's cotangent is summed
                    back to that input's shape by one shared helper.
     differentiable=False marks ops whose outputs carry no gradient (comparisons,
@@ -37,12 +37,17 @@ class Primitive:
                    outputs are not recorded, as integer tensors carry no gradient.
     """
 
-    __slots__ = ("name", "forward", "vjps", "vjp_all", "broadcasting", "differentiable",
-                 "n_outputs", "check_output_dtype")
+    __slots__ = ("name", "forward", "forward_name", "vjps", "vjp_all", "broadcasting",
+                 "differentiable", "n_outputs", "check_output_dtype")
 
     def __init__(self, name, forward, *, broadcasting=False, differentiable=True, n_outputs=1,
                  check_output_dtype=False):
         self.name = name
+        # A string names a function of the array namespace (``"sin"``): the fast paths
+        # call it directly instead of through a Python forward function.
+        self.forward_name = forward if isinstance(forward, str) else None
+        if isinstance(forward, str):
+            forward = _namespace_function(forward)
         # Only ops whose output may be non-float (casts) pay for a dtype check when recording.
         self.check_output_dtype = check_output_dtype
         self.forward = forward
@@ -64,6 +69,12 @@ class Primitive:
 
     def __repr__(self):
         return f"<Primitive {self.name}>"
+
+
+def _namespace_function(name):
+    def forward(ns, *inputs):
+        return getattr(ns, name)(*inputs)
+    return forward
 
 
 def _bad_input(prim, x):
@@ -148,80 +159,99 @@ def _new_tensor(value, backend, _new=object.__new__, _Tensor=Tensor):
     return t
 
 
-def apply_unary(prim, x, _new=object.__new__):
-    """``apply`` for one Tensor input and no parameters: the per-op fast path."""
-    if type(x) is not Tensor:
-        return apply(prim, (x,))
-    backend = x._backend
-    value = x._value
-    try:
-        out = prim.forward(backend.ops, value)
-    except (ValueError, TypeError, IndexError) as exc:
-        raise _explain(prim, exc, (value,)) from exc
-    if _check_numerics is not None:
-        _check_numerics(prim, out, backend.ops, None)
-    result = _new(Tensor)
-    result._value = out
-    result._backend = backend
-    result._id = 0
-    xid = x._id
-    if xid:
-        tapes = _state.active_tapes.get()
-        if tapes:
-            for tape in tapes:
+def unary_op(prim, _new=object.__new__):
+    """The public function of a one-input, parameter-free primitive: the per-op fast path.
+
+    A Tensor input runs inline (no intermediate calls: on tiny arrays Python call overhead
+    is what separates multigrad from hand-written NumPy); anything else goes to ``apply``.
+    """
+    forward_name = prim.forward_name
+    forward = prim.forward
+
+    def op(x, name=None):
+        if type(x) is not Tensor:
+            return apply(prim, (x,))
+        backend = x._backend
+        value = x._value
+        try:
+            if forward_name is not None:
+                out = getattr(backend.ops, forward_name)(value)
+            else:
+                out = forward(backend.ops, value)
+        except (ValueError, TypeError, IndexError) as exc:
+            raise _explain(prim, exc, (value,)) from exc
+        if _check_numerics is not None:
+            _check_numerics(prim, out, backend.ops, None)
+        result = _new(Tensor)
+        result._value = out
+        result._backend = backend
+        result._id = 0
+        xid = x._id
+        if xid:
+            for tape in _state.active_tapes.get():
                 if xid in tape._tracked:
                     if not result._id:
                         result._id = _state.next_id()
                     tape._tracked.add(result._id)
                     tape._entries.append((UNARY, prim, value, x, xid, result))
-    return result
+        return result
+    return op
 
 
-def apply_binary(prim, x, y, _new=object.__new__):
-    """``apply`` for two inputs (Tensors or Python numbers) and no parameters: fast path."""
-    tx, ty = type(x), type(y)
-    if tx is Tensor:
-        backend = x._backend
-        xid = x._id
-        if ty is Tensor:
-            if y._backend is not backend:
-                raise mismatch_error(f"mg.{prim.name}", backend, y._backend)
-            yid = y._id
-            raws = (x._value, y._value)
-        elif ty is float or ty is int:
-            yid = 0
-            raws = (x._value, y)
+def binary_op(prim, _new=object.__new__):
+    """The public function of a broadcasting two-input primitive: the per-op fast path for
+    Tensors and Python numbers (anything else goes to ``apply``)."""
+    forward_name = prim.forward_name
+    forward = prim.forward
+
+    def op(x, y, name=None):
+        tx, ty = type(x), type(y)
+        if tx is Tensor:
+            backend = x._backend
+            xid = x._id
+            xv = x._value
+            if ty is Tensor:
+                if y._backend is not backend:
+                    raise mismatch_error(f"mg.{prim.name}", backend, y._backend)
+                yid = y._id
+                yv = y._value
+            elif ty is float or ty is int:
+                yid = 0
+                yv = y
+            else:
+                return apply(prim, (x, y))
+        elif ty is Tensor and (tx is float or tx is int):
+            backend = y._backend
+            xid, yid = 0, y._id
+            xv, yv = x, y._value
         else:
             return apply(prim, (x, y))
-    elif ty is Tensor and (tx is float or tx is int):
-        backend = y._backend
-        xid, yid = 0, y._id
-        raws = (x, y._value)
-    else:
-        return apply(prim, (x, y))
-    try:
-        out = prim.forward(backend.ops, *raws)
-    except (ValueError, TypeError, IndexError) as exc:
-        raise _explain(prim, exc, raws) from exc
-    if _check_numerics is not None:
-        _check_numerics(prim, out, backend.ops, None)
-    result = _new(Tensor)
-    result._value = out
-    result._backend = backend
-    result._id = 0
-    if xid or yid:
-        tapes = _state.active_tapes.get()
-        for tape in tapes:
-            tracked = tape._tracked
-            a = xid if xid in tracked else None
-            b = yid if yid in tracked else None
-            if a is None and b is None:
-                continue
-            if not result._id:
-                result._id = _state.next_id()
-            tracked.add(result._id)
-            tape._entries.append((BINARY, prim, raws, (x, y), (a, b), result))
-    return result
+        try:
+            if forward_name is not None:
+                out = getattr(backend.ops, forward_name)(xv, yv)
+            else:
+                out = forward(backend.ops, xv, yv)
+        except (ValueError, TypeError, IndexError) as exc:
+            raise _explain(prim, exc, (xv, yv)) from exc
+        if _check_numerics is not None:
+            _check_numerics(prim, out, backend.ops, None)
+        result = _new(Tensor)
+        result._value = out
+        result._backend = backend
+        result._id = 0
+        if xid or yid:
+            for tape in _state.active_tapes.get():
+                tracked = tape._tracked
+                a = xid if xid in tracked else None
+                b = yid if yid in tracked else None
+                if a is None and b is None:
+                    continue
+                if not result._id:
+                    result._id = _state.next_id()
+                tracked.add(result._id)
+                tape._entries.append((BINARY, prim, (xv, yv), (x, y), (a, b), result))
+        return result
+    return op
 
 
 def record(prim, params, raws, inputs, result, tapes):

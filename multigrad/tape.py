@@ -365,9 +365,13 @@ def _depends_on(entries, n, wanted):
     return relevant
 
 
+def _ones_like(t):
+    return Tensor._make(t._backend.xp.ones_like(t._value), t._backend)
+
+
 def _seeds(targets, output_gradients):
     if output_gradients is None:
-        return [_ops.ones_like(t) for t in targets]
+        return [_ones_like(t) for t in targets]
     given = nest.flatten(output_gradients)
     if len(given) != len(targets):
         raise ValueError(f"GradientTape.gradient: output_gradients has {len(given)} entries "
@@ -375,7 +379,7 @@ def _seeds(targets, output_gradients):
     seeds = []
     for t, g in zip(targets, given):
         if g is None:
-            seeds.append(_ops.ones_like(t))
+            seeds.append(_ones_like(t))
             continue
         g = _ops.convert_to_tensor(g, dtype=t.dtype, backend=t._backend)
         if g.shape != t.shape:
@@ -406,6 +410,8 @@ def _finish(g, source, unconnected):
 
 
 def _unconnected_mode(value):
+    if value is UnconnectedGradients.NONE or value == "none":    # the default, cheaply
+        return UnconnectedGradients.NONE
     try:
         return UnconnectedGradients(value.value if isinstance(value, UnconnectedGradients)
                                     else str(value).lower())

@@ -124,39 +124,11 @@ class Tensor:
     def __str__(self):
         return str(self.numpy())
 
-    # --- operators (all go through the recorded ops) -----------------------------------
+    # Arithmetic, comparison and logical operators (``__add__`` ...) are installed by
+    # ``multigrad.ops``: bound straight to the op functions, one call per operator.
 
-    def __add__(self, other): return _ops.add(self, other)
-    def __radd__(self, other): return _ops.add(other, self)
-    def __sub__(self, other): return _ops.subtract(self, other)
-    def __rsub__(self, other): return _ops.subtract(other, self)
-    def __mul__(self, other): return _ops.multiply(self, other)
-    def __rmul__(self, other): return _ops.multiply(other, self)
-    def __truediv__(self, other): return _ops.divide(self, other)
-    def __rtruediv__(self, other): return _ops.divide(other, self)
-    def __floordiv__(self, other): return _ops.floor_divide(self, other)
-    def __rfloordiv__(self, other): return _ops.floor_divide(other, self)
-    def __mod__(self, other): return _ops.remainder(self, other)
-    def __rmod__(self, other): return _ops.remainder(other, self)
-    def __pow__(self, other): return _ops.power(self, other)
-    def __rpow__(self, other): return _ops.power(other, self)
-    def __matmul__(self, other): return _ops.matmul(self, other)
-    def __rmatmul__(self, other): return _ops.matmul(other, self)
-    def __neg__(self): return _ops.negative(self)
-    def __pos__(self): return self
-    def __abs__(self): return _ops.abs(self)
-    def __eq__(self, other): return _ops.equal(self, other)
-    def __ne__(self, other): return _ops.not_equal(self, other)
-    def __lt__(self, other): return _ops.less(self, other)
-    def __le__(self, other): return _ops.less_equal(self, other)
-    def __gt__(self, other): return _ops.greater(self, other)
-    def __ge__(self, other): return _ops.greater_equal(self, other)
-    def __and__(self, other): return _ops.logical_and(self, other)
-    def __rand__(self, other): return _ops.logical_and(other, self)
-    def __or__(self, other): return _ops.logical_or(self, other)
-    def __ror__(self, other): return _ops.logical_or(other, self)
-    def __xor__(self, other): return _ops.logical_xor(self, other)
-    def __invert__(self): return _ops.logical_not(self)
+    def __pos__(self):
+        return self
 
     def __getitem__(self, index):
         return _ops.getitem(self, index)

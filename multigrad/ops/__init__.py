@@ -38,3 +38,29 @@ from .. import fft as _fft, linalg as _linalg  # noqa: E402 - they need the ops 
 
 tensor_ops.linalg = _linalg
 tensor_ops.fft = _fft
+
+
+def _install_operators(tensor_type):
+    """Bind Tensor's operators to the ops themselves (no wrapper call on the hot path)."""
+    forward = {"add": add, "sub": subtract, "mul": multiply, "truediv": divide,
+               "floordiv": floor_divide, "mod": remainder, "pow": power, "matmul": matmul,
+               "and": logical_and, "or": logical_or, "xor": logical_xor}
+    for name, op in forward.items():
+        setattr(tensor_type, f"__{name}__", op)
+        setattr(tensor_type, f"__r{name}__", _reflected(op))
+    for name, op in {"eq": equal, "ne": not_equal, "lt": less, "le": less_equal,
+                     "gt": greater, "ge": greater_equal}.items():
+        setattr(tensor_type, f"__{name}__", op)
+    tensor_type.__neg__ = negative
+    tensor_type.__abs__ = abs
+    tensor_type.__invert__ = logical_not
+
+
+def _reflected(op):
+    def reflected(self, other):
+        return op(other, self)
+    reflected.__name__ = f"reflected_{op.__name__}"
+    return reflected
+
+
+_install_operators(_tensor_module.Tensor)

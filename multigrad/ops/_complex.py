@@ -23,6 +23,10 @@ def is_complex(x):
 
 def conj(ns, x):
     """``ns.conj(x)`` for complex ``x``, ``x`` itself otherwise."""
-    if not is_complex(x):
-        return x
+    try:
+        if x.dtype.kind != "c":        # the common case, inline: numpy, cupy, mg Tensors
+            return x
+    except AttributeError:
+        if not is_complex(x):
+            return x
     return x.conjugate() if isinstance(x, complex) else ns.conj(x)

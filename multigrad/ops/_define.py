@@ -1,6 +1,6 @@
 """Small factories that turn a forward function and its VJP rules into public ops."""
 
-from ..primitive import Primitive, apply, apply_binary, apply_unary
+from ..primitive import Primitive, apply, binary_op, unary_op
 
 __all__ = ["unary", "binary", "nondiff_unary", "nondiff_binary"]
 
@@ -15,21 +15,17 @@ def _public(prim, fn, doc):
 
 
 def unary(name, forward, vjp, doc=""):
-    """An elementwise one-input op: ``forward(ns, x)``, ``vjp(ns, g, ans, x)``."""
+    """An elementwise one-input op: ``forward(ns, x)`` (or a namespace function's name),
+    ``vjp(ns, g, ans, x)``."""
     prim = Primitive(name, forward).defvjp(vjp)
-
-    def op(x, name=None):
-        return apply_unary(prim, x)
-    return _public(prim, op, doc or f"Elementwise {name}, differentiable.")
+    return _public(prim, unary_op(prim), doc or f"Elementwise {name}, differentiable.")
 
 
 def binary(name, forward, vjp_x, vjp_y, doc=""):
     """A broadcasting two-input op; each rule returns the broadcast-shaped cotangent."""
     prim = Primitive(name, forward, broadcasting=True).defvjp(vjp_x, vjp_y)
-
-    def op(x, y, name=None):
-        return apply_binary(prim, x, y)
-    return _public(prim, op, doc or f"Elementwise {name} with broadcasting, differentiable.")
+    return _public(prim, binary_op(prim),
+                   doc or f"Elementwise {name} with broadcasting, differentiable.")
 
 
 def nondiff_unary(name, forward, doc=""):

@@ -22,16 +22,16 @@ __all__ = ["add", "subtract", "multiply", "divide", "power", "negative", "square
 
 # --- arithmetic ----------------------------------------------------------------------
 
-add = binary("add", lambda ns, x, y: ns.add(x, y),
+add = binary("add", "add",
              lambda ns, g, ans, x, y: g,
              lambda ns, g, ans, x, y: g)
-subtract = binary("subtract", lambda ns, x, y: ns.subtract(x, y),
+subtract = binary("subtract", "subtract",
                   lambda ns, g, ans, x, y: g,
                   lambda ns, g, ans, x, y: -g)
-multiply = binary("multiply", lambda ns, x, y: ns.multiply(x, y),
+multiply = binary("multiply", "multiply",
                   lambda ns, g, ans, x, y: g * conj(ns, y),
                   lambda ns, g, ans, x, y: g * conj(ns, x))
-divide = binary("divide", lambda ns, x, y: ns.divide(x, y),
+divide = binary("divide", "divide",
                 lambda ns, g, ans, x, y: g / conj(ns, y),
                 lambda ns, g, ans, x, y: -g * conj(ns, ans / y))
 
@@ -58,19 +58,19 @@ def _pow_vjp_y(ns, g, ans, x, y):
     return ns.where(positive, g * ans * ns.log(safe_x), 0.0)
 
 
-power = binary("power", lambda ns, x, y: ns.pow(x, y), _pow_vjp_x, _pow_vjp_y)
-negative = unary("negative", lambda ns, x: ns.negative(x), lambda ns, g, ans, x: -g)
+power = binary("power", "pow", _pow_vjp_x, _pow_vjp_y)
+negative = unary("negative", "negative", lambda ns, g, ans, x: -g)
 
 # --- elementwise functions -------------------------------------------------------------
 
-square = unary("square", lambda ns, x: ns.square(x),
+square = unary("square", "square",
                lambda ns, g, ans, x: g * conj(ns, x * 2))
-sqrt = unary("sqrt", lambda ns, x: ns.sqrt(x), lambda ns, g, ans, x: g / conj(ns, ans * 2))
-exp = unary("exp", lambda ns, x: ns.exp(x), lambda ns, g, ans, x: g * conj(ns, ans))
-log = unary("log", lambda ns, x: ns.log(x), lambda ns, g, ans, x: g / conj(ns, x))
-sin = unary("sin", lambda ns, x: ns.sin(x), lambda ns, g, ans, x: g * conj(ns, ns.cos(x)))
-cos = unary("cos", lambda ns, x: ns.cos(x), lambda ns, g, ans, x: -g * conj(ns, ns.sin(x)))
-tanh = unary("tanh", lambda ns, x: ns.tanh(x),
+sqrt = unary("sqrt", "sqrt", lambda ns, g, ans, x: g / conj(ns, ans * 2))
+exp = unary("exp", "exp", lambda ns, g, ans, x: g * conj(ns, ans))
+log = unary("log", "log", lambda ns, g, ans, x: g / conj(ns, x))
+sin = unary("sin", "sin", lambda ns, g, ans, x: g * conj(ns, ns.cos(x)))
+cos = unary("cos", "cos", lambda ns, g, ans, x: -g * conj(ns, ns.sin(x)))
+tanh = unary("tanh", "tanh",
              lambda ns, g, ans, x: g * conj(ns, 1 - ans * ans))
 
 
@@ -85,10 +85,10 @@ def _zero_vjp(ns, g, ans, *inputs, **params):
     return ns.zeros_like(g)
 
 
-abs = unary("abs", lambda ns, x: ns.abs(x), _abs_vjp)  # noqa: A001
+abs = unary("abs", "abs", _abs_vjp)  # noqa: A001
 # Piecewise-constant ops are differentiable with a zero gradient (a tape gives zeros,
 # not None), as NumPy-based autodiff libraries and tf.sign do.
-sign = unary("sign", lambda ns, x: ns.sign(x), _zero_vjp,
+sign = unary("sign", "sign", _zero_vjp,
              "Elementwise sign; its gradient is zero (taken as zero at 0 too).")
 
 
@@ -97,11 +97,11 @@ def _tie_split(ns, g, x, y):
     return ns.where(x > y, g, ns.where(x == y, g * 0.5, 0.0))
 
 
-maximum = binary("maximum", lambda ns, x, y: ns.maximum(x, y),
+maximum = binary("maximum", "maximum",
                  lambda ns, g, ans, x, y: _tie_split(ns, g, x, y),
                  lambda ns, g, ans, x, y: _tie_split(ns, g, y, x),
                  "Elementwise maximum; on ties the gradient is split evenly.")
-minimum = binary("minimum", lambda ns, x, y: ns.minimum(x, y),
+minimum = binary("minimum", "minimum",
                  lambda ns, g, ans, x, y: _tie_split(ns, g, y, x),
                  lambda ns, g, ans, x, y: _tie_split(ns, g, x, y),
                  "Elementwise minimum; on ties the gradient is split evenly.")
@@ -174,12 +174,12 @@ logical_not = nondiff_unary("logical_not", lambda ns, x: ns.logical_not(x))
 isnan = nondiff_unary("isnan", lambda ns, x: ns.isnan(x))
 isinf = nondiff_unary("isinf", lambda ns, x: ns.isinf(x))
 isfinite = nondiff_unary("isfinite", lambda ns, x: ns.isfinite(x))
-floor = unary("floor", lambda ns, x: ns.floor(x), _zero_vjp,
+floor = unary("floor", "floor", _zero_vjp,
               "Elementwise floor; its gradient is zero (also at the jumps).")
-floor_divide = binary("floor_divide", lambda ns, x, y: ns.floor_divide(x, y),
+floor_divide = binary("floor_divide", "floor_divide",
                       _zero_vjp, _zero_vjp,
                       "Elementwise floor division; its gradient is zero (also at the jumps).")
-remainder = binary("remainder", lambda ns, x, y: ns.remainder(x, y),
+remainder = binary("remainder", "remainder",
                    lambda ns, g, ans, x, y: g,
                    lambda ns, g, ans, x, y: -g * ns.floor(x / y))
 

@@ -74,8 +74,15 @@ def _extremum_vjp(ns, g, ans, x, axis, keepdims):
 
 sum = _reduction("sum", lambda ns, x, axis, keepdims: ns.sum(x, axis=axis, keepdims=keepdims),  # noqa: A001
                  _sum_vjp, "Sum over ``axis`` (all axes by default); ``tf.reduce_sum``.")
-mean = _reduction("mean", lambda ns, x, axis, keepdims: ns.mean(x, axis=axis, keepdims=keepdims),
-                  _mean_vjp, "Mean over ``axis``; ``tf.reduce_mean``.")
+def _mean_forward(ns, x, axis, keepdims):
+    # sum / count is what NumPy's mean computes for floats, without its Python-level
+    # overhead (microseconds, which dominate small tensors); integers keep ns.mean.
+    if x.dtype.kind == "f" if hasattr(x.dtype, "kind") else False:
+        return ns.sum(x, axis=axis, keepdims=keepdims) / _count(x.shape, axis)
+    return ns.mean(x, axis=axis, keepdims=keepdims)
+
+
+mean = _reduction("mean", _mean_forward, _mean_vjp, "Mean over ``axis``; ``tf.reduce_mean``.")
 max = _reduction("max", lambda ns, x, axis, keepdims: ns.max(x, axis=axis, keepdims=keepdims),  # noqa: A001
                  _extremum_vjp, "Maximum over ``axis``; ties share the gradient evenly.")
 min = _reduction("min", lambda ns, x, axis, keepdims: ns.min(x, axis=axis, keepdims=keepdims),  # noqa: A001
