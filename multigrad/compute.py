@@ -15,15 +15,16 @@ __all__ = ["compute"]
 def compute(*tensors):
     """The given tensors, evaluated in one pass per backend; a tuple, in the same order.
 
-    Each result is a Tensor on the same backend holding a computed value (for Dask, a Dask
-    array whose chunks are in memory: on this process under the local schedulers, on the
-    workers under ``dask.distributed``). Items that are not Tensors (``None`` gradients,
-    numbers) are passed through; a Variable gives a Tensor of its current value.
+    On an eager backend the tensors themselves come back. On a lazy one each result is a
+    Tensor on the same backend holding a computed value (for Dask, a Dask array whose chunks
+    are in memory: in this process under the local schedulers, on the workers under
+    ``dask.distributed``), and a Variable gives a Tensor of its current value. Items that
+    are not Tensors (``None`` gradients, numbers) are passed through.
     """
     out = list(tensors)
     groups = {}
     for i, t in enumerate(tensors):
-        if isinstance(t, Tensor):
+        if isinstance(t, Tensor) and t._backend.lazy:     # eager tensors: unchanged
             groups.setdefault(id(t._backend), (t._backend, []))[1].append(i)
         elif isinstance(t, (list, dict, set)):
             raise TypeError(
