@@ -173,8 +173,22 @@ class DaskNamespace:
             x = self._da.minimum(x, max)
         return x
 
+    def broadcast_to(self, x, shape):
+        shape = tuple(shape)
+        if _unknown(shape):
+            raise ValueError(
+                f"the dask backend cannot broadcast to shape {shape}: its sizes are unknown "
+                f"(NaN) until computed, as after a boolean mask x[mask]. For a gradient "
+                f"through a reduction, mask with mg.where(mask, x, 0) instead of x[mask] "
+                f"(it stays lazy), or compute the sizes first")
+        return self._da.broadcast_to(x, shape)
+
     def reshape(self, x, shape, copy=None):
-        return self._da.reshape(x, tuple(shape))
+        shape = tuple(shape)
+        if len(shape) == x.ndim and all(a == b or (a != a and b != b)
+                                        for a, b in zip(x.shape, shape)):
+            return x      # the same shape, unknown (NaN) sizes included: nothing to do
+        return self._da.reshape(x, shape)
 
     # --- the extras --------------------------------------------------------------------
 
