@@ -1,3 +1,10 @@
 """Root conftest: the whole suite runs through multigrad's backend matrix plugin."""
 
+import os
+
+# The dask backend cuts data into chunks of 2 elements per axis in the test matrix, so that
+# every op and rule crosses chunk boundaries (set before the backend loads; examples run in
+# subprocesses inherit it).
+os.environ.setdefault("MULTIGRAD_DASK_CHUNKS", "2")
+
 pytest_plugins = ["multigrad.testing.pytest_plugin"]

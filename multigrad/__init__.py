@@ -20,6 +20,7 @@ from .tape import GradientTape, UnconnectedGradients
 from .tensor import Tensor, Variable
 from . import nn  # noqa: E402 - mg.nn, after the ops it is built from
 from . import debugging, optimizers
+from .compute import compute
 from .custom_gradient import custom_gradient, recompute_grad
 from .forward import ForwardAccumulator
 from .functional import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp

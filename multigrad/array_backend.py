@@ -87,8 +87,25 @@ class ArrayOps:
     def full(self, shape, value, dtype):
         return self._xp.full(shape, value, dtype=self._backend.native_dtype(dtype))
 
+    def full_like(self, x, value, dtype):
+        return self._xp.full_like(x, value, dtype=self._backend.native_dtype(dtype))
+
+    def known_shape(self, x):
+        """``x`` with every dimension known. Eager arrays always are; a lazy backend whose
+        shapes can be unknown until computed (Dask after a boolean mask) supplies an extra
+        that works them out. Called only where a size is unavoidable (jacobians)."""
+        return x
+
     def astype(self, x, dtype):
         return self._xp.astype(x, self._backend.native_dtype(dtype))
+
+    def compute(self, *arrays):
+        """Evaluate lazy arrays in one pass (``mg.compute``); eager backends: unchanged.
+
+        A lazy backend (Dask) passes ``extras={"compute": ...}`` returning computed arrays
+        of its own type, one per input, in order.
+        """
+        return arrays
 
     def index_add(self, shape, index, values):
         """zeros(shape) with ``values`` added at ``index`` (repeated indices accumulate).
@@ -104,7 +121,7 @@ class ArrayOps:
         out = self._xp.asarray(x, copy=True)
         try:
             out[index] = values
-        except (IndexError, TypeError, ValueError):
+        except (IndexError, TypeError, ValueError, NotImplementedError):
             return generic_index_update(self._xp, x, index, values)
         return out
 
@@ -191,7 +208,7 @@ def generic_getitem(xp, x, index):
 def _getitem(xp, x, index):
     try:
         return x[index]
-    except IndexError:
+    except (IndexError, NotImplementedError):    # dask raises the latter for nd indices
         return generic_getitem(xp, x, index)
 
 
@@ -262,12 +279,17 @@ class Backend:
     extras:       functions outside the Array API standard, see ``ArrayOps``.
     host:         its arrays are host memory that ``mg.constant``/``convert_to_tensor``
                   treat as data for the selected backend (True only for NumPy).
+    lazy:         ops build a graph that ``extras["compute"]`` evaluates (Dask); a
+                  ``Variable.assign*`` then evaluates the new value, so state never
+                  carries the graph of every past update.
     """
 
     def __init__(self, name, namespace, array_types, *, version="", device="cpu",
-                 to_numpy=None, from_numpy=None, synchronize=None, extras=None, host=False):
+                 to_numpy=None, from_numpy=None, synchronize=None, extras=None, host=False,
+                 lazy=False):
         self.name = name
         self.host = host
+        self.lazy = lazy
         self.xp = namespace
         self.array_types = tuple(array_types)
         self.version = version

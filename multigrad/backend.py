@@ -20,7 +20,8 @@ __all__ = ["get_backend", "set_backend", "use_backend", "list_backends", "load_b
 ENV_VAR = "MULTIGRAD_BACKEND"
 ENTRY_POINT_GROUP = "multigrad.backends"
 # Built-in plugins, registered directly like pytest registers its own.
-BUILTIN_PLUGINS = ("multigrad_numpy", "multigrad_array_api_strict", "multigrad_cupy")
+BUILTIN_PLUGINS = ("multigrad_numpy", "multigrad_array_api_strict", "multigrad_cupy",
+                   "multigrad_dask")
 
 
 class _Registry:

@@ -62,12 +62,24 @@ class Optimizer:
         if not pairs:
             raise ValueError(f"{self.name}.apply_gradients: no gradient provided for any "
                              f"variable (all were None): the loss does not depend on them")
+        lazy = any(var.backend.lazy for _, var in pairs)
+        if lazy:
+            # A lazy backend (Dask): all the gradients in one pass, so the forward pass they
+            # share runs once (not once per variable assign).
+            from .compute import compute
+            pairs = list(zip(compute(*(g for g, _ in pairs)), (var for _, var in pairs)))
         lr = self.current_learning_rate()
         with stop_recording_all():
             for g, var in pairs:
                 if self.weight_decay:
                     var.assign(var - var * (self.weight_decay * lr))
                 self._update(var, g, lr, self._slots_for(var))
+        if lazy:
+            # Slots are state too: evaluated now, or their graph would grow every step.
+            from .compute import compute
+            for _, var in pairs:
+                slots = self._slots_for(var)
+                slots.update(zip(list(slots), compute(*slots.values())))
         self.iterations += 1
         return self.iterations
 

@@ -147,7 +147,7 @@ class GradientTape:
             raise TypeError(f"GradientTape.jacobian: target must be a Tensor, got "
                             f"{type(target).__name__}")
         source_list = _check_sources(nest.flatten(sources), "jacobian")
-        size = target.size
+        size = target._known_shape().size
         out = []
         if size:
             seed = _ops.reshape(_ops.eye(size, dtype=target.dtype, backend=target._backend),
@@ -178,6 +178,7 @@ class GradientTape:
         unconnected = _unconnected_mode(unconnected_gradients)
         if not isinstance(target, Tensor) or not isinstance(source, Tensor):
             raise TypeError("GradientTape.batch_jacobian: target and source must be Tensors")
+        target._known_shape()
         if target.ndim < 1 or source.ndim < 1 or target.shape[0] != source.shape[0]:
             raise ValueError(
                 f"GradientTape.batch_jacobian: the first dimension of target (shape "

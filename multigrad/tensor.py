@@ -63,6 +63,12 @@ class Tensor:
     def T(self):
         return _ops.transpose(self)
 
+    def _known_shape(self):
+        """This tensor, its shape worked out where a lazy backend left sizes unknown."""
+        if any(d != d for d in self._value.shape):       # NaN: Dask after a boolean mask
+            self._value = self._backend.ops.known_shape(self._value)
+        return self
+
     def numpy(self):
         """The value as a host ``numpy.ndarray`` (a copy, whatever the backend)."""
         return self._backend.to_numpy(self._value)
@@ -197,16 +203,21 @@ class Variable(Tensor):
                 f"shape {self.shape}")
         return new._value
 
+    def _store(self, value):
+        # A lazy backend (Dask) evaluates the new state (its ops.compute): otherwise the
+        # graph behind a Variable would grow with every training step.
+        self._value = self._backend.ops.compute(value)[0] if self._backend.lazy else value
+
     def assign(self, value, read_value=True):
-        self._value = self._coerce(value, "assign")
+        self._store(self._coerce(value, "assign"))
         return self if read_value else None
 
     def assign_add(self, delta, read_value=True):
-        self._value = self._value + self._coerce(delta, "assign_add")
+        self._store(self._value + self._coerce(delta, "assign_add"))
         return self if read_value else None
 
     def assign_sub(self, delta, read_value=True):
-        self._value = self._value - self._coerce(delta, "assign_sub")
+        self._store(self._value - self._coerce(delta, "assign_sub"))
         return self if read_value else None
 
     def __repr__(self):

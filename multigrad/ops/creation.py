@@ -136,7 +136,8 @@ def full(shape, fill_value, dtype=None, backend=None):
 def _like(x, value, dtype):
     x = convert_to_tensor(x)
     dtype = x.dtype if dtype is None else _dt.as_dtype(dtype)
-    return Tensor._make(x._backend.ops.full(x.shape, value, dtype), x._backend)
+    # full_like, not full(x.shape): a lazy backend's shape may be unknown until computed
+    return Tensor._make(x._backend.ops.full_like(x._value, value, dtype), x._backend)
 
 
 def zeros_like(x, dtype=None):

@@ -12,6 +12,7 @@ _TOLERANCES = {"float64": (1e-5, 1e-6), "float32": (2e-2, 2e-3), "float16": (1e-
 
 
 def _random_like(t, rng):
+    t = t._known_shape()      # host-side values need the size (Dask: unknown after a mask)
     values = rng.standard_normal(t.shape)
     if t.dtype.is_complex:
         values = values + 1j * rng.standard_normal(t.shape)
@@ -20,6 +21,7 @@ def _random_like(t, rng):
 
 def _inner(a, b):
     """The real inner product sum(Re(a conj(b))): plain sum(a * b) for real tensors."""
+    a, b = a._known_shape(), b._known_shape()    # Dask: sizes unknown after a mask
     if a.dtype.is_complex or b.dtype.is_complex:
         return mg.sum(mg.real(a * mg.conj(b)))
     return mg.sum(a * b)

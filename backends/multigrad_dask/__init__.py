@@ -1,0 +1,121 @@
+"""The Dask backend plugin for multigrad: chunked, lazy, out-of-core, on a cluster.
+
+Tensors hold ``dask.array.Array`` values. Every op and every VJP rule only adds tasks to
+the graph; nothing runs until a value is asked for (``Tensor.numpy()``, ``float(t)``, or
+``mg.compute(*tensors)``, which evaluates several results that share one graph in a
+single pass, e.g. ``loss, *grads = mg.compute(loss, *grads)``). Whatever Dask scheduler
+is active runs that pass: the local threaded scheduler by default, a
+``dask.distributed.Client`` once one exists.
+
+Importing this module does not import dask: ``load()`` does, when the backend is first
+used. Install with ``pip install "multigrad[dask]"``.
+
+Chunks. Data converted to this backend (``mg.constant``, ``mg.Variable``, creation
+functions) is cut into chunks of ``chunks`` (Dask's ``chunks=`` argument: ``"auto"``, an
+int per axis, a tuple ...), set with ``configure(chunks=...)`` or the environment variable
+``MULTIGRAD_DASK_CHUNKS`` (read when the backend loads; ``auto`` or an int). Arrays that
+are already Dask arrays keep their chunks.
+
+Chunk type. Blocks are NumPy arrays by default. With ``configure(chunk_type="cupy")``
+(or ``MULTIGRAD_DASK_CHUNK_TYPE=cupy``) every array the backend creates holds CuPy blocks,
+so that Dask arrays of CuPy blocks passed in (``da.from_array(cupy_array)``,
+``x.map_blocks(cupy.asarray)``) never meet NumPy blocks in one task; ``.numpy()`` copies
+them to the host.
+"""
+
+import os
+
+import multigrad
+from multigrad.hookspecs import hookimpl
+
+NAME = "dask"
+CHUNKS_ENV = "MULTIGRAD_DASK_CHUNKS"
+CHUNK_TYPE_ENV = "MULTIGRAD_DASK_CHUNK_TYPE"
+INSTALL_HINT = 'dask is not installed: pip install "multigrad[dask]" (dask[array] and distributed)'
+
+__all__ = ["NAME", "configure", "load", "multigrad_backends"]
+
+
+def _parse_chunks(text, source):
+    text = text.strip()
+    if text in ("", "auto"):
+        return "auto"
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{source}={text!r}: expected 'auto' or a positive int "
+                         f"(elements per axis in each chunk)") from None
+    if value < 1:
+        raise ValueError(f"{source}={text!r}: the chunk size must be a positive int")
+    return value
+
+
+class _Settings:
+    chunks = "auto"
+    chunk_type = "numpy"
+
+
+_settings = _Settings()
+
+
+def configure(chunks=None, chunk_type=None):
+    """Set how the dask backend chunks the arrays it creates; returns the settings in effect.
+
+    chunks:      Dask's ``chunks=`` for data converted to this backend: ``"auto"`` (the
+                 default), an int (elements per axis), or anything ``dask.array.from_array``
+                 accepts.
+    chunk_type:  ``"numpy"`` (default) or ``"cupy"``: the array type of the blocks.
+    """
+    if chunks is not None:
+        if isinstance(chunks, str):
+            chunks = _parse_chunks(chunks, "configure(chunks)")
+        elif isinstance(chunks, bool) or (isinstance(chunks, int) and chunks < 1):
+            raise ValueError(f"configure(chunks={chunks!r}): expected 'auto', a positive int "
+                             f"or a Dask chunks specification")
+        _settings.chunks = chunks
+    if chunk_type is not None:
+        if chunk_type not in ("numpy", "cupy"):
+            raise ValueError(f"configure(chunk_type={chunk_type!r}): expected 'numpy' or 'cupy'")
+        _settings.chunk_type = chunk_type
+    return {"chunks": _settings.chunks, "chunk_type": _settings.chunk_type}
+
+
+def _import_dask():
+    try:
+        import dask
+        import dask.array as da
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] == "dask":
+            raise multigrad.BackendUnavailableError(NAME, INSTALL_HINT) from None
+        raise multigrad.BackendUnavailableError(
+            NAME, f"dask is installed but dask.array failed to import ({exc}); install the "
+                  f'array extra: pip install "dask[array]"') from exc
+    except Exception as exc:  # noqa: BLE001 - a broken installation, reported precisely
+        raise multigrad.BackendUnavailableError(
+            NAME, f"dask is installed but failed to import: {type(exc).__name__}: {exc}") from exc
+    return dask, da
+
+
+def load():
+    dask, da = _import_dask()
+    from ._namespace import DaskNamespace
+
+    env_chunks = os.environ.get(CHUNKS_ENV)
+    if env_chunks is not None and _settings.chunks == "auto":
+        _settings.chunks = _parse_chunks(env_chunks, CHUNKS_ENV)
+    env_type = os.environ.get(CHUNK_TYPE_ENV, "").strip()
+    if env_type:
+        configure(chunk_type=env_type)
+    xp = DaskNamespace(da, _settings)
+    return multigrad.Backend(
+        NAME, xp, (da.Array,),
+        version=dask.__version__, device="cpu (dask; the active scheduler runs the graph)",
+        to_numpy=xp.to_numpy, from_numpy=xp.from_host,
+        extras=xp.extras(), lazy=True)
+
+
+@hookimpl
+def multigrad_backends():
+    return [multigrad.BackendSpec(NAME, load, array_modules=("dask",),
+                                  description="Dask arrays: chunked, lazy, out of core, "
+                                              "on any Dask scheduler")]

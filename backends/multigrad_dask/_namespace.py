@@ -1,0 +1,348 @@
+"""``dask.array`` seen through the Array API names the core uses (imported by ``load()``).
+
+dask.array follows NumPy's API rather than the Array API standard: this adapter renames
+(``concat``, ``permute_dims``, ``acos`` ...), adapts signatures (``var(correction=)``,
+``count_nonzero(keepdims=)``, ``cumulative_sum``, ``device=`` keywords), chunks the arrays
+it creates, and supplies the extras the core needs (``getitem``, ``index_add``, ``compute``).
+Everything else is looked up on ``dask.array`` itself. Nothing here computes a value.
+"""
+
+import numpy
+
+from multigrad.array_backend import generic_getitem, generic_index_update
+
+from ._linalg_fft import DaskFFT, DaskLinalg
+
+_RENAMED = {
+    "acos": "arccos", "acosh": "arccosh", "asin": "arcsin", "asinh": "arcsinh",
+    "atan": "arctan", "atanh": "arctanh", "atan2": "arctan2", "pow": "power",
+    "bitwise_left_shift": "left_shift", "bitwise_right_shift": "right_shift",
+    "bitwise_invert": "invert",
+}
+_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+           "float16", "float32", "float64", "complex64", "complex128")
+
+
+class DaskNamespace:
+    """An Array-API-shaped namespace over ``dask.array`` (lazy, chunked)."""
+
+    def __init__(self, da, settings):
+        self._da = da
+        self._settings = settings
+        for name in _DTYPES:
+            setattr(self, name, getattr(numpy, name if name != "bool" else "bool_"))
+        self.finfo = numpy.finfo
+        self.iinfo = numpy.iinfo
+        self.result_type = numpy.result_type
+        self.can_cast = numpy.can_cast
+        self.isdtype = numpy.isdtype
+        self.e, self.pi, self.inf, self.nan = numpy.e, numpy.pi, numpy.inf, numpy.nan
+        self.newaxis = None
+        self.__name__ = "dask.array (multigrad adapter)"
+        self.__version__ = getattr(__import__("dask"), "__version__", "")
+        self.linalg = DaskLinalg(da)
+        self.fft = DaskFFT(da)
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        fn = getattr(self._da, _RENAMED.get(name, name))
+        setattr(self, name, fn)
+        return fn
+
+    # --- creating and converting ----------------------------------------------------
+
+    def _blocks(self, array):
+        """Blocks of the configured type (CuPy blocks when ``chunk_type="cupy"``)."""
+        if self._settings.chunk_type == "cupy" and not _has_cupy_meta(array):
+            import cupy
+            array = array.map_blocks(cupy.asarray, dtype=array.dtype,
+                                     meta=cupy.empty((0,) * array.ndim, dtype=array.dtype))
+        return array
+
+    def from_host(self, obj, dtype=None):
+        """A Dask array cut into the configured chunks from host (or CuPy) data."""
+        if type(obj).__module__.partition(".")[0] != "cupy":
+            obj = numpy.asarray(obj, dtype=dtype)
+        elif dtype is not None:
+            obj = obj.astype(dtype)
+        return self._blocks(self._da.from_array(obj, chunks=self._settings.chunks))
+
+    def asarray(self, obj, dtype=None, device=None, copy=None):
+        if isinstance(obj, self._da.Array):
+            return obj if dtype is None or obj.dtype == dtype else obj.astype(dtype)
+        return self.from_host(obj, dtype)
+
+    def to_numpy(self, array):
+        """Computes ``array`` with the active scheduler; a host NumPy copy."""
+        value = array.compute() if isinstance(array, self._da.Array) else array
+        if type(value).__module__.partition(".")[0] == "cupy":
+            value = value.get()
+        return numpy.array(value, copy=True)
+
+    def _created(self, fn, *args, **kwargs):
+        return self._blocks(fn(*args, chunks=self._settings.chunks, **kwargs))
+
+    def zeros(self, shape, dtype=None, device=None):
+        return self._created(self._da.zeros, shape, dtype=dtype or numpy.float64)
+
+    def ones(self, shape, dtype=None, device=None):
+        return self._created(self._da.ones, shape, dtype=dtype or numpy.float64)
+
+    def empty(self, shape, dtype=None, device=None):
+        return self.zeros(shape, dtype)
+
+    def full(self, shape, fill_value, dtype=None, device=None):
+        if dtype is None:
+            dtype = numpy.result_type(fill_value)
+        return self._created(self._da.full, shape, fill_value, dtype=dtype)
+
+    def zeros_like(self, x, dtype=None, device=None):
+        return self._da.zeros_like(x, dtype=dtype)
+
+    def ones_like(self, x, dtype=None, device=None):
+        return self._da.ones_like(x, dtype=dtype)
+
+    def full_like(self, x, fill_value, dtype=None, device=None):
+        return self._da.full_like(x, fill_value, dtype=dtype)
+
+    def empty_like(self, x, dtype=None, device=None):
+        return self.zeros_like(x, dtype)
+
+    def arange(self, start, stop=None, step=1, dtype=None, device=None):
+        if stop is None:
+            start, stop = 0, start
+        return self._created(self._da.arange, start, stop, step, dtype=dtype)
+
+    def linspace(self, start, stop, num, dtype=None, device=None, endpoint=True):
+        return self._created(self._da.linspace, start, stop, num, dtype=dtype,
+                             endpoint=endpoint)
+
+    def eye(self, n_rows, n_cols=None, k=0, dtype=None, device=None):
+        chunks = self._settings.chunks
+        return self._blocks(self._da.eye(n_rows, chunks=chunks, M=n_cols, k=k,
+                                         dtype=dtype or numpy.float64))
+
+    def astype(self, x, dtype, copy=True, device=None):
+        return x.astype(dtype)
+
+    # --- renamed or re-signed functions ---------------------------------------------
+
+    def concat(self, arrays, axis=0):
+        if axis is None:
+            return self._da.concatenate([self._da.ravel(a) for a in arrays], axis=0)
+        return self._da.concatenate(list(arrays), axis=axis)
+
+    def stack(self, arrays, axis=0):
+        return self._da.stack(list(arrays), axis=axis)
+
+    def permute_dims(self, x, axes):
+        return self._da.transpose(x, tuple(axes))
+
+    def matrix_transpose(self, x):
+        return self._da.swapaxes(x, -1, -2)
+
+    def var(self, x, axis=None, correction=0.0, keepdims=False):
+        return self._da.var(x, axis=axis, ddof=correction, keepdims=keepdims)
+
+    def std(self, x, axis=None, correction=0.0, keepdims=False):
+        return self._da.std(x, axis=axis, ddof=correction, keepdims=keepdims)
+
+    def count_nonzero(self, x, axis=None, keepdims=False):
+        return self._da.sum(x != 0, axis=axis, keepdims=keepdims, dtype=numpy.int64)
+
+    def _cumulative(self, fn, x, axis, dtype, include_initial, initial):
+        if axis is None:
+            if x.ndim > 1:
+                raise ValueError("cumulative_sum/prod need an axis for arrays with ndim > 1")
+            axis = 0
+        out = fn(x, axis=axis, dtype=dtype)
+        if include_initial:
+            shape = list(out.shape)
+            shape[axis] = 1
+            first = self._da.full(tuple(shape), initial, dtype=out.dtype)
+            out = self._da.concatenate([first, out], axis=axis)
+        return out
+
+    def cumulative_sum(self, x, axis=None, dtype=None, include_initial=False):
+        return self._cumulative(self._da.cumsum, x, axis, dtype, include_initial, 0)
+
+    def cumulative_prod(self, x, axis=None, dtype=None, include_initial=False):
+        return self._cumulative(self._da.cumprod, x, axis, dtype, include_initial, 1)
+
+    def clip(self, x, min=None, max=None):  # noqa: A002 - the standard's keyword names
+        if min is not None:
+            x = self._da.maximum(x, min)
+        if max is not None:
+            x = self._da.minimum(x, max)
+        return x
+
+    def broadcast_to(self, x, shape):
+        shape = tuple(shape)
+        if _unknown(shape):
+            raise ValueError(
+                f"the dask backend cannot broadcast to shape {shape}: its sizes are unknown "
+                f"(NaN) until computed, as after a boolean mask x[mask]. For a gradient "
+                f"through a reduction, mask with mg.where(mask, x, 0) instead of x[mask] "
+                f"(it stays lazy), or compute the sizes first")
+        return self._da.broadcast_to(x, shape)
+
+    def reshape(self, x, shape, copy=None):
+        shape = tuple(shape)
+        if len(shape) == x.ndim and all(a == b or (a != a and b != b)
+                                        for a, b in zip(x.shape, shape)):
+            return x      # the same shape, unknown (NaN) sizes included: nothing to do
+        return self._da.reshape(x, shape)
+
+    # --- the extras --------------------------------------------------------------------
+
+    def getitem(self, x, index):
+        """``x[index]`` with NumPy's rules; indices dask does not take are rewritten."""
+        try:
+            return x[index]
+        except (IndexError, NotImplementedError):
+            # Several integer arrays, masks next to other indices ...: the generic rewrite
+            # (nonzero, take along a flattened axis) in terms dask supports.
+            return generic_getitem(self, x, index)
+
+    def index_add(self, shape, index, values):
+        """zeros(shape) with ``values`` added at ``index``; repeated indices accumulate.
+
+        Basic indices (ints, slices, ...) are a lazy ``__setitem__``. Other indices are
+        applied to an array of flat positions (chunked like a boolean mask, so that its
+        selection has the same blocks as the values taken with that mask, even when their
+        sizes are unknown), and each block of values is scattered into its own partial
+        result (``add.at``), the partials summed by a tree reduction: O(blocks x positions)
+        work, never a one-hot matrix. Leading full slices (jacobian batch axes) stay a batch.
+        """
+        da = self._da
+        shape = tuple(int(d) for d in shape)
+        items = index if isinstance(index, tuple) else (index,)
+        if _is_basic(items):
+            out = self.zeros(shape, dtype=values.dtype)
+            out[items] = values
+            return out
+        k = 0
+        while k < len(items) and k < len(shape) and _is_full_slice(items[k]):
+            k += 1
+        lead, rest = shape[:k], shape[k:]
+        rest_index = items[k:]
+        rest_index = rest_index[0] if len(rest_index) == 1 else rest_index
+        n = _prod(rest)
+        positions = da.arange(n, chunks=self._settings.chunks, dtype=numpy.int64).reshape(rest)
+        if _is_array(rest_index) and tuple(rest_index.shape) == rest and \
+                isinstance(rest_index, da.Array):
+            positions = positions.rechunk(rest_index.chunks)     # a mask over all axes
+        pos = self.getitem(positions, rest_index)
+        selected = lead + tuple(pos.shape)
+        if not _unknown(selected) and tuple(values.shape) != selected:
+            values = da.broadcast_to(values, selected)      # NumPy's add.at broadcasts too
+        if pos.ndim != 1:
+            pos = pos.ravel() if not _unknown(pos.shape) else pos.reshape(-1)
+        vals = values
+        if not _unknown(vals.shape):
+            vals = da.reshape(vals, lead + (-1,))
+        if _unknown(pos.shape) and _unknown(vals.shape) and \
+                pos.numblocks[0] == vals.numblocks[-1]:
+            pass    # blocks that came from the same mask: aligned without knowing sizes
+        else:
+            # Sizes are needed to align the blocks (e.g. a jacobian's seed, of known shape,
+            # against a mask's selection): work them out, then rechunk the values.
+            if _unknown(pos.shape):
+                pos.compute_chunk_sizes()
+            if _unknown(vals.shape):
+                vals.compute_chunk_sizes()
+                vals = da.reshape(vals, lead + (-1,))
+            vals = vals.rechunk(vals.chunks[:-1] + pos.chunks)
+        lead_ix = tuple(f"l{i}" for i in range(len(lead)))
+        parts = da.blockwise(
+            _scatter_block, ("j",) + lead_ix + ("n",), pos, ("j",), vals, lead_ix + ("j",),
+            n=n, new_axes={"n": n}, adjust_chunks={"j": 1}, dtype=values.dtype,
+            meta=values._meta.reshape((0,) * (len(lead) + 2)) if hasattr(values, "_meta")
+            else None)
+        return da.reshape(parts.sum(axis=0), lead + rest)
+
+    def argsort(self, x, axis=-1, descending=False, stable=True):
+        """Array API argsort: each line along ``axis`` sorted in one block (NumPy's)."""
+        da = self._da
+        moved = da.moveaxis(x, axis, -1)
+        kind = "stable" if stable or descending else None
+        if descending:      # stable descending order: sort the reversed line, map back
+            flipped = da.flip(moved, axis=-1)
+            order = da.apply_gufunc(lambda v: numpy.argsort(v, axis=-1, kind=kind), "(n)->(n)",
+                                    flipped, output_dtypes=numpy.int64, allow_rechunk=True)
+            order = da.flip(moved.shape[-1] - 1 - order, axis=-1)
+        else:
+            order = da.apply_gufunc(lambda v: numpy.argsort(v, axis=-1, kind=kind), "(n)->(n)",
+                                    moved, output_dtypes=numpy.int64, allow_rechunk=True)
+        return da.moveaxis(order, -1, axis)
+
+    def index_update(self, x, index, values):
+        """A new array with ``values`` written at ``index``; ``x`` itself is never touched
+        (dask's ``__setitem__`` rewrites the graph of the array object it is called on)."""
+        out = x.copy()
+        try:
+            out[index] = values
+        except (IndexError, TypeError, ValueError, NotImplementedError):
+            return generic_index_update(self, x, index, values)
+        return out
+
+    def known_shape(self, x):
+        """Sizes left unknown by a boolean mask, computed (``compute_chunk_sizes``)."""
+        if _unknown(x.shape):
+            x.compute_chunk_sizes()
+        return x
+
+    def compute(self, *arrays):
+        """One pass of the active scheduler over the graphs of ``arrays`` (shared tasks run
+        once); the results stay Dask arrays (``dask.persist``): in memory here under the
+        local schedulers, on the workers under ``dask.distributed``."""
+        import dask
+        return dask.persist(*arrays)
+
+    def extras(self):
+        return {"getitem": self.getitem, "index_add": self.index_add, "compute": self.compute,
+                "known_shape": self.known_shape, "index_update": self.index_update}
+
+
+def _scatter_block(pos, vals, n):
+    """One block of a scatter-add: vals (lead + (m,)) added at flat positions pos (m,) of a
+    new (1,) + lead + (n,) array; NumPy or CuPy blocks."""
+    if type(vals).__module__.partition(".")[0] == "cupy":
+        import cupy
+        import cupyx
+        out = cupy.zeros(vals.shape[:-1] + (n,), dtype=vals.dtype)
+        cupyx.scatter_add(out, (Ellipsis, pos), vals)
+    else:
+        out = numpy.zeros(vals.shape[:-1] + (n,), dtype=vals.dtype)
+        numpy.add.at(out, (Ellipsis, pos), vals)
+    return out[None]
+
+
+def _is_basic(items):
+    return all(isinstance(i, (int, slice)) or i is Ellipsis for i in items) \
+        and not any(isinstance(i, bool) for i in items)
+
+
+def _is_full_slice(item):
+    return isinstance(item, slice) and item == slice(None)
+
+
+def _is_array(item):
+    return hasattr(item, "shape") and hasattr(item, "dtype")
+
+
+def _unknown(shape):
+    return any(d != d for d in shape)
+
+
+def _prod(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def _has_cupy_meta(array):
+    meta = getattr(array, "_meta", None)
+    return type(meta).__module__.partition(".")[0] == "cupy"

@@ -1,0 +1,201 @@
+"""The Dask backend: laziness, one-pass compute, chunking, distributed, and its errors.
+
+(The shared suite runs on it through the backend matrix; these are the Dask-only promises.)
+"""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import multigrad as mg
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.path.join(ROOT, "backends")]))
+
+
+@pytest.fixture
+def dask_backend():
+    try:
+        backend = mg.load_backend("dask")
+    except mg.BackendUnavailableError as exc:
+        pytest.skip(f"dask: {exc.reason}")
+    with mg.use_backend(backend):
+        yield backend
+
+
+class _Counter:
+    """Counts scheduler runs (dask's local-scheduler callbacks)."""
+
+    def __init__(self):
+        from dask.callbacks import Callback
+        counter = self
+        self.runs = 0
+
+        class Hook(Callback):
+            def _start(self, dsk):
+                counter.runs += 1
+        self.hook = Hook()
+
+
+def _logistic(X, y, w, b):
+    with mg.GradientTape() as tape:
+        logits = mg.matmul(X, w) + b
+        loss = mg.reduce_mean(mg.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logits))
+    return (loss, *tape.gradient(loss, [w, b]))
+
+
+def _data(rows=10, features=3, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((rows, features))
+    y = (rng.random((rows, 1)) < 0.5).astype(np.float64)
+    w = rng.standard_normal((features, 1))
+    return X, y, w, 0.3
+
+
+def _on(backend_name, X, y, w, b):
+    with mg.use_backend(backend_name):
+        return (mg.constant(X), mg.constant(y), mg.Variable(w), mg.Variable(b, dtype=mg.float64))
+
+
+def test_gradients_are_lazy_until_computed_in_one_pass(dask_backend):
+    import dask.array as da
+    X, y, w, b = _data()
+    expected = [t.numpy() for t in _logistic(*_on("numpy", X, y, w, b))]
+    counter = _Counter()
+    with counter.hook:
+        loss, gw, gb = _logistic(*_on("dask", X, y, w, b))
+        assert counter.runs == 0                       # forward and backward: graphs only
+        assert all(isinstance(t._value, da.Array) for t in (loss, gw, gb))
+        assert gw._value.chunks == ((2, 1),) * 1 + ((1,),)   # 2-element chunks (the matrix)
+        computed = mg.compute(loss, gw, gb)
+        assert counter.runs == 1                       # loss and both gradients: one pass
+        assert all(t.backend is dask_backend for t in computed)
+        values = [t.numpy() for t in computed]         # already computed: cheap reads
+    for got, want in zip(values, expected):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_data_is_cut_into_the_configured_chunks(dask_backend):
+    t = mg.constant(np.arange(10.0).reshape(5, 2))
+    assert t._value.chunks == ((2, 2, 1), (2,))        # MULTIGRAD_DASK_CHUNKS=2 (conftest)
+    assert mg.zeros((3, 3))._value.chunks == ((2, 1), (2, 1))
+
+
+def test_masked_loss_gradient_stays_lazy(dask_backend):
+    x = mg.constant([1.0, -2.0, 3.0, -4.0, 5.0])
+    counter = _Counter()
+    with counter.hook:
+        with mg.GradientTape() as tape:
+            tape.watch(x)
+            loss = mg.reduce_sum(mg.where(x > 0, x, 0.0) ** 2)
+        g = tape.gradient(loss, x)
+        assert counter.runs == 0
+        loss, g = mg.compute(loss, g)
+        assert counter.runs == 1
+    np.testing.assert_allclose(g.numpy(), [2.0, 0.0, 6.0, 0.0, 10.0])
+    assert float(loss) == 35.0
+
+
+def test_reducing_a_boolean_selection_explains_the_unknown_sizes(dask_backend):
+    x = mg.constant([1.0, -2.0, 3.0])
+    with mg.GradientTape() as tape:
+        tape.watch(x)
+        y = x[x > 0]
+        loss = mg.reduce_sum(y)
+    assert y.shape[0] != y.shape[0]                     # NaN: the size is not known yet
+    assert float(loss) == 4.0                            # the forward pass computes fine
+    with pytest.raises(ValueError, match=r"cannot broadcast to shape \(nan,\): its sizes are "
+                                         r"unknown \(NaN\) until computed, as after a boolean "
+                                         r"mask x\[mask\]\. For a gradient through a reduction, "
+                                         r"mask with mg.where\(mask, x, 0\)"):
+        tape.gradient(loss, x)
+
+
+def test_compute_on_an_eager_backend_returns_the_tensors_themselves():
+    with mg.use_backend("numpy"):
+        a, b = mg.constant([1.0, 2.0]), mg.constant(3.0)
+        out = mg.compute(a, None, b)
+    assert out[0] is a and out[1] is None and out[2] is b
+
+
+def test_compute_rejects_a_list_with_a_clear_message():
+    with pytest.raises(TypeError, match=r"mg.compute takes tensors as separate arguments, got "
+                                        r"a list; unpack it: mg.compute\(\*tensors\)"):
+        mg.compute([mg.constant(1.0)])
+
+
+def test_variable_assign_evaluates_the_new_state(dask_backend):
+    v = mg.Variable([1.0, 2.0, 3.0])
+    for _ in range(50):                     # without evaluation the graph would grow each step
+        v.assign_sub(mg.constant([0.5, 0.5, 0.5]) * 0.1)
+    assert len(v._value.dask) <= 2 * v._value.npartitions
+    np.testing.assert_allclose(v.numpy(), [-1.5, -0.5, 0.5], rtol=1e-5)
+
+
+def test_configure_rejects_bad_values():
+    import multigrad_dask
+    with pytest.raises(ValueError, match=r"configure\(chunk_type='tpu'\): expected 'numpy' "
+                                         r"or 'cupy'"):
+        multigrad_dask.configure(chunk_type="tpu")
+    with pytest.raises(ValueError, match=r"configure\(chunks=0\): expected 'auto', a positive "
+                                         r"int or a Dask chunks specification"):
+        multigrad_dask.configure(chunks=0)
+    with pytest.raises(ValueError, match=r"MULTIGRAD_DASK_CHUNKS='small': expected 'auto' or "
+                                         r"a positive int"):
+        multigrad_dask._parse_chunks("small", "MULTIGRAD_DASK_CHUNKS")
+
+
+def test_gradient_on_a_local_distributed_cluster_matches_numpy(dask_backend):
+    distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
+    X, y, w, b = _data(rows=40, features=4, seed=1)
+    expected = [t.numpy() for t in _logistic(*_on("numpy", X, y, w, b))]
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster, timeout="30s") as client:
+        tensors = _logistic(*_on("dask", X, y, w, b))
+        with distributed.get_task_stream(client) as stream:
+            loss, gw, gb = mg.compute(*tensors)
+            values = [t.numpy() for t in (loss, gw, gb)]
+        assert len(stream.data) > 0                      # the cluster's workers ran the tasks
+    for got, want in zip(values, expected):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def _run(code):
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, env=ENV)
+
+
+def test_import_multigrad_never_imports_dask():
+    out = _run("import sys, multigrad as mg\n"
+               "x = mg.Variable([1.0, 2.0])\n"
+               "with mg.GradientTape() as t:\n"
+               "    y = mg.reduce_sum(x * x)\n"
+               "t.gradient(y, x).numpy()\n"
+               "print('dask' in sys.modules)")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_without_dask_the_backend_is_unavailable_with_the_reason():
+    out = _run("import sys\n"
+               "class Block:\n"
+               "    def find_spec(self, name, path=None, target=None):\n"
+               "        if name.partition('.')[0] == 'dask':\n"
+               "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+               "sys.meta_path.insert(0, Block())\n"
+               "import multigrad as mg\n"
+               "row = [r for r in mg.list_backends() if r['name'] == 'dask'][0]\n"
+               "print(row['available'], row['reason'])\n"
+               "try:\n"
+               "    mg.set_backend('dask')\n"
+               "except mg.BackendUnavailableError as exc:\n"
+               "    print('error:', exc)\n")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == ('False dask is not installed: pip install "multigrad[dask]" '
+                        '(dask[array] and distributed)')
+    assert lines[1].startswith("error: ") and "multigrad[dask]" in lines[1]
