@@ -275,6 +275,8 @@ class GradientTape:
                     gx = entry[1].vjps[0](ns, g, ans, entry[3] if higher else entry[2])
                     if _primitive._check_numerics is not None:
                         _primitive._check_numerics(entry[1], gx, ns, 0)
+                    if release:     # drop this step's arrays before allocating the sum
+                        g = ans = entry = result = None
                     old = get(x_id)
                     grads[x_id] = gx if old is None else old + gx
             elif kind == BINARY:    # (BINARY, prim, raws, inputs, ids, result)

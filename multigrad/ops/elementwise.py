@@ -70,8 +70,10 @@ exp = unary("exp", "exp", lambda ns, g, ans, x: g * conj(ns, ans))
 log = unary("log", "log", lambda ns, g, ans, x: g / conj(ns, x))
 sin = unary("sin", "sin", lambda ns, g, ans, x: g * conj(ns, ns.cos(x)))
 cos = unary("cos", "cos", lambda ns, g, ans, x: -g * conj(ns, ns.sin(x)))
+# Written so every intermediate is a temporary NumPy can reuse in place (1 - t*t would
+# allocate twice): one full-size array per call instead of two (benchmarks/NOTES.md, W5).
 tanh = unary("tanh", "tanh",
-             lambda ns, g, ans, x: g * conj(ns, 1 - ans * ans))
+             lambda ns, g, ans, x: conj(ns, ans * -ans + 1) * g)
 
 
 def _abs_vjp(ns, g, ans, x):
