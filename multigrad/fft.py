@@ -8,9 +8,12 @@ transform is its adjoint: fftn with norm N has adjoint ifftn with the dual norm
 input) has cropping as adjoint, and the other way round. A real input gets the real part.
 """
 
+import sys
+
 from .ops._complex import is_complex
 from . import dtypes as _dt
 from .ops import creation as _creation
+from . import ops as _ops_package
 from .primitive import Primitive, apply
 from .tensor import Tensor
 
@@ -235,3 +238,8 @@ def rfftn(x, s=None, axes=None, norm=None):
 def irfftn(x, s=None, axes=None, norm=None):
     """Inverse of rfftn: real output, the last axis 2 * (m - 1) long by default."""
     return _c2r(x, s, axes, norm, "irfftn")
+
+
+# Rules name this extension as ``ns.fft.<name>``: on Tensors it is this module (on raw
+# arrays, the namespace's own extension). Registered here so it loads only when used.
+_ops_package.tensor_ops.fft = sys.modules[__name__]

@@ -14,10 +14,13 @@ Tensors). Gradients are derived for real matrices; assumptions per function:
 - ``pinv``, ``lstsq``: the rank is constant near the input (e.g. full rank).
 """
 
+import sys
+
 from .ops import creation as _creation
 from .ops._cotangents import align_cotangents
 from .ops._complex import conj as maybe_conj
 from .ops.matrices import tril
+from . import ops as _ops_package
 from .primitive import Primitive, apply, batch_ndim
 from .tensor import Tensor
 
@@ -338,3 +341,8 @@ def norm(x, ord=None, axis=None, keepdims=False, name=None):
         raise ValueError(f"mg.linalg.norm: axis {axis!r} must be an int or a pair of distinct "
                          f"axes of a tensor of rank {x.ndim}")
     return _matrix_norm(x, ord, axes, keepdims)
+
+
+# Rules name this extension as ``ns.linalg.<name>``: on Tensors it is this module (on raw
+# arrays, the namespace's own extension). Registered here so it loads only when used.
+_ops_package.tensor_ops.linalg = sys.modules[__name__]

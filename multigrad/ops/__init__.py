@@ -32,12 +32,6 @@ tensor_ops.index_add = shape.index_add_into_zeros
 
 _tensor_module._ops = tensor_ops   # Tensor operators and methods call these
 
-# The linalg and fft extensions, as ``ns.linalg.<name>`` / ``ns.fft.<name>`` in rules (on the
-# raw side they resolve to the namespace's own extension modules).
-from .. import fft as _fft, linalg as _linalg  # noqa: E402 - they need the ops above
-
-tensor_ops.linalg = _linalg
-tensor_ops.fft = _fft
 
 
 def _install_operators(tensor_type):
