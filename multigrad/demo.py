@@ -9,7 +9,7 @@ def _rows(t):
     return str(t.numpy().tolist())
 
 
-def run(print=print):  # noqa: A002 - injectable for tests
+def run(print=print, epochs=100):  # noqa: A002 - injectable for tests
     print(f"backend: {mg.get_backend().name}")
     x = mg.reshape(mg.Variable(range(4), dtype=mg.float32), (4, 1))
     with mg.GradientTape() as t:
@@ -38,7 +38,7 @@ def run(print=print):  # noqa: A002 - injectable for tests
     def loss(p, y):
         return mg.reduce_mean(mg.square(p - y))
 
-    for _ in range(100):
+    for _ in range(epochs):
         for xi, yi in zip([1.0, 2.0, 3.0, 4.0], [2.0, 4.0, 6.0, 8.0]):
             with mg.GradientTape() as t:
                 current = loss(model(xi), yi)

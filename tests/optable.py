@@ -91,3 +91,26 @@ def check_batched_cotangents(case, backend):
             assert j.shape == out.shape + a.shape
             got = j.numpy().reshape((out.size,) + a.shape)[k]
             np.testing.assert_allclose(got, row.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def table_tests(cases):
+    """The three checks as parametrized pytest functions over ``cases``; a test module
+    binds them to module-level ``test_*`` names so pytest collects them."""
+    import pytest
+    parametrize = pytest.mark.parametrize("case", cases, ids=ids(cases))
+
+    @parametrize
+    def test_gradients_match_finite_differences(backend, case):
+        check_finite_differences(case, backend)
+
+    @parametrize
+    def test_float32_stays_float32(backend, case):
+        check_float32_stays_float32(case, backend)
+
+    @parametrize
+    def test_jacobian_batched_pass_matches_row_by_row(backend, case):
+        """Every rule handles a batch of cotangents (what makes tape.jacobian one pass)."""
+        check_batched_cotangents(case, backend)
+
+    return (test_gradients_match_finite_differences, test_float32_stays_float32,
+            test_jacobian_batched_pass_matches_row_by_row)

@@ -5,8 +5,7 @@ import pytest
 
 import multigrad as mg
 
-from optable import (Case, check_batched_cotangents, check_finite_differences,
-                     check_float32_stays_float32, ids)
+from optable import Case, table_tests
 
 la = mg.linalg
 
@@ -87,19 +86,8 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
-def test_gradients_match_finite_differences(backend, case):
-    check_finite_differences(case, backend)
-
-
-@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
-def test_float32_stays_float32(backend, case):
-    check_float32_stays_float32(case, backend)
-
-
-@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
-def test_jacobian_batched_pass_matches_row_by_row(backend, case):
-    check_batched_cotangents(case, backend)
+(test_gradients_match_finite_differences, test_float32_stays_float32,
+ test_jacobian_batched_pass_matches_row_by_row) = table_tests(CASES)
 
 
 def _grad(f, a):

@@ -6,8 +6,7 @@ import pytest
 import multigrad as mg
 from multigrad.testing import check_grads
 
-from optable import (Case, away_from_zero, check_batched_cotangents, check_finite_differences,
-                     check_float32_stays_float32, distinct, ids, positive)
+from optable import Case, away_from_zero, distinct, positive, table_tests
 
 CASES = [
     # arithmetic with broadcasting, including size-0 and size-1 shapes
@@ -82,20 +81,8 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
-def test_gradients_match_finite_differences(backend, case):
-    check_finite_differences(case, backend)
-
-
-@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
-def test_float32_stays_float32(backend, case):
-    check_float32_stays_float32(case, backend)
-
-
-@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
-def test_jacobian_batched_pass_matches_row_by_row(backend, case):
-    """Every rule handles a batch of cotangents (what makes tape.jacobian one pass)."""
-    check_batched_cotangents(case, backend)
+(test_gradients_match_finite_differences, test_float32_stays_float32,
+ test_jacobian_batched_pass_matches_row_by_row) = table_tests(CASES)
 
 
 def test_check_grads_detects_a_wrong_rule(backend):
