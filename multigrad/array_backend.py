@@ -73,6 +73,10 @@ class ArrayOps:
             # standard terms. Never reached on NumPy and CuPy, which accept them natively.
             return generic_getitem(self._xp, x, index)
 
+    def broadcast_like(self, x, shape, like):
+        """``broadcast_to(x, shape)``; chunked backends also lay it out like ``like``."""
+        return self._xp.broadcast_to(x, tuple(shape))
+
     def transpose(self, x, axes=None):
         if axes is None:
             axes = tuple(range(x.ndim - 1, -1, -1))

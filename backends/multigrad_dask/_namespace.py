@@ -187,6 +187,23 @@ class DaskNamespace:
                 f"(it stays lazy), or compute the sizes first")
         return self._da.broadcast_to(x, shape)
 
+    def broadcast_like(self, x, shape, like):
+        """``broadcast_to`` in the chunks of ``like`` (a reduction's input), so the cotangent
+        lines up block for block with the data instead of starting as one huge chunk that
+        dask must split and, under distributed, ship between workers."""
+        shape = tuple(shape)
+        extra = len(shape) - like.ndim
+        if not hasattr(like, "chunks") or not hasattr(x, "chunks") or x.ndim != len(shape) \
+                or _unknown(shape) or _unknown(like.shape) or extra < 0 \
+                or shape[extra:] != tuple(like.shape):
+            return self.broadcast_to(x, shape)
+        # Axes x already spans keep its chunks (dask requires it); broadcast axes take the
+        # data's chunks.
+        chunks = tuple(x.chunks[i] if x.shape[i] == n else
+                       (like.chunks[i - extra] if i >= extra else (n,))
+                       for i, n in enumerate(shape))
+        return self._da.broadcast_to(x, shape, chunks=chunks)
+
     def reshape(self, x, shape, copy=None):
         shape = tuple(shape)
         if len(shape) == x.ndim and all(a == b or (a != a and b != b)
@@ -302,7 +319,8 @@ class DaskNamespace:
 
     def extras(self):
         return {"getitem": self.getitem, "index_add": self.index_add, "compute": self.compute,
-                "known_shape": self.known_shape, "index_update": self.index_update}
+                "known_shape": self.known_shape, "index_update": self.index_update,
+                "broadcast_like": self.broadcast_like}
 
 
 def _scatter_block(pos, vals, n):

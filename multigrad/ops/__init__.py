@@ -25,6 +25,8 @@ _VOCABULARY_ALIASES = {"pow": "power", "concat": "concatenate", "astype": "cast"
 tensor_ops = _SimpleNamespace(**{name: globals()[name] for name in __all__},
                               **{alias: globals()[name]
                                  for alias, name in _VOCABULARY_ALIASES.items()})
+# Chunk layout is a raw-array concern (see ArrayOps.broadcast_like): Tensors just broadcast.
+tensor_ops.broadcast_like = lambda x, shape, like: tensor_ops.broadcast_to(x, shape)
 # Vocabulary names whose public op has another signature: the backend extra
 # ``index_add(shape, index, values)`` (zeros plus a scatter-add), while the public
 # ``mg.index_add(x, index, values)`` adds into ``x``.

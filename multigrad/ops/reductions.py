@@ -22,12 +22,17 @@ def normalize_axis(axis, ndim, opname):
     return tuple(sorted(out))
 
 
-def expand_reduced(ns, g, shape, axis, keepdims, batch=0):
-    """Broadcast a reduction's cotangent back to the input shape (after ``batch`` axes)."""
+def expand_reduced(ns, g, shape, axis, keepdims, batch=0, like=None):
+    """Broadcast a reduction's cotangent back to the input shape (after ``batch`` axes).
+
+    ``like`` is the reduced input: a chunked backend lays the broadcast out in its chunks.
+    """
     lead = tuple(g.shape[:batch])
     if not keepdims:
         kshape = tuple(1 if (axis is None or i in axis) else n for i, n in enumerate(shape))
         g = ns.reshape(g, lead + kshape)
+    if like is not None:
+        return ns.broadcast_like(g, lead + tuple(shape), like)
     return ns.broadcast_to(g, lead + tuple(shape))
 
 
@@ -55,11 +60,11 @@ def _reduction(name, forward, vjp, doc):
 
 
 def _sum_vjp(ns, g, ans, x, axis, keepdims):
-    return expand_reduced(ns, g, tuple(x.shape), axis, keepdims, batch_ndim(g, ans))
+    return expand_reduced(ns, g, tuple(x.shape), axis, keepdims, batch_ndim(g, ans), like=x)
 
 
 def _mean_vjp(ns, g, ans, x, axis, keepdims):
-    g = expand_reduced(ns, g, tuple(x.shape), axis, keepdims, batch_ndim(g, ans))
+    g = expand_reduced(ns, g, tuple(x.shape), axis, keepdims, batch_ndim(g, ans), like=x)
     return g / _count(x.shape, axis)
 
 
