@@ -6,13 +6,13 @@ import sys
 
 def _backends_table():
     import multigrad as mg
-    rows = mg.list_backends()
-    header = ("backend", "status", "version", "device")
-    lines = [(r["name"], "available" if r["available"] else f"unavailable: {r['reason']}",
-              r["version"] or "-", r["device"] or "-") for r in rows]
-    widths = [max(len(str(row[i])) for row in [header] + lines) for i in range(3)]
-    for row in [header] + lines:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row[:3], widths)) + "  " + row[3])
+    rows = [("backend", "version", "device", "status")]
+    for r in mg.list_backends():
+        rows.append((r["name"], r["version"] or "-", r["device"] or "-",
+                     "available" if r["available"] else f"unavailable: {r['reason']}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:     # the status (a reason can be long) last, unpadded
+        print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths)) + "  " + row[3])
     return 0
 
 

@@ -46,11 +46,9 @@ class Primitive:
         # A string names a function of the array namespace (``"sin"``): the fast paths
         # call it directly instead of through a Python forward function.
         self.forward_name = forward if isinstance(forward, str) else None
-        if isinstance(forward, str):
-            forward = _namespace_function(forward)
+        self.forward = _namespace_function(forward) if isinstance(forward, str) else forward
         # Only ops whose output may be non-float (casts) pay for a dtype check when recording.
         self.check_output_dtype = check_output_dtype
-        self.forward = forward
         self.vjps = ()
         self.vjp_all = None
         self.broadcasting = broadcasting
