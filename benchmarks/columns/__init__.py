@@ -19,3 +19,19 @@ Case = namedtuple("Case", "step to_numpy sync")
 
 def no_sync(result):
     return None
+
+
+def w1_block(xp, a, x):
+    """W1's block of ten elementwise ops, written once for every column: ``xp`` is the
+    library's namespace (``mg``, ``torch``, ``tf``, ``jax.numpy``, ``autograd.numpy``), so
+    every library records exactly the same sequence."""
+    a = xp.sin(a)
+    a = a * 0.9
+    a = a + 0.1
+    a = xp.abs(a)
+    a = -a
+    a = xp.exp(a)
+    a = xp.tanh(a)
+    a = a * x
+    a = xp.cos(a)
+    return a + 0.1
