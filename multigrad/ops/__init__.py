@@ -26,7 +26,7 @@ tensor_ops = _SimpleNamespace(**{name: globals()[name] for name in __all__},
                               **{alias: globals()[name]
                                  for alias, name in _VOCABULARY_ALIASES.items()})
 # Chunk layout is a raw-array concern (see ArrayOps.broadcast_like): Tensors just broadcast.
-tensor_ops.broadcast_like = lambda x, shape, like: tensor_ops.broadcast_to(x, shape)
+tensor_ops.broadcast_like = lambda x, target, like: tensor_ops.broadcast_to(x, target)
 # Vocabulary names whose public op has another signature: the backend extra
 # ``index_add(shape, index, values)`` (zeros plus a scatter-add), while the public
 # ``mg.index_add(x, index, values)`` adds into ``x``.
@@ -36,20 +36,21 @@ _tensor_module._ops = tensor_ops   # Tensor operators and methods call these
 
 
 
-def _install_operators(tensor_type):
+def _install_operators(tensor_type, ops):
     """Bind Tensor's operators to the ops themselves (no wrapper call on the hot path)."""
-    forward = {"add": add, "sub": subtract, "mul": multiply, "truediv": divide,
-               "floordiv": floor_divide, "mod": remainder, "pow": power, "matmul": matmul,
-               "and": logical_and, "or": logical_or, "xor": logical_xor}
+    forward = {"add": ops.add, "sub": ops.subtract, "mul": ops.multiply,
+               "truediv": ops.divide, "floordiv": ops.floor_divide, "mod": ops.remainder,
+               "pow": ops.power, "matmul": ops.matmul, "and": ops.logical_and,
+               "or": ops.logical_or, "xor": ops.logical_xor}
     for name, op in forward.items():
         setattr(tensor_type, f"__{name}__", op)
         setattr(tensor_type, f"__r{name}__", _reflected(op))
-    for name, op in {"eq": equal, "ne": not_equal, "lt": less, "le": less_equal,
-                     "gt": greater, "ge": greater_equal}.items():
+    for name, op in {"eq": ops.equal, "ne": ops.not_equal, "lt": ops.less,
+                     "le": ops.less_equal, "gt": ops.greater, "ge": ops.greater_equal}.items():
         setattr(tensor_type, f"__{name}__", op)
-    tensor_type.__neg__ = negative
-    tensor_type.__abs__ = abs
-    tensor_type.__invert__ = logical_not
+    tensor_type.__neg__ = ops.negative
+    tensor_type.__abs__ = ops.abs
+    tensor_type.__invert__ = ops.logical_not
 
 
 def _reflected(op):
@@ -59,4 +60,4 @@ def _reflected(op):
     return reflected
 
 
-_install_operators(_tensor_module.Tensor)
+_install_operators(_tensor_module.Tensor, tensor_ops)
