@@ -131,3 +131,23 @@ def test_abs_and_clip_closed_forms(backend):
     np.testing.assert_array_equal(t.gradient(a, x).numpy(), [-1.0, 0.0, 1.0, 1.0])
     np.testing.assert_array_equal(t.gradient(c, x).numpy(), [0.0, 1.0, 1.0, 0.0])
 
+
+
+def test_multiply_after_sum_of_a_large_tensor_skips_the_ones(backend):
+    """sum(x * y): the sum's cotangent is a broadcast of ones, which multiply's rule may skip;
+    the gradient must be exactly y (and x), whatever the backend does."""
+    n = 5000
+    x = mg.constant(np.linspace(-1.0, 1.0, n))
+    y = mg.constant(np.linspace(2.0, 3.0, n))
+    with mg.GradientTape() as t:
+        t.watch([x, y])
+        s = mg.reduce_sum(x * y)
+    gx, gy = t.gradient(s, [x, y])
+    np.testing.assert_array_equal(gx.numpy(), y.numpy())
+    np.testing.assert_array_equal(gy.numpy(), x.numpy())
+    # A weighted sum is not a broadcast of ones: the product is taken.
+    with mg.GradientTape() as t:
+        t.watch(x)
+        s = mg.reduce_sum(x * y)
+    g = t.gradient(s, x, output_gradients=mg.constant(np.float64(2.0)))
+    np.testing.assert_array_equal(g.numpy(), 2.0 * y.numpy())

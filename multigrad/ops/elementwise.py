@@ -28,9 +28,23 @@ add = binary("add", "add",
 subtract = binary("subtract", "subtract",
                   lambda ns, g, ans, x, y: g,
                   lambda ns, g, ans, x, y: -g)
+def _times(ns, g, other):
+    """``g * conj(other)``, without the multiply when ``g`` is a broadcast of ones (what a
+    sum's rule hands back, e.g. in ``sum(f(x) * y)``): then ``conj(other)`` already is the
+    product, and a full pass and a full-size array are saved (benchmarks/NOTES.md, W5)."""
+    strides = getattr(g, "strides", None)     # raw NumPy/CuPy arrays; Tensors have none
+    if strides and not any(strides) and g.size >= _ONES_SHORTCUT_MIN_SIZE \
+            and getattr(other, "shape", None) == g.shape and g[(0,) * g.ndim] == 1:
+        return conj(ns, other)
+    return g * conj(ns, other)
+
+
+# Below this size the check costs more than the multiply it saves.
+_ONES_SHORTCUT_MIN_SIZE = 4096
+
 multiply = binary("multiply", "multiply",
-                  lambda ns, g, ans, x, y: g * conj(ns, y),
-                  lambda ns, g, ans, x, y: g * conj(ns, x))
+                  lambda ns, g, ans, x, y: _times(ns, g, y),
+                  lambda ns, g, ans, x, y: _times(ns, g, x))
 divide = binary("divide", "divide",
                 lambda ns, g, ans, x, y: g / conj(ns, y),
                 lambda ns, g, ans, x, y: -g * conj(ns, ans / y))
