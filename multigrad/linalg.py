@@ -19,9 +19,8 @@ import sys
 from .ops import creation as _creation
 from .ops._cotangents import align_cotangents
 from .ops._complex import conj as maybe_conj
-from .ops.matrices import tril
 from . import ops as _ops_package
-from .primitive import Primitive, apply, batch_ndim
+from .primitive import Primitive, apply
 from .tensor import Tensor
 
 __all__ = ["inv", "pinv", "det", "slogdet", "solve", "cholesky", "eigh", "svd", "qr", "norm",

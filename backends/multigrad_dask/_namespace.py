@@ -7,6 +7,7 @@ it creates, and supplies the extras the core needs (``getitem``, ``index_add``, 
 Everything else is looked up on ``dask.array`` itself. Nothing here computes a value.
 """
 
+import math
 import numpy
 
 from multigrad.array_backend import generic_getitem, generic_index_update
@@ -245,7 +246,7 @@ class DaskNamespace:
         lead, rest = shape[:k], shape[k:]
         rest_index = items[k:]
         rest_index = rest_index[0] if len(rest_index) == 1 else rest_index
-        n = _prod(rest)
+        n = math.prod(rest)
         positions = da.arange(n, chunks=self._settings.chunks, dtype=numpy.int64).reshape(rest)
         if _is_array(rest_index) and tuple(rest_index.shape) == rest and \
                 isinstance(rest_index, da.Array):
@@ -353,12 +354,6 @@ def _is_array(item):
 def _unknown(shape):
     return any(d != d for d in shape)
 
-
-def _prod(shape):
-    n = 1
-    for d in shape:
-        n *= d
-    return n
 
 
 def _has_cupy_meta(array):

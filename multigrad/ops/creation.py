@@ -1,5 +1,7 @@
 """Creating tensors, converting data, moving between backends, casting."""
 
+import math
+
 from .. import dtypes as _dt
 from ..backend import get_backend, infer_backend, load_backend
 from ..primitive import Primitive, apply
@@ -92,7 +94,7 @@ def constant(value, dtype=None, shape=None, name=None, backend=None):
     if shape is not None:
         from .shape import broadcast_to, reshape
         shape = tuple(shape)
-        t = reshape(t, shape) if t.size == _prod(shape) else broadcast_to(t, shape)
+        t = reshape(t, shape) if t.size == math.prod(shape) else broadcast_to(t, shape)
     return t
 
 
@@ -100,12 +102,6 @@ def asarray(value, dtype=None):
     """NumPy's name for ``convert_to_tensor``."""
     return convert_to_tensor(value, dtype=dtype)
 
-
-def _prod(shape):
-    n = 1
-    for d in shape:
-        n *= d
-    return n
 
 
 def _shape(shape):

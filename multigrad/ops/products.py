@@ -5,6 +5,8 @@ differentiable ops (transpose, reshape, matmul, getitem ...), so their gradients
 every order and for batched cotangents, come from those ops' rules.
 """
 
+import math
+
 from ..primitive import Primitive, apply, batch_ndim, unbroadcast
 from ..tensor import Tensor
 from . import _einsum
@@ -54,12 +56,6 @@ def matmul(a, b, name=None):
 
 # --- tensordot and what reduces to it ---------------------------------------------------
 
-def _prod(dims):
-    n = 1
-    for d in dims:
-        n *= d
-    return n
-
 
 def _axes_list(axes, ndim, which):
     axes = [axes] if isinstance(axes, int) else list(axes)
@@ -99,9 +95,9 @@ def tensordot(a, b, axes=2, name=None):
                              f"{b.shape[j]}; contracted axes must match")
     free_a = [i for i in range(a.ndim) if i not in ax_a]
     free_b = [j for j in range(b.ndim) if j not in ax_b]
-    k = _prod(a.shape[i] for i in ax_a)
-    a2 = reshape(transpose(a, free_a + ax_a), (_prod(a.shape[i] for i in free_a), k))
-    b2 = reshape(transpose(b, ax_b + free_b), (k, _prod(b.shape[j] for j in free_b)))
+    k = math.prod(a.shape[i] for i in ax_a)
+    a2 = reshape(transpose(a, free_a + ax_a), (math.prod(a.shape[i] for i in free_a), k))
+    b2 = reshape(transpose(b, ax_b + free_b), (k, math.prod(b.shape[j] for j in free_b)))
     shape = tuple(a.shape[i] for i in free_a) + tuple(b.shape[j] for j in free_b)
     return reshape(matmul(a2, b2), shape)
 
