@@ -17,7 +17,8 @@ import functools
 import inspect
 
 from . import _state, nest
-from .primitive import Primitive, apply, batch_ndim
+from .primitive import Primitive, apply
+from .tape_entry import batch_ndim
 from .tensor import Tensor
 
 __all__ = ["custom_gradient", "recompute_grad"]

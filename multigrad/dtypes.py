@@ -8,6 +8,7 @@ Each backend maps names to its own native dtype objects.
 __all__ = [
     "DType", "as_dtype", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16",
     "uint32", "uint64", "float16", "float32", "float64", "complex64", "complex128",
+    "python_kind", "python_data_dtype",
 ]
 
 
@@ -109,3 +110,35 @@ def as_dtype(value):
     if found is None:
         raise TypeError(f"cannot interpret {value!r} as a multigrad dtype")
     return found
+
+
+# --- Python data: TensorFlow's defaults (float32 for floats, int32 for ints) ---------
+
+_KIND_DTYPE = {"b": bool_, "i": int32, "f": float32, "c": complex128}
+_KIND_ORDER = "bifc"
+
+
+def python_kind(data):
+    """"b", "i", "f" or "c" for Python numbers and (nested) lists of them; else None."""
+    if isinstance(data, bool):
+        return "b"
+    if isinstance(data, int):
+        return "i"
+    if isinstance(data, float):
+        return "f"
+    if isinstance(data, complex):
+        return "c"
+    if isinstance(data, range):
+        return "i"
+    if isinstance(data, (list, tuple)):
+        kinds = [python_kind(item) for item in data]
+        if any(k is None for k in kinds):
+            return None
+        return max(kinds, key=_KIND_ORDER.index) if kinds else "f"
+    return None
+
+
+def python_data_dtype(data):
+    """TensorFlow's default dtype for Python data, or None for anything else."""
+    kind = python_kind(data)
+    return None if kind is None else _KIND_DTYPE[kind]

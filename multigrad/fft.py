@@ -10,7 +10,7 @@ input) has cropping as adjoint, and the other way round. A real input gets the r
 
 import sys
 
-from .ops._complex import is_complex
+from ._complex import is_complex
 from . import dtypes as _dt
 from .ops import creation as _creation
 from . import ops as _ops_package

@@ -18,7 +18,7 @@ import sys
 
 from .ops import creation as _creation
 from .ops._cotangents import align_cotangents
-from .ops._complex import conj as maybe_conj
+from ._complex import maybe_conj
 from . import ops as _ops_package
 from .primitive import Primitive, apply
 from .tensor import Tensor

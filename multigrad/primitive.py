@@ -9,6 +9,8 @@ outer tape is recording, so higher derivatives come from the same rules.
 
 from . import _state
 from .backend import get_backend, infer_backend, mismatch_error
+from .dtypes import python_data_dtype
+from .tape_entry import batch_ndim, new_entry, unbroadcast
 from .tensor import Tensor, Variable
 
 __all__ = ["Primitive", "apply", "unary_op", "binary_op", "record", "unbroadcast",
@@ -16,11 +18,6 @@ __all__ = ["Primitive", "apply", "unary_op", "binary_op", "record", "unbroadcast
 
 _NO_PARAMS = {}
 _check_numerics = None   # set by multigrad.debugging while numerics checking is on
-
-# Tape entry layouts (tuples: cheap to build, cheap to unpack in the backward loop).
-GENERIC = 0   # (GENERIC, prim, params or None, raw inputs, inputs, input ids, result)
-UNARY = 1     # (UNARY, prim, raw input, input, input id, result)       one input, no params
-BINARY = 2    # (BINARY, prim, raw inputs, inputs, input ids, result)   broadcasting, no params
 _SCALARS = (int, float, bool, complex)
 
 
@@ -106,12 +103,10 @@ def _resolve(prim, inputs):
     if backend is None:
         backend = get_backend()
         # No array at all: Python numbers become tensors with TensorFlow's defaults.
-        from .ops.creation import python_data_dtype
         for i, x in enumerate(raws):
             if isinstance(x, _SCALARS):
                 raws[i] = backend.asarray(x, python_data_dtype(x))
     if data_positions:
-        from .ops.creation import python_data_dtype
         for i in data_positions:
             raws[i] = backend.asarray(inputs[i], python_data_dtype(inputs[i]))
     return backend, raws
@@ -191,7 +186,7 @@ def unary_op(prim, _new=object.__new__):
                     if not result._id:
                         result._id = _state.next_id()
                     tape._tracked.add(result._id)
-                    tape._entries.append((UNARY, prim, value, x, xid, result))
+                    tape._entries.append(new_entry(prim, None, (value,), (x,), (xid,), result))
         return result
     return op
 
@@ -247,7 +242,7 @@ def binary_op(prim, _new=object.__new__):
                 if not result._id:
                     result._id = _state.next_id()
                 tracked.add(result._id)
-                tape._entries.append((BINARY, prim, (xv, yv), (x, y), (a, b), result))
+                tape._entries.append(new_entry(prim, None, (xv, yv), (x, y), (a, b), result))
         return result
     return op
 
@@ -256,7 +251,7 @@ def record(prim, params, raws, inputs, result, tapes):
     """Append one entry to each tape tracking an input; the output becomes tracked there.
 
     Entries keep raw values for a first-order backward pass and the Tensors for a
-    recorded (higher-order) one; see the layouts above.
+    recorded (higher-order) one (``tape_entry.TapeEntry``).
     """
     saved = None
     for tape in tapes:
@@ -288,37 +283,9 @@ def record(prim, params, raws, inputs, result, tapes):
             tracked.add(result._id)
         else:
             tracked.update(o._id for o in result)
-        tape._entries.append((GENERIC, prim, params, raws, saved, tuple(ids), result))
+        tape._entries.append(new_entry(prim, params, tuple(raws), saved, tuple(ids), result))
 
 
 def _any_differentiable(result):
     outputs = result if isinstance(result, tuple) else (result,)
     return any(o._backend.dtype_of(o._value).is_differentiable for o in outputs)
-
-
-def batch_ndim(g, ans):
-    """How many leading batch axes a cotangent carries (0 except for jacobians).
-
-    A rule receives ``g`` of shape ``batch + ans.shape`` and returns ``batch + x.shape``;
-    elementwise rules need nothing for this (broadcasting aligns trailing axes), rules
-    that name axes or shapes offset them by this count.
-    """
-    if isinstance(g, tuple):
-        g, ans = g[0], ans[0]
-    return len(g.shape) - len(ans.shape)
-
-
-def unbroadcast(ns, g, shape, batch=0):
-    """Sum a cotangent back to ``shape`` (undo broadcasting), keeping ``batch`` lead axes."""
-    gshape = tuple(g.shape)
-    target = gshape[:batch] + tuple(shape)
-    if gshape == target:
-        return g
-    lead = len(gshape) - len(target)
-    axes = tuple(range(batch, batch + lead)) + tuple(
-        batch + lead + i for i, n in enumerate(shape) if n == 1 and gshape[batch + lead + i] != 1)
-    if axes:
-        g = ns.sum(g, axis=axes, keepdims=False)
-    if tuple(g.shape) != target:
-        g = ns.reshape(g, target)
-    return g

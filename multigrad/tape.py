@@ -5,13 +5,12 @@ import enum
 import warnings
 
 from . import _state
-from . import primitive as _primitive
-from .errors import PerformanceWarning
-from .ops._complex import is_complex
-from .primitive import BINARY, GENERIC, UNARY, batch_ndim, unbroadcast
-from .tensor import Tensor, Variable
 from . import nest
 from . import ops as _ops
+from . import primitive as _primitive
+from .errors import PerformanceWarning
+from .tape_entry import entry_cotangents, output_cotangent
+from .tensor import Tensor, Variable
 
 __all__ = ["GradientTape", "UnconnectedGradients", "stop_recording_all"]
 
@@ -229,121 +228,45 @@ class GradientTape:
             self._watched = set()
 
     def _backward(self, targets, seeds, sources):
-        """Cotangents for ``sources`` (None where unconnected); raw arrays or Tensors."""
+        """Cotangents for ``sources`` (None where unconnected); raw arrays or Tensors.
+
+        Walk the entries back from the targets; for each one whose output received a
+        cotangent, apply its rules, accumulate the input cotangents, and (on a
+        non-persistent tape) free the entry as soon as it has been used.
+        """
         higher = bool(_state.active_tapes.get())   # an outer tape records this pass
         entries = self._entries
-        n = len(entries)
         source_ids = [s._id if s.dtype.is_differentiable else 0 for s in sources]
         wanted = {i for i in source_ids if i and i in self._tracked}
         if not wanted:
             return [None] * len(sources)
         # Everything recorded descends from a watched value; prune only when some
         # watched value is not asked for (its descendants need no cotangent).
-        relevant = self._tracked if self._watched <= wanted else _depends_on(entries, n, wanted)
-        ns = _tensor_ops() if higher else targets[0]._backend.ops
-        grads = {}
+        relevant = self._tracked if self._watched <= wanted else _depends_on(entries, wanted)
+        ns = _ops.tensor_ops if higher else targets[0]._backend.ops
+        grads, found = {}, {}
         for t, seed in zip(targets, seeds):
             if t._id in relevant:
                 _accumulate(grads, t._id, seed if higher else seed._value)
-        found = {}
-        pop = grads.pop
-        get = grads.get
+        pop, get = grads.pop, grads.get
         release = not self._persistent
-        for i in range(n - 1, -1, -1):
+        check = _primitive._check_numerics
+        for i in range(len(entries) - 1, -1, -1):
             entry = entries[i]
             if entry is None:
                 continue
-            result = entry[-1]
-            kind = entry[0]
-            if kind != GENERIC or entry[1].n_outputs == 1:
-                rid = result._id
-                g = pop(rid, None)
-                if g is None:
-                    continue
-                if rid in wanted:
-                    found[rid] = g
-                ans = result if higher else result._value
-            else:
-                g, ans = _multi_output_cotangent(result, pop, wanted, found, higher, ns)
-                if g is None:
-                    continue
+            g, ans = output_cotangent(entry, pop, wanted, found, higher, ns)
+            if g is None:
+                continue
             if release:
                 entries[i] = None   # free saved arrays as soon as they have been used
-            if kind == UNARY:       # (UNARY, prim, raw input, input, input id, result)
-                x_id = entry[4]
-                if x_id in relevant:
-                    gx = entry[1].vjps[0](ns, g, ans, entry[3] if higher else entry[2])
-                    if _primitive._check_numerics is not None:
-                        _primitive._check_numerics(entry[1], gx, ns, 0)
-                    if release:     # drop this step's arrays before allocating the sum
-                        g = ans = entry = result = None
-                    old = get(x_id)
-                    grads[x_id] = gx if old is None else old + gx
-            elif kind == BINARY:    # (BINARY, prim, raws, inputs, ids, result)
-                prim = entry[1]
-                vals = entry[3] if higher else entry[2]
-                for pos, x_id in enumerate(entry[4]):
-                    if x_id is None or x_id not in relevant:
-                        continue
-                    gx = prim.vjps[pos](ns, g, ans, *vals)
-                    x = vals[pos]
-                    if gx.shape != x.shape:
-                        gx = unbroadcast(ns, gx, tuple(x.shape), batch_ndim(g, ans))
-                    if gx.dtype != x.dtype:
-                        gx = _cast_like(ns, gx, x)
-                    if _primitive._check_numerics is not None:
-                        _primitive._check_numerics(prim, gx, ns, pos)
-                    old = get(x_id)
-                    grads[x_id] = gx if old is None else old + gx
-            else:                   # (GENERIC, prim, params, raws, inputs, ids, result)
-                _apply_rules(entry[1], entry[2], ns, g, ans, entry[4] if higher else entry[3],
-                             entry[5], relevant, grads)
+            pairs = entry_cotangents(entry, ns, g, ans, entry.inputs if higher else entry.raws,
+                                     relevant, check)
+            g = ans = entry = None  # drop this step's arrays before allocating the sums
+            for x_id, gx in pairs:
+                old = get(x_id)
+                grads[x_id] = gx if old is None else old + gx
         return [found.get(i, grads.get(i)) if i else None for i in source_ids]
-
-
-def _multi_output_cotangent(result, pop, wanted, found, higher, ns):
-    gs = [pop(o._id, None) for o in result]
-    if all(g is None for g in gs):
-        return None, None
-    for o, g in zip(result, gs):
-        if g is not None and o._id in wanted:
-            found[o._id] = g
-    ans = result if higher else tuple(o._value for o in result)
-    return tuple(ns.zeros_like(a) if g is None else g for g, a in zip(gs, ans)), ans
-
-
-def _apply_rules(prim, params, ns, g, ans, vals, ids, relevant, grads):
-    """Run the VJP rules of one entry and add the cotangents to ``grads``."""
-    if prim.vjp_all is not None:
-        every = (prim.vjp_all(ns, g, ans, *vals, **params) if params
-                 else prim.vjp_all(ns, g, ans, *vals))
-    several = len(vals) > 1
-    for pos, x_id in enumerate(ids):
-        if x_id is None or x_id not in relevant:
-            continue
-        if prim.vjp_all is not None:
-            gx = every[pos]
-        else:
-            rule = prim.vjps[pos]
-            gx = rule(ns, g, ans, *vals, **params) if params else rule(ns, g, ans, *vals)
-        if gx is None:
-            continue
-        if several:   # inputs may differ from the output in shape (broadcast) or dtype
-            x = vals[pos]
-            if prim.broadcasting and tuple(gx.shape) != tuple(x.shape):
-                gx = unbroadcast(ns, gx, tuple(x.shape), batch_ndim(g, ans))
-            if gx.dtype != x.dtype:
-                gx = _cast_like(ns, gx, x)
-        if _primitive._check_numerics is not None:     # mg.debugging.enable_check_numerics()
-            _primitive._check_numerics(prim, gx, ns, pos)
-        _accumulate(grads, x_id, gx)
-
-
-def _cast_like(ns, gx, x):
-    """A cotangent in its input's dtype; a real input gets the real part (dL/dx)."""
-    if is_complex(gx) and not is_complex(x):
-        gx = ns.real(gx)
-    return ns.astype(gx, x.dtype)
 
 
 def _accumulate(grads, key, g):
@@ -351,25 +274,22 @@ def _accumulate(grads, key, g):
     grads[key] = g if old is None else old + g
 
 
-def _depends_on(entries, n, wanted):
+def _depends_on(entries, wanted):
     """Ids of every recorded value that depends on one of ``wanted`` (forward sweep)."""
     relevant = set(wanted)
-    for i in range(n):
-        entry = entries[i]
-        if entry is None:
+    for entry in entries:
+        if entry is None or not any(x in relevant for x in entry.ids if x is not None):
             continue
-        ids = (entry[4],) if entry[0] == UNARY else entry[4] if entry[0] == BINARY else entry[5]
-        if any(x in relevant for x in ids if x is not None):
-            result = entry[-1]
-            if isinstance(result, tuple):
-                relevant.update(o._id for o in result)
-            else:
-                relevant.add(result._id)
+        result = entry.result
+        if isinstance(result, tuple):
+            relevant.update(o._id for o in result)
+        else:
+            relevant.add(result._id)
     return relevant
 
 
 def _ones_like(t):
-    return Tensor._make(t._backend.xp.ones_like(t._value), t._backend)
+    return Tensor._make(t._backend.ops.ones_like(t._value), t._backend)
 
 
 def _seeds(targets, output_gradients):
@@ -421,10 +341,6 @@ def _unconnected_mode(value):
     except ValueError:
         raise ValueError(f"unconnected_gradients must be 'none' or 'zero' "
                          f"(or mg.UnconnectedGradients.NONE/ZERO), got {value!r}") from None
-
-
-def _tensor_ops():
-    return _ops.tensor_ops
 
 
 @contextlib.contextmanager

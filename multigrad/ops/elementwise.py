@@ -8,7 +8,7 @@ import cmath as _cmath
 import math as _math
 
 from ..primitive import Primitive, apply
-from ._complex import conj, is_complex
+from .._complex import is_complex, maybe_conj
 from ._define import binary, nondiff_binary, nondiff_unary, unary
 
 # Complex inputs follow TensorFlow's convention (docs/design.md): a holomorphic op's
@@ -35,8 +35,8 @@ def _times(ns, g, other):
     strides = getattr(g, "strides", None)     # raw NumPy/CuPy arrays; Tensors have none
     if strides and not any(strides) and g.size >= _ONES_SHORTCUT_MIN_SIZE \
             and getattr(other, "shape", None) == g.shape and g[(0,) * g.ndim] == 1:
-        return conj(ns, other)
-    return g * conj(ns, other)
+        return maybe_conj(ns, other)
+    return g * maybe_conj(ns, other)
 
 
 # Below this size the check costs more than the multiply it saves.
@@ -46,14 +46,14 @@ multiply = binary("multiply", "multiply",
                   lambda ns, g, ans, x, y: _times(ns, g, y),
                   lambda ns, g, ans, x, y: _times(ns, g, x))
 divide = binary("divide", "divide",
-                lambda ns, g, ans, x, y: g / conj(ns, y),
-                lambda ns, g, ans, x, y: -g * conj(ns, ans / y))
+                lambda ns, g, ans, x, y: g / maybe_conj(ns, y),
+                lambda ns, g, ans, x, y: -g * maybe_conj(ns, ans / y))
 
 
 def _pow_vjp_x(ns, g, ans, x, y):
     # d/dx x**y = y * x**(y-1); y == 0 gives 0 even at x == 0.
-    return ns.where(y == 0, 0.0, g * conj(ns, y * x ** (y - 1))) if hasattr(y, "shape") \
-        else (g * 0.0 if y == 0 else g * conj(ns, y * x ** (y - 1)))
+    return ns.where(y == 0, 0.0, g * maybe_conj(ns, y * x ** (y - 1))) if hasattr(y, "shape") \
+        else (g * 0.0 if y == 0 else g * maybe_conj(ns, y * x ** (y - 1)))
 
 
 def _pow_vjp_y(ns, g, ans, x, y):
@@ -61,12 +61,12 @@ def _pow_vjp_y(ns, g, ans, x, y):
     # complex x uses the principal log, 0 at x == 0.
     if not hasattr(x, "shape"):     # a Python number base: no array to mask
         if isinstance(x, complex):
-            return g * conj(ns, ans * _cmath.log(x)) if x != 0 else g * 0.0
+            return g * maybe_conj(ns, ans * _cmath.log(x)) if x != 0 else g * 0.0
         return g * ans * _math.log(x) if x > 0 else g * 0.0
     if is_complex(x):
         nonzero = x != 0
         safe_x = ns.where(nonzero, x, 1.0)
-        return ns.where(nonzero, g * conj(ns, ans * ns.log(safe_x)), 0.0)
+        return ns.where(nonzero, g * maybe_conj(ns, ans * ns.log(safe_x)), 0.0)
     positive = x > 0
     safe_x = ns.where(positive, x, 1.0)
     return ns.where(positive, g * ans * ns.log(safe_x), 0.0)
@@ -78,16 +78,16 @@ negative = unary("negative", "negative", lambda ns, g, ans, x: -g)
 # --- elementwise functions -------------------------------------------------------------
 
 square = unary("square", "square",
-               lambda ns, g, ans, x: g * conj(ns, x * 2))
-sqrt = unary("sqrt", "sqrt", lambda ns, g, ans, x: g / conj(ns, ans * 2))
-exp = unary("exp", "exp", lambda ns, g, ans, x: g * conj(ns, ans))
-log = unary("log", "log", lambda ns, g, ans, x: g / conj(ns, x))
-sin = unary("sin", "sin", lambda ns, g, ans, x: g * conj(ns, ns.cos(x)))
-cos = unary("cos", "cos", lambda ns, g, ans, x: -g * conj(ns, ns.sin(x)))
+               lambda ns, g, ans, x: g * maybe_conj(ns, x * 2))
+sqrt = unary("sqrt", "sqrt", lambda ns, g, ans, x: g / maybe_conj(ns, ans * 2))
+exp = unary("exp", "exp", lambda ns, g, ans, x: g * maybe_conj(ns, ans))
+log = unary("log", "log", lambda ns, g, ans, x: g / maybe_conj(ns, x))
+sin = unary("sin", "sin", lambda ns, g, ans, x: g * maybe_conj(ns, ns.cos(x)))
+cos = unary("cos", "cos", lambda ns, g, ans, x: -g * maybe_conj(ns, ns.sin(x)))
 # Written so every intermediate is a temporary NumPy can reuse in place (1 - t*t would
 # allocate twice): one full-size array per call instead of two (benchmarks/NOTES.md, W5).
 tanh = unary("tanh", "tanh",
-             lambda ns, g, ans, x: conj(ns, ans * -ans + 1) * g)
+             lambda ns, g, ans, x: maybe_conj(ns, ans * -ans + 1) * g)
 
 
 def _abs_vjp(ns, g, ans, x):

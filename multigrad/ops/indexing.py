@@ -6,7 +6,8 @@ both the original and the values written. Basic slicing, integer and boolean ind
 are ``getitem`` (in ``shape.py``).
 """
 
-from ..primitive import Primitive, apply, batch_ndim, unbroadcast
+from ..primitive import Primitive, apply
+from ..tape_entry import batch_ndim, unbroadcast
 from ..tensor import Tensor
 from .reductions import normalize_axis
 from .shape import _batched_index, _raw_index, getitem, index_add_into_zeros

@@ -4,7 +4,8 @@ Axes are normalised to negative numbers before they reach a rule: counted from t
 they name the same axes with or without leading batch axes in the cotangent.
 """
 
-from ..primitive import Primitive, apply, batch_ndim
+from ..primitive import Primitive, apply
+from ..tape_entry import batch_ndim
 from ..tensor import Tensor
 from .reductions import normalize_axis
 from .shape import reshape, transpose

@@ -11,7 +11,7 @@ import math as _m
 
 from ..dtypes import as_dtype as _dtype_of_native
 from ..primitive import Primitive, apply
-from ._complex import conj as _cj, is_complex
+from .._complex import is_complex, maybe_conj
 from ._define import binary, unary
 from .elementwise import _zero_vjp, abs, remainder
 
@@ -28,12 +28,12 @@ _LN10 = _m.log(10.0)
 
 def _d(derivative):
     """A rule ``g * conj(f'(x))`` from ``derivative(ns, ans, x)``."""
-    return lambda ns, g, ans, x: g * _cj(ns, derivative(ns, ans, x))
+    return lambda ns, g, ans, x: g * maybe_conj(ns, derivative(ns, ans, x))
 
 
 def _over(denominator):
     """A rule ``g / conj(d(x))``: for derivatives of the form 1 / d(x)."""
-    return lambda ns, g, ans, x: g / _cj(ns, denominator(ns, ans, x))
+    return lambda ns, g, ans, x: g / maybe_conj(ns, denominator(ns, ans, x))
 
 
 # --- exponentials and logarithms -------------------------------------------------------
@@ -102,7 +102,7 @@ def _sinc_vjp(ns, g, ans, x):
     # (cos(pi x) - sinc(x)) / x, whose limit at 0 is 0.
     nonzero = x != 0
     safe = ns.where(nonzero, x, 1.0)
-    return ns.where(nonzero, g * _cj(ns, (ns.cos(safe * _m.pi) - ans) / safe), 0.0)
+    return ns.where(nonzero, g * maybe_conj(ns, (ns.cos(safe * _m.pi) - ans) / safe), 0.0)
 
 
 sinc = unary("sinc", _sinc_forward, _sinc_vjp, "Normalized sinc, sin(pi x) / (pi x).")
@@ -209,7 +209,7 @@ def _angle_vjp(ns, g, ans, x):
     if not is_complex(x):
         return ns.zeros_like(g)
     nonzero = x != 0
-    return ns.where(nonzero, g * 1j / _cj(ns, ns.where(nonzero, x, 1.0)), 0.0)
+    return ns.where(nonzero, g * 1j / maybe_conj(ns, ns.where(nonzero, x, 1.0)), 0.0)
 
 
 # real(z)'s gradient is the real g (the tape casts it to z's dtype); imag(z)'s is i g.
@@ -218,7 +218,7 @@ imag = unary("imag", _imag_forward,
              lambda ns, g, ans, x: g * 1j if is_complex(x) else ns.zeros_like(g),
              "The imaginary part (zeros for real input).")
 conj = unary("conj", lambda ns, x: ns.conj(x) if is_complex(x) else x,
-             lambda ns, g, ans, x: _cj(ns, g) if is_complex(x) else g,
+             lambda ns, g, ans, x: maybe_conj(ns, g) if is_complex(x) else g,
              "The complex conjugate (the input itself for real data).")
 conjugate = conj
 angle = unary("angle", _angle_forward, _angle_vjp,

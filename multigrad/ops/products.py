@@ -7,10 +7,11 @@ every order and for batched cotangents, come from those ops' rules.
 
 import math
 
-from ..primitive import Primitive, apply, batch_ndim, unbroadcast
+from ..primitive import Primitive, apply
+from ..tape_entry import batch_ndim, unbroadcast
 from ..tensor import Tensor
 from . import _einsum
-from ._complex import conj as maybe_conj
+from .._complex import maybe_conj
 from .math import conj
 
 __all__ = ["matmul", "dot", "inner", "outer", "vdot", "tensordot", "einsum", "kron", "cross",

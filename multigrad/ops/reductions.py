@@ -1,6 +1,7 @@
 """Reductions with ``axis`` (int or tuple, negative allowed) and ``keepdims``."""
 
-from ..primitive import Primitive, apply, batch_ndim
+from ..primitive import Primitive, apply
+from ..tape_entry import batch_ndim
 from ..tensor import Tensor
 
 __all__ = ["sum", "mean", "max", "min"]

@@ -2,7 +2,7 @@
 
 from ..primitive import Primitive, apply
 from ..tensor import Tensor
-from ._complex import conj
+from .._complex import maybe_conj
 from .reductions import normalize_axis
 
 __all__ = ["cumsum", "cumprod"]
@@ -31,8 +31,8 @@ def _cumprod_vjp(ns, g, ans, x, axis):
     first = zero & (zeros_so_far == 1)
     safe = ns.where(before, x, 1.0)
     at_first = ns.cumulative_prod(ns.where(first, 1.0, x), axis=axis)
-    return ns.where(before, _reverse_cumsum(ns, g * conj(ns, ans), axis) / conj(ns, safe),
-                    ns.where(first, _reverse_cumsum(ns, g * conj(ns, at_first), axis), 0.0))
+    return ns.where(before, _reverse_cumsum(ns, g * maybe_conj(ns, ans), axis) / maybe_conj(ns, safe),
+                    ns.where(first, _reverse_cumsum(ns, g * maybe_conj(ns, at_first), axis), 0.0))
 
 
 _CUMSUM = Primitive("cumsum", lambda ns, x, axis: ns.cumulative_sum(x, axis=axis))

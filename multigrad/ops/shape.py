@@ -1,6 +1,7 @@
 """Shape, joining and indexing ops with their VJP rules."""
 
-from ..primitive import Primitive, apply, batch_ndim, unbroadcast
+from ..primitive import Primitive, apply
+from ..tape_entry import batch_ndim, unbroadcast
 from ..tensor import Tensor
 from .creation import convert_to_tensor
 from .reductions import normalize_axis

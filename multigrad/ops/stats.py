@@ -1,8 +1,9 @@
 """More reductions: prod, var, std, ptp, logsumexp, average (``axis`` int/tuple, ``keepdims``)."""
 
-from ..primitive import Primitive, apply, batch_ndim
+from ..primitive import Primitive, apply
+from ..tape_entry import batch_ndim
 from ..tensor import Tensor
-from ._complex import conj, is_complex
+from .._complex import is_complex, maybe_conj
 from .reductions import _count, _reduction, expand_reduced, max, mean, min, normalize_axis, sum
 
 __all__ = ["prod", "var", "std", "ptp", "logsumexp", "average", "reduce_prod", "reduce_variance",
@@ -32,7 +33,7 @@ def _prod_vjp(ns, g, ans, x, axis, keepdims):
     others = ns.sum(is_zero, axis=axis, keepdims=True) - is_zero
     other_zeros = ns.where(others == 0, 1.0,
                            ns.where(others == 1, ns.sum(zx, axis=axis, keepdims=True) - zx, 0.0))
-    return g * conj(ns, ns.prod(nz, axis=axis, keepdims=True) / nz * other_zeros)
+    return g * maybe_conj(ns, ns.prod(nz, axis=axis, keepdims=True) / nz * other_zeros)
 
 
 prod = _reduction("prod", lambda ns, x, axis, keepdims: ns.prod(x, axis=axis, keepdims=keepdims),

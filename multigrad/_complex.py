@@ -2,12 +2,12 @@
 
 multigrad follows TensorFlow's convention for complex gradients: for a real loss L of
 z = x + iy the gradient is dL/dx + i dL/dy, so a holomorphic op's rule is
-``g * conj(f'(z))``. ``conj`` here skips the call entirely on real data.
+``g * maybe_conj(ns, f'(z))``. ``maybe_conj`` skips the call entirely on real data.
 """
 
-from ..dtypes import as_dtype
+from .dtypes import as_dtype
 
-__all__ = ["is_complex", "conj"]
+__all__ = ["is_complex", "maybe_conj"]
 
 
 def is_complex(x):
@@ -21,7 +21,7 @@ def is_complex(x):
     return as_dtype(dt).is_complex          # other namespaces: by the standard name
 
 
-def conj(ns, x):
+def maybe_conj(ns, x):
     """``ns.conj(x)`` for complex ``x``, ``x`` itself otherwise."""
     try:
         if x.dtype.kind != "c":        # the common case, inline: numpy, cupy, mg Tensors
