@@ -43,9 +43,9 @@ true_divide = divide
 # submodules by name, and functions as name -> (module, attribute).
 _LAZY_MODULES = ("linalg", "fft", "nn", "optimizers", "debugging", "testing")
 _LAZY_ATTRIBUTES = {
-    "compute": ("compute", "compute"),
-    "custom_gradient": ("custom_gradient", "custom_gradient"),
-    "recompute_grad": ("custom_gradient", "recompute_grad"),
+    "compute": ("evaluation", "compute"),
+    "custom_gradient": ("custom_gradients", "custom_gradient"),
+    "recompute_grad": ("custom_gradients", "recompute_grad"),
     "ForwardAccumulator": ("forward", "ForwardAccumulator"),
     "hookimpl": ("hookspecs", "hookimpl"),
     "array_api_backend": ("array_api", "array_api_backend"),

@@ -10,6 +10,7 @@ between backends (DLPack when both sides support it, else through host NumPy).
 import importlib
 
 from .array_backend import Backend, BackendSpec
+from .backend import register_backend
 
 __all__ = ["array_api_spec", "array_api_backend", "register_array_api_backend", "move_array"]
 
@@ -121,7 +122,6 @@ def register_array_api_backend(name, namespace, array_types=None, *, replace=Fal
     Options are those of ``array_api_spec``/``array_api_backend`` (``array_modules``,
     ``version``, ``device``, ``to_numpy``, ``from_numpy``, ``synchronize``, ``extras``).
     """
-    from .backend import register_backend
     spec = array_api_spec(name, namespace, array_types, **options)
     register_backend(spec, replace=replace)
     return spec

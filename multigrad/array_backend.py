@@ -7,9 +7,15 @@ not cover. The core's per-op path is an attribute lookup on ``Backend.ops``.
 """
 
 from . import dtypes as _dt
-from .errors import BackendUnavailableError
+from .array_fallbacks import (einsum_fallback, generic_getitem, generic_index_add,
+                              generic_index_update)
 
-__all__ = ["Backend", "BackendSpec", "ArrayOps"]
+__all__ = ["Backend", "BackendSpec", "ArrayOps", "EXTRAS"]
+
+# The functions outside the Array API standard a backend may supply as ``extras``; each
+# has a generic version on ``ArrayOps`` (docs/design.md and the README list exactly these).
+EXTRAS = ("index_add", "getitem", "einsum", "index_update", "broadcast_like", "known_shape",
+          "compute")
 
 
 class BackendSpec:
@@ -41,17 +47,20 @@ class ArrayOps:
 
     Names follow the Python Array API standard. Anything not defined here is looked
     up on the namespace itself (and cached), so a standard-conforming namespace needs
-    no adapter; ``overrides`` lets a backend supply faster or missing functions.
+    no adapter; ``extras`` lets a backend supply faster or missing functions.
     The Tensor-level twin of this object is ``multigrad.ops.tensor_ops``.
     """
 
-    def __init__(self, backend, namespace, overrides=None):
+    def __init__(self, backend, namespace, extras=None):
         self._backend = backend
         self._xp = namespace
-        for name, fn in (overrides or {}).items():
+        for name, fn in (extras or {}).items():
             setattr(self, name, fn)
 
     def __getattr__(self, name):
+        if name.startswith("__") or name in ("_xp", "_backend"):
+            # Not array functions: copy/pickle probe these before __init__ has run.
+            raise AttributeError(name)
         try:
             fn = getattr(self._xp, name)
         except AttributeError:
@@ -81,9 +90,6 @@ class ArrayOps:
         if axes is None:
             axes = tuple(range(x.ndim - 1, -1, -1))
         return self._xp.permute_dims(x, tuple(axes))
-
-    def squeeze(self, x, axis):
-        return self._xp.squeeze(x, axis=axis)
 
     def zeros(self, shape, dtype):
         return self._xp.zeros(shape, dtype=self._backend.native_dtype(dtype))
@@ -135,141 +141,7 @@ class ArrayOps:
         native = getattr(self._xp, "einsum", None)
         if native is not None:
             return native(subscripts, *operands)
-        from .ops._einsum import einsum_fallback
         return einsum_fallback(self._xp, subscripts, *operands)
-
-
-def _is_full_slice(item):
-    return isinstance(item, slice) and item == slice(None)
-
-
-def _is_basic(index):
-    """Only ints, slices and Ellipsis: plain ``out[index] = values`` is a scatter-add."""
-    items = index if isinstance(index, tuple) else (index,)
-    return all(isinstance(i, (int, slice)) or i is Ellipsis for i in items)
-
-
-def _is_array(item):
-    return hasattr(item, "shape") and hasattr(item, "dtype")
-
-
-def _is_bool_array(item):
-    return _is_array(item) and str(item.dtype).rsplit(".", 1)[-1] == "bool"
-
-
-def _has_ellipsis(items):
-    return any(i is Ellipsis for i in items)
-
-
-def generic_getitem(xp, x, index):
-    """``x[index]`` with NumPy's semantics, using only indexing the standard specifies.
-
-    Missing trailing axes get an Ellipsis; boolean masks become integer arrays
-    (``nonzero``); integer arrays (and ints between them) on adjacent axes become one
-    ``take`` along a flattened axis. Integer arrays on non-adjacent axes, or next to a
-    ``None``, are not supported here (NumPy moves axes around for those).
-    """
-    items = []
-    for item in (index if isinstance(index, tuple) else (index,)):
-        if _is_bool_array(item) and item.ndim > 0:
-            items.extend(xp.nonzero(item))
-        else:
-            items.append(item)
-    explicit = sum(1 for i in items if i is not None and i is not Ellipsis)
-    if not _has_ellipsis(items) and explicit < x.ndim:
-        items.append(Ellipsis)
-    if not any(_is_array(i) and i.ndim > 0 for i in items):
-        return x[tuple(items)]
-    if any(i is None for i in items):
-        raise IndexError("integer-array indices combined with None (newaxis) are not "
-                         "supported on this backend; index in two steps")
-    # Expand the Ellipsis to full slices: one entry per axis.
-    at = next(k for k, i in enumerate(items) if i is Ellipsis) if _has_ellipsis(items) else None
-    if at is not None:
-        items = items[:at] + [slice(None)] * (x.ndim - explicit) + items[at + 1:]
-    advanced = [k for k, i in enumerate(items) if not isinstance(i, slice)]
-    start, stop = advanced[0], advanced[-1] + 1
-    if stop - start != len(advanced):
-        raise IndexError(
-            "integer-array indices separated by slices are not supported on this backend "
-            "(NumPy would move their axes to the front); index in two steps")
-    basic = tuple(slice(None) if k in advanced else i for k, i in enumerate(items))
-    y = x if all(i == slice(None) for i in basic) else x[basic]
-    dims = tuple(y.shape[start:stop])
-    arrays = xp.broadcast_arrays(*[i if _is_array(i) else xp.asarray(i) for i in items[start:stop]])
-    flat = None
-    for arr, d in zip(arrays, dims):
-        arr = xp.where(arr < 0, arr + d, arr)
-        flat = arr if flat is None else flat * d + arr
-    size = 1
-    for d in dims:
-        size *= d
-    head, tail = tuple(y.shape[:start]), tuple(y.shape[stop:])
-    taken = xp.take(xp.reshape(y, head + (size,) + tail), xp.reshape(flat, (-1,)), axis=start)
-    return xp.reshape(taken, head + tuple(arrays[0].shape) + tail)
-
-
-def _getitem(xp, x, index):
-    try:
-        return x[index]
-    except (IndexError, NotImplementedError):    # dask raises the latter for nd indices
-        return generic_getitem(xp, x, index)
-
-
-def generic_index_add(xp, shape, index, values):
-    """Scatter-add with only Array-API functions (no extras needed for correctness).
-
-    Basic indices (ints, slices, ...) select each position at most once, so it is a
-    plain ``__setitem__``. Otherwise the index is applied to an array of flat positions,
-    which tells where each element of ``values`` goes, and every output position sums the
-    values aimed at it through a one-hot mask (``where``, so a NaN or inf in one entry
-    stays in its own position). Leading full slices (the batch axes of a jacobian) are
-    kept as a batch, so the mask is (entries x positions) of the indexed axes only. Memory
-    is O(entries x positions): correct everywhere, fast enough for small and medium index
-    sets; backends with a native scatter-add should supply ``extras={"index_add": ...}``.
-    """
-    shape = tuple(shape)
-    device = getattr(values, "device", None)
-    zero = xp.zeros((), dtype=values.dtype, device=device)
-    if _is_basic(index):
-        items = index if isinstance(index, tuple) else (index,)
-        out = xp.zeros(shape, dtype=values.dtype, device=device)
-        out[items if _has_ellipsis(items) else items + (Ellipsis,)] = values
-        return out
-    items = index if isinstance(index, tuple) else (index,)
-    k = 0
-    while k < len(items) and _is_full_slice(items[k]) and k < len(shape):
-        k += 1
-    lead, rest = shape[:k], shape[k:]
-    rest_index = items[k:]
-    rest_index = rest_index[0] if len(rest_index) == 1 else rest_index
-    n = 1
-    for d in rest:
-        n *= d
-    b = 1
-    for d in lead:
-        b *= d
-    flat = xp.arange(n, dtype=xp.int64, device=device)
-    target = xp.reshape(_getitem(xp, xp.reshape(flat, rest), rest_index), (1, -1, 1))  # (1, M, 1)
-    mask = target == xp.reshape(flat, (1, 1, n))                          # (1, M, N)
-    vals = xp.reshape(values, (b, -1, 1))                                 # (B, M, 1)
-    out = xp.sum(xp.where(mask, vals, zero), axis=1)                      # (B, N)
-    return xp.reshape(out, shape)
-
-
-def generic_index_update(xp, x, index, values):
-    """``x`` with ``values`` written at ``index``, for indices ``__setitem__`` refuses.
-
-    Built on ``generic_index_add``: positions written once take their value; positions
-    written several times (repeated indices, where NumPy keeps the last write and
-    TensorFlow leaves the order undefined) take the mean of their writes.
-    """
-    selected = tuple(_getitem(xp, x, index).shape)
-    values = xp.broadcast_to(xp.asarray(values, dtype=x.dtype), selected)
-    placed = generic_index_add(xp, x.shape, index, values)
-    count = generic_index_add(xp, x.shape, index, xp.ones(selected, dtype=x.dtype))
-    written = count > 0
-    return xp.where(written, placed / xp.where(written, count, 1), x)
 
 
 class Backend:
@@ -331,9 +203,6 @@ class Backend:
 
     # --- conversion ----------------------------------------------------------------
 
-    def owns(self, obj):
-        return isinstance(obj, self.array_types)
-
     def asarray(self, obj, dtype=None):
         """A backend array from Python data, a host array or one of ours."""
         native = None if dtype is None else self.native_dtype(dtype)
@@ -358,8 +227,3 @@ class Backend:
 
     def __repr__(self):
         return f"<mg.Backend {self.name!r} ({self.device})>"
-
-
-def unavailable(name, reason):
-    """Helper for plugins: the error ``BackendSpec.load`` raises when it cannot run."""
-    return BackendUnavailableError(name, reason)

@@ -13,6 +13,7 @@ import os
 import threading
 
 from .errors import BackendMismatchError, BackendUnavailableError, UnknownBackendError
+from .array_backend import BackendSpec
 
 __all__ = ["get_backend", "set_backend", "use_backend", "list_backends", "load_backend",
            "backend_names", "infer_backend", "register_backend"]
@@ -45,7 +46,7 @@ class _Registry:
         with self._lock:
             if self._manager is not None:
                 return
-            import pluggy
+            import pluggy    # only when a backend is first looked up: import stays light
             from . import hookspecs
             manager = pluggy.PluginManager(hookspecs.PROJECT)
             manager.add_hookspecs(hookspecs)
@@ -89,7 +90,6 @@ class _Registry:
 
     def add(self, spec, replace=False):
         """Register a spec at run time (``mg.register_backend``)."""
-        from .array_backend import BackendSpec
         if not isinstance(spec, BackendSpec):
             raise TypeError(f"mg.register_backend expects a mg.BackendSpec, got "
                             f"{type(spec).__name__}")

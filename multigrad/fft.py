@@ -10,12 +10,11 @@ input) has cropping as adjoint, and the other way round. A real input gets the r
 
 import sys
 
-from ._complex import is_complex
 from . import dtypes as _dt
-from .ops import creation as _creation
-from . import ops as _ops_package
+from .convert import as_tensor
+from .ops._define import defop
 from .primitive import Primitive, apply
-from .tensor import Tensor
+from .vocabulary import tensor_ops
 
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2",
            "rfftn", "irfftn"]
@@ -24,13 +23,6 @@ _DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
 _COMPLEX = {"float32": _dt.complex64, "float64": _dt.complex128, "float16": _dt.complex64}
 _REAL = {"complex64": _dt.float32, "complex128": _dt.float64}
 
-
-def _tensor(x):
-    return x if isinstance(x, Tensor) else _creation.convert_to_tensor(x)
-
-
-def _is_complex(x):
-    return is_complex(x)
 
 
 def _resize(ns, h, axis, size):
@@ -147,14 +139,14 @@ def _complex_dtype(x):
 
 
 def _c2c(x, s, axes, norm, inverse, opname):
-    x = _tensor(x)
+    x = as_tensor(x)
     s, axes = _axes_sizes(x, s, axes, opname, _same)
     return apply(_C2C, (x,), {"s": s, "axes": axes, "norm": _norm(norm, opname),
                               "inverse": inverse, "cdtype": _complex_dtype(x)})
 
 
 def _r2c(x, s, axes, norm, opname):
-    x = _tensor(x)
+    x = as_tensor(x)
     if not x.dtype.is_floating:
         raise TypeError(f"mg.fft.{opname} expects a real floating tensor, got "
                         f"{x.dtype.name}; use mg.fft.fftn for complex input")
@@ -163,7 +155,7 @@ def _r2c(x, s, axes, norm, opname):
 
 
 def _c2r(x, s, axes, norm, opname):
-    x = _tensor(x)
+    x = as_tensor(x)
     s, axes = _axes_sizes(x, s, axes, opname, lambda m: 2 * (m - 1))
     cdtype = _complex_dtype(x)
     real = _REAL[(cdtype or x.dtype).name]
@@ -180,61 +172,73 @@ def _one(n, axis):
     return None if n is None else (n,), (axis,)
 
 
+@defop()
 def fft(x, n=None, axis=-1, norm=None):
     """1-D discrete Fourier transform along ``axis`` (cropped or zero-padded to ``n``)."""
     return _c2c(x, *_one(n, axis), norm, False, "fft")
 
 
+@defop()
 def ifft(x, n=None, axis=-1, norm=None):
     """1-D inverse discrete Fourier transform."""
     return _c2c(x, *_one(n, axis), norm, True, "ifft")
 
 
+@defop()
 def fft2(x, s=None, axes=(-2, -1), norm=None):
     """2-D transform over ``axes``."""
     return _c2c(x, s, axes, norm, False, "fft2")
 
 
+@defop()
 def ifft2(x, s=None, axes=(-2, -1), norm=None):
     """2-D inverse transform over ``axes``."""
     return _c2c(x, s, axes, norm, True, "ifft2")
 
 
+@defop()
 def fftn(x, s=None, axes=None, norm=None):
     """N-D transform (all axes, or the last len(s), by default)."""
     return _c2c(x, s, axes, norm, False, "fftn")
 
 
+@defop()
 def ifftn(x, s=None, axes=None, norm=None):
     """N-D inverse transform."""
     return _c2c(x, s, axes, norm, True, "ifftn")
 
 
+@defop()
 def rfft(x, n=None, axis=-1, norm=None):
     """1-D transform of real input: the n//2 + 1 non-negative frequencies."""
     return _r2c(x, *_one(n, axis), norm, "rfft")
 
 
+@defop()
 def irfft(x, n=None, axis=-1, norm=None):
     """Inverse of rfft: a real signal of length ``n`` (2 * (m - 1) by default)."""
     return _c2r(x, *_one(n, axis), norm, "irfft")
 
 
+@defop()
 def rfft2(x, s=None, axes=(-2, -1), norm=None):
     """2-D transform of real input (the last axis halved)."""
     return _r2c(x, s, axes, norm, "rfft2")
 
 
+@defop()
 def irfft2(x, s=None, axes=(-2, -1), norm=None):
     """Inverse of rfft2."""
     return _c2r(x, s, axes, norm, "irfft2")
 
 
+@defop()
 def rfftn(x, s=None, axes=None, norm=None):
     """N-D transform of real input (the last transformed axis halved)."""
     return _r2c(x, s, axes, norm, "rfftn")
 
 
+@defop()
 def irfftn(x, s=None, axes=None, norm=None):
     """Inverse of rfftn: real output, the last axis 2 * (m - 1) long by default."""
     return _c2r(x, s, axes, norm, "irfftn")
@@ -242,4 +246,4 @@ def irfftn(x, s=None, axes=None, norm=None):
 
 # Rules name this extension as ``ns.fft.<name>``: on Tensors it is this module (on raw
 # arrays, the namespace's own extension). Registered here so it loads only when used.
-_ops_package.tensor_ops.fft = sys.modules[__name__]
+tensor_ops.fft = sys.modules[__name__]

@@ -19,6 +19,7 @@ true forward pass).
 from . import nest
 from .tape import GradientTape, UnconnectedGradients, _unconnected_mode
 from .tensor import Tensor
+from .ops import add, convert_to_tensor, multiply, sum as reduce_sum, zeros, zeros_like
 
 __all__ = ["ForwardAccumulator"]
 
@@ -33,7 +34,6 @@ class ForwardAccumulator:
     """
 
     def __init__(self, primals, tangents):
-        from .ops import convert_to_tensor
         flat_p = nest.flatten(primals)
         flat_t = nest.flatten(tangents)
         if len(flat_p) != len(flat_t):
@@ -77,7 +77,6 @@ class ForwardAccumulator:
         return nest.pack_like(primals, out)
 
     def _jvp_one(self, target, unconnected):
-        from .ops import zeros, zeros_like
         if not isinstance(target, Tensor):
             raise TypeError(f"ForwardAccumulator.jvp: expected Tensors, got "
                             f"{type(target).__name__}")
@@ -90,7 +89,6 @@ class ForwardAccumulator:
         return result
 
     def _double_vjp(self, target):
-        from .ops import add, multiply, sum as reduce_sum, zeros_like
         recording = self._tape._recording
         # The accumulator must not record its own JVP computation.
         if recording:

@@ -13,6 +13,7 @@ from . import nest
 from .forward import ForwardAccumulator
 from .tape import GradientTape
 from .tensor import Tensor
+from .ops import constant, convert_to_tensor, multiply, sum as reduce_sum
 
 __all__ = ["grad", "value_and_grad", "jacobian", "hessian", "hvp", "vjp", "jvp"]
 
@@ -20,7 +21,6 @@ __all__ = ["grad", "value_and_grad", "jacobian", "hessian", "hvp", "vjp", "jvp"]
 def _arg(x):
     if isinstance(x, Tensor):
         return x
-    from .ops import constant
     return constant(x)
 
 
@@ -59,7 +59,6 @@ def _split_aux(result, has_aux, what):
 
 def _scalar(out, what):
     if not isinstance(out, Tensor):
-        from .ops import convert_to_tensor
         out = convert_to_tensor(out)
     if out.size != 1:
         raise TypeError(f"mg.{what}: the function must return a scalar (one element), got a "
@@ -131,7 +130,6 @@ def hessian(f, argnums=0):
 
 
 def _tangents_like(xs, tangents, what):
-    from .ops import convert_to_tensor
     ts = list(tangents) if isinstance(tangents, (tuple, list)) else [tangents]
     if len(ts) != len(xs):
         raise ValueError(f"mg.{what}: got {len(xs)} primals but {len(ts)} tangents; give one "
@@ -158,7 +156,6 @@ def hvp(f, primals, tangents):
     ``primals`` and ``tangents`` are tuples (one entry per argument of ``f``) or single
     values; the result has the structure of ``primals``.
     """
-    from .ops import multiply, sum as reduce_sum
     single, xs = _primals(primals)
     ts = _tangents_like(xs, tangents, "hvp")
     with GradientTape(watch_accessed_variables=False) as outer:

@@ -16,19 +16,19 @@ Tensors). Gradients are derived for real matrices; assumptions per function:
 
 import sys
 
-from .ops import creation as _creation
-from .ops._cotangents import align_cotangents
+from . import ops
 from ._complex import maybe_conj
-from . import ops as _ops_package
+from .axes import normalize_axis
+from .convert import as_tensor
+from .ops._cotangents import align_cotangents
+from .ops._define import defop
+from .ops.layout import moveaxis
+from .ops.shape import expand_dims, matrix_transpose as _transpose, squeeze
 from .primitive import Primitive, apply
-from .tensor import Tensor
+from .vocabulary import tensor_ops
 
 __all__ = ["inv", "pinv", "det", "slogdet", "solve", "cholesky", "eigh", "svd", "qr", "norm",
            "lstsq", "matrix_transpose"]
-
-
-def _tensor(x):
-    return x if isinstance(x, Tensor) else _creation.convert_to_tensor(x)
 
 
 def _mT(ns, x):
@@ -40,16 +40,16 @@ def _mH(ns, x):
 
 
 def _matrix(x, opname, square=True):
-    x = _tensor(x)
+    x = as_tensor(x)
     if x.ndim < 2 or (square and x.shape[-1] != x.shape[-2]):
         need = "square matrices (shape (..., n, n))" if square else "matrices (shape (..., m, n))"
         raise ValueError(f"mg.linalg.{opname} expects {need}, got shape {x.shape}")
     return x
 
 
+@defop()
 def matrix_transpose(x, name=None):
     """Swap the last two axes."""
-    from .ops.shape import matrix_transpose as _transpose
     return _transpose(x)
 
 
@@ -63,6 +63,7 @@ _INV = Primitive("inv", lambda ns, a: ns.linalg.inv(a))
 _INV.defvjp(lambda ns, g, ans, a: -(_mH(ns, ans) @ g @ _mH(ns, ans)))
 
 
+@defop(_INV)
 def inv(a, name=None):
     """The inverse of each square matrix."""
     return apply(_INV, (_matrix(a, "inv"),))
@@ -74,6 +75,7 @@ _DET.defvjp(lambda ns, g, ans, a:
             _expand2(g * maybe_conj(ns, ans)) * _mH(ns, ns.linalg.inv(a)))
 
 
+@defop(_DET)
 def det(a, name=None):
     """The determinant of each square matrix."""
     return apply(_DET, (_matrix(a, "det"),))
@@ -88,6 +90,7 @@ _SLOGDET = Primitive("slogdet", lambda ns, a: tuple(ns.linalg.slogdet(a)), n_out
 _SLOGDET.defvjp(_slogdet_vjp)
 
 
+@defop(_SLOGDET)
 def slogdet(a, name=None):
     """(sign, log|det|) of each square matrix; differentiable through log|det| (real input)."""
     return apply(_SLOGDET, (_matrix(a, "slogdet"),))
@@ -110,9 +113,10 @@ _SOLVE = Primitive("solve", lambda ns, a, b: ns.linalg.solve(a, b), broadcasting
 _SOLVE.defvjp(_solve_vjp_a, _solve_vjp_b)
 
 
+@defop(_SOLVE)
 def solve(a, b, name=None):
     """x with ``a @ x == b``; ``b`` is a vector when 1-D, else a stack of (n, k) matrices."""
-    a, b = _matrix(a, "solve"), _tensor(b)
+    a, b = _matrix(a, "solve"), as_tensor(b)
     n = a.shape[-1]
     rows = b.shape[0] if b.ndim == 1 else (b.shape[-2] if b.ndim >= 2 else None)
     if rows != n:
@@ -136,6 +140,7 @@ def _cholesky_vjp(ns, g, ans, a):
 _CHOLESKY = Primitive("cholesky", lambda ns, a: ns.linalg.cholesky(a)).defvjp(_cholesky_vjp)
 
 
+@defop(_CHOLESKY)
 def cholesky(a, name=None):
     """Lower-triangular L with ``L @ L^T == a`` for symmetric positive-definite ``a``."""
     return apply(_CHOLESKY, (_matrix(a, "cholesky"),))
@@ -165,6 +170,7 @@ _EIGH = Primitive("eigh", lambda ns, a: tuple(ns.linalg.eigh(a)), n_outputs=2)
 _EIGH.defvjp(_eigh_vjp)
 
 
+@defop(_EIGH)
 def eigh(a, name=None):
     """(eigenvalues ascending, eigenvectors as columns) of symmetric matrices.
 
@@ -197,6 +203,7 @@ _SVD = Primitive("svd", lambda ns, a: tuple(ns.linalg.svd(a, full_matrices=False
 _SVD.defvjp(_svd_vjp)
 
 
+@defop(_SVD)
 def svd(a, full_matrices=False, name=None):
     """Reduced SVD ``(U, S, Vh)`` with ``a == U @ diag(S) @ Vh``, S descending.
 
@@ -226,6 +233,7 @@ def _qr_vjp(ns, g, ans, a):
 _QR = Primitive("qr", lambda ns, a: tuple(ns.linalg.qr(a)), n_outputs=2).defvjp(_qr_vjp)
 
 
+@defop(_QR)
 def qr(a, mode="reduced", name=None):
     """Reduced QR ``(Q, R)``; differentiable for m >= n (full column rank)."""
     a = _matrix(a, "qr", square=False)
@@ -247,18 +255,20 @@ def _pinv_vjp(ns, g, ans, a):
 _PINV = Primitive("pinv", lambda ns, a: ns.linalg.pinv(a)).defvjp(_pinv_vjp)
 
 
+@defop(_PINV)
 def pinv(a, name=None):
     """Moore-Penrose pseudo-inverse; gradients assume the rank is locally constant."""
     return apply(_PINV, (_matrix(a, "pinv", square=False),))
 
 
+@defop()
 def lstsq(a, b, name=None):
     """The least-squares (minimum-norm) solution x of ``a @ x ≈ b`` (``tf.linalg.lstsq``).
 
     Returns only the solution, as TensorFlow does (not NumPy's tuple); computed as
     ``pinv(a) @ b`` so its gradient holds while the rank of ``a`` is locally constant.
     """
-    a, b = _matrix(a, "lstsq", square=False), _tensor(b)
+    a, b = _matrix(a, "lstsq", square=False), as_tensor(b)
     rows = b.shape[0] if b.ndim == 1 else b.shape[-2]
     if b.ndim == 0 or rows != a.shape[-2]:
         raise ValueError(f"mg.linalg.lstsq: b of shape {b.shape} does not match a of shape "
@@ -269,7 +279,6 @@ def lstsq(a, b, name=None):
 # --- norms (compositions of differentiable ops) ------------------------------------------------
 
 def _vector_norm(x, ord, axis, keepdims):
-    from . import ops
     if ord is None or ord == 2:
         return ops.sqrt(ops.sum(ops.square(ops.abs(x)) if x.dtype.is_complex else x * x,
                                 axis=axis, keepdims=keepdims))
@@ -289,8 +298,6 @@ def _vector_norm(x, ord, axis, keepdims):
 
 
 def _matrix_norm(x, ord, axes, keepdims):
-    from . import ops
-    from .ops.layout import moveaxis
     r, c = axes
     if ord in (None, "fro"):
         return _vector_norm(x, 2, axes, keepdims)
@@ -304,17 +311,16 @@ def _matrix_norm(x, ord, axes, keepdims):
         out = ops.sum(s, axis=-1) if ord == "nuc" else (s[..., 0] if ord == 2 else s[..., -1])
         if not keepdims:
             return out
-        from .ops.shape import expand_dims
         return expand_dims(out, tuple(sorted((r, c))))
     else:
         raise ValueError(f"mg.linalg.norm: matrix ord must be 'fro', 'nuc', 1, -1, 2, -2, inf "
                          f"or -inf, got {ord!r}")
     if keepdims:
         return out
-    from .ops.shape import squeeze
     return squeeze(out, axis=(r, c))
 
 
+@defop()
 def norm(x, ord=None, axis=None, keepdims=False, name=None):
     """NumPy's ``linalg.norm``: vector norms over one axis, matrix norms over two.
 
@@ -322,8 +328,7 @@ def norm(x, ord=None, axis=None, keepdims=False, name=None):
     Matrix ``ord``: 'fro' (default), 'nuc', 1, -1, 2, -2, inf, -inf. The 2-norm's
     gradient is undefined at zero; 'nuc', 2 and -2 go through the SVD.
     """
-    from .ops.reductions import normalize_axis
-    x = _tensor(x)
+    x = as_tensor(x)
     if axis is None:
         if ord is None:
             return _vector_norm(x, 2, None, keepdims)
@@ -344,4 +349,4 @@ def norm(x, ord=None, axis=None, keepdims=False, name=None):
 
 # Rules name this extension as ``ns.linalg.<name>``: on Tensors it is this module (on raw
 # arrays, the namespace's own extension). Registered here so it loads only when used.
-_ops_package.tensor_ops.linalg = sys.modules[__name__]
+tensor_ops.linalg = sys.modules[__name__]

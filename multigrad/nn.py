@@ -7,17 +7,14 @@ them (sigmoid, softplus, softmax, log_softmax); compositions of stable ops elsew
 
 import math as _m
 
-from .ops import convert_to_tensor, erf, expm1, sum, tanh, where
-from .ops.reductions import normalize_axis
+from .axes import normalize_axis
+from .convert import as_tensor
+from .ops import erf, expm1, sum, tanh, where
+from .ops._define import defop
 from .primitive import Primitive, apply
-from .tensor import Tensor
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "softmax", "log_softmax",
            "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits"]
-
-
-def _tensor(x):
-    return x if isinstance(x, Tensor) else convert_to_tensor(x)
 
 
 def _sigmoid_forward(ns, x):
@@ -29,6 +26,7 @@ _SIGMOID = Primitive("sigmoid", _sigmoid_forward).defvjp(
     lambda ns, g, ans, x: g * (ans * (1 - ans)))
 
 
+@defop(_SIGMOID)
 def sigmoid(x, name=None):
     """1 / (1 + exp(-x))."""
     return apply(_SIGMOID, (x,))
@@ -43,33 +41,38 @@ _SOFTPLUS = Primitive("softplus", _softplus_forward).defvjp(
     lambda ns, g, ans, x: g * ns.exp(x - ans))
 
 
+@defop(_SOFTPLUS)
 def softplus(x, name=None):
     """log(1 + exp(x))."""
     return apply(_SOFTPLUS, (x,))
 
 
+@defop()
 def relu(x, name=None):
     """max(x, 0); the gradient at 0 is 0 (as TensorFlow)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return where(x > 0, x, 0.0)
 
 
+@defop()
 def leaky_relu(x, alpha=0.2, name=None):
     """x for x > 0, alpha * x otherwise (TensorFlow's default alpha=0.2)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return where(x > 0, x, x * alpha)
 
 
+@defop()
 def elu(x, alpha=1.0, name=None):
     """x for x > 0, alpha * (exp(x) - 1) otherwise."""
-    x = _tensor(x)
+    x = as_tensor(x)
     positive = x > 0
     return where(positive, x, expm1(where(positive, 0.0, x)) * alpha)  # no exp of large x
 
 
+@defop()
 def gelu(features, approximate=False, name=None):
     """x * Phi(x): exact with erf, or the tanh approximation (``approximate=True``)."""
-    x = _tensor(features)
+    x = as_tensor(features)
     if approximate:
         inner = (x + 0.044715 * (x * x * x)) * _m.sqrt(2 / _m.pi)
         return 0.5 * x * (1 + tanh(inner))
@@ -103,15 +106,17 @@ def _negative_axis(x, axis, opname):
     return a - x.ndim
 
 
+@defop(_SOFTMAX)
 def softmax(logits, axis=-1, name=None):
     """exp(x) / sum(exp(x)) along ``axis``."""
-    x = _tensor(logits)
+    x = as_tensor(logits)
     return apply(_SOFTMAX, (x,), {"axis": _negative_axis(x, axis, "softmax")})
 
 
+@defop(_LOG_SOFTMAX)
 def log_softmax(logits, axis=-1, name=None):
     """x - logsumexp(x) along ``axis``."""
-    x = _tensor(logits)
+    x = as_tensor(logits)
     return apply(_LOG_SOFTMAX, (x,), {"axis": _negative_axis(x, axis, "log_softmax")})
 
 
@@ -121,19 +126,21 @@ def _labels_logits(labels, logits, opname):
     if labels is None or logits is None:
         raise ValueError(f"mg.nn.{opname} needs both labels= and logits= (as keywords, "
                          f"like TensorFlow)")
-    labels, logits = _tensor(labels), _tensor(logits)
+    labels, logits = as_tensor(labels), as_tensor(logits)
     if labels.shape != logits.shape:
         raise ValueError(f"mg.nn.{opname}: labels of shape {labels.shape} and logits of shape "
                          f"{logits.shape} must have the same shape")
     return labels, logits
 
 
+@defop()
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     """Elementwise -z log(sigmoid(x)) - (1 - z) log(1 - sigmoid(x)) = softplus(x) - x z."""
     labels, logits = _labels_logits(labels, logits, "sigmoid_cross_entropy_with_logits")
     return softplus(logits) - logits * labels
 
 
+@defop()
 def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=None):
     """-sum(labels * log_softmax(logits)) along ``axis`` (the class axis is reduced)."""
     labels, logits = _labels_logits(labels, logits, "softmax_cross_entropy_with_logits")

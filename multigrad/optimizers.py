@@ -20,6 +20,8 @@ import warnings
 
 from .tape import GradientTape, stop_recording_all
 from .tensor import Variable
+from .evaluation import compute
+from .ops import convert_to_tensor, full_like, maximum, sqrt, zeros_like
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
 
@@ -38,7 +40,6 @@ class Optimizer:
 
     def apply_gradients(self, grads_and_vars):
         """Apply one update step to each variable with a gradient; returns ``iterations``."""
-        from .ops import convert_to_tensor
         pairs = []
         for item in grads_and_vars:
             if not isinstance(item, (tuple, list)) or len(item) != 2:
@@ -66,7 +67,6 @@ class Optimizer:
         if lazy:
             # A lazy backend (Dask): all the gradients in one pass, so the forward pass they
             # share runs once (not once per variable assign).
-            from .compute import compute
             pairs = list(zip(compute(*(g for g, _ in pairs)), (var for _, var in pairs)))
         lr = self.current_learning_rate()
         with stop_recording_all():
@@ -76,7 +76,6 @@ class Optimizer:
                 self._update(var, g, lr, self._slots_for(var))
         if lazy:
             # Slots are state too: evaluated now, or their graph would grow every step.
-            from .compute import compute
             for _, var in pairs:
                 slots = self._slots_for(var)
                 slots.update(zip(list(slots), compute(*slots.values())))
@@ -128,7 +127,6 @@ class Optimizer:
 
 
 def _zeros(var):
-    from .ops import zeros_like
     return zeros_like(var)
 
 
@@ -190,7 +188,6 @@ class Adam(Optimizer):
         return slots
 
     def _update(self, var, g, lr, slots):
-        from .ops import maximum, sqrt
         t = self.iterations + 1
         alpha = lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
         m = slots["m"] + (g - slots["m"]) * (1 - self.beta_1)
@@ -242,7 +239,6 @@ class RMSprop(Optimizer):
         return slots
 
     def _update(self, var, g, lr, slots):
-        from .ops import sqrt
         rho = self.rho
         s = slots["velocity"] = slots["velocity"] * rho + g * g * (1 - rho)
         if self.centered:
@@ -273,10 +269,8 @@ class Adagrad(Optimizer):
         self.epsilon = float(epsilon)
 
     def _init_slots(self, var):
-        from .ops import full_like
         return {"accumulator": full_like(var, self.initial_accumulator_value)}
 
     def _update(self, var, g, lr, slots):
-        from .ops import sqrt
         acc = slots["accumulator"] = slots["accumulator"] + g * g
         var.assign(var - g * lr / sqrt(acc + self.epsilon))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import multigrad as mg
-from multigrad.array_backend import generic_getitem, generic_index_add
+from multigrad.array_fallbacks import generic_getitem, generic_index_add
 
 xp = pytest.importorskip("array_api_strict", reason="array-api-strict is in the 'test' extra")
 STRICT = "array_api_strict"

@@ -64,7 +64,7 @@ def _device_description(cupy):
 
 def _namespace(cupy):
     """CuPy's main namespace, with the Array API spellings it may lack filled in."""
-    overrides = {}
+    extras = {}
 
     def clip(x, min=None, max=None):  # noqa: A002 - the standard's keyword names
         if min is not None:
@@ -72,7 +72,7 @@ def _namespace(cupy):
         if max is not None:
             x = cupy.minimum(x, max)
         return x
-    overrides["clip"] = clip
+    extras["clip"] = clip
     fallbacks = {
         "permute_dims": lambda x, axes: cupy.transpose(x, axes),
         "concat": lambda xs, axis=0: cupy.concatenate(xs, axis=axis),
@@ -82,8 +82,8 @@ def _namespace(cupy):
     }
     for name, fn in fallbacks.items():
         if not hasattr(cupy, name):
-            overrides[name] = fn
-    return overrides
+            extras[name] = fn
+    return extras
 
 
 def load():

@@ -10,7 +10,7 @@ Everything else is looked up on ``dask.array`` itself. Nothing here computes a v
 import math
 import numpy
 
-from multigrad.array_backend import generic_getitem, generic_index_update
+from multigrad.array_fallbacks import generic_getitem, generic_index_update
 
 from ._linalg_fft import DaskFFT, DaskLinalg
 

@@ -1,16 +1,13 @@
-"""Every operation, and ``tensor_ops``: the rule vocabulary on Tensors.
+"""Every operation, and ``tensor_ops`` (see ``_vocabulary``) filled with them.
 
 Each module lists its public ops in ``__all__``; adding a module means adding it to
-``_MODULES``. ``tensor_ops`` mirrors ``Backend.ops`` name for name, so VJP rules written
-against one run unchanged against the other: that is how a backward pass is itself
-recorded for higher-order derivatives.
+``_MODULES``.
 """
-
-from types import SimpleNamespace as _SimpleNamespace
 
 from .. import tensor as _tensor_module
 from . import (creation, elementwise, indexing, joining, layout, logic, math, matrices, products,
                reductions, scans, shape, stats)
+from ..vocabulary import tensor_ops
 
 _MODULES = (creation, elementwise, reductions, products, shape, math, stats, scans, logic, layout,
             joining, matrices, indexing)
@@ -22,9 +19,8 @@ globals().update({name: getattr(module, name) for module in _MODULES for name in
 _VOCABULARY_ALIASES = {"pow": "power", "concat": "concatenate", "astype": "cast",
                        "cumulative_sum": "cumsum", "cumulative_prod": "cumprod"}
 
-tensor_ops = _SimpleNamespace(**{name: globals()[name] for name in __all__},
-                              **{alias: globals()[name]
-                                 for alias, name in _VOCABULARY_ALIASES.items()})
+tensor_ops.__dict__.update({name: globals()[name] for name in __all__})
+tensor_ops.__dict__.update({alias: globals()[name] for alias, name in _VOCABULARY_ALIASES.items()})
 # Chunk layout is a raw-array concern (see ArrayOps.broadcast_like): Tensors just broadcast.
 tensor_ops.broadcast_like = lambda x, target, like: tensor_ops.broadcast_to(x, target)
 # Vocabulary names whose public op has another signature: the backend extra

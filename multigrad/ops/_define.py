@@ -1,31 +1,59 @@
-"""Small factories that turn a forward function and its VJP rules into public ops."""
+"""The one way to declare a public op.
 
+Every public function is made here, so every one says whether it is differentiable
+(``fn.differentiable``) and, when it is a single primitive, which (``fn.primitive``);
+``tests/test_ops_doc.py`` checks docs/ops.md against these attributes for every op.
+
+- ``unary`` / ``binary``: elementwise primitives with the per-op fast paths;
+- ``nondiff_unary`` / ``nondiff_binary``: elementwise results without a gradient;
+- ``reduction``: ``f(x, axis=None, keepdims=False)`` over normalised axes;
+- ``defop``: a decorator for hand-written ops: ``@defop(PRIM)`` (it prepares the
+  arguments and calls ``apply(PRIM, ...)``), ``@defop()`` (built from other ops, and
+  differentiable through them), ``@defop(differentiable=False)`` (no gradient).
+"""
+
+from ..axes import normalize_axis
 from ..primitive import Primitive, apply, binary_op, unary_op
+from ..tensor import Tensor
+from ..convert import convert_to_tensor
 
-__all__ = ["unary", "binary", "nondiff_unary", "nondiff_binary"]
+__all__ = ["unary", "binary", "nondiff_unary", "nondiff_binary", "reduction", "defop",
+           "declare"]
 
 _EMPTY = {}
 
 
-def _public(prim, fn, doc):
-    fn.__name__ = fn.__qualname__ = prim.name
-    fn.__doc__ = doc
+def declare(fn, prim=None, differentiable=None, name=None, doc=None):
+    """Mark ``fn`` as a public op (what ``defop`` and the factories do)."""
+    if name is not None:
+        fn.__name__ = fn.__qualname__ = name
+    if doc is not None:
+        fn.__doc__ = doc
     fn.primitive = prim
+    fn.differentiable = prim.differentiable if differentiable is None else bool(differentiable)
     return fn
+
+
+def defop(prim=None, *, differentiable=None):
+    """Decorator: ``fn`` is a public op applying ``prim``, or composed of other ops."""
+    if prim is None and differentiable is None:
+        differentiable = True
+    return lambda fn: declare(fn, prim, differentiable)
 
 
 def unary(name, forward, vjp, doc=""):
     """An elementwise one-input op: ``forward(ns, x)`` (or a namespace function's name),
     ``vjp(ns, g, ans, x)``."""
     prim = Primitive(name, forward).defvjp(vjp)
-    return _public(prim, unary_op(prim), doc or f"Elementwise {name}, differentiable.")
+    return declare(unary_op(prim), prim, name=name,
+                   doc=doc or f"Elementwise {name}, differentiable.")
 
 
 def binary(name, forward, vjp_x, vjp_y, doc=""):
     """A broadcasting two-input op; each rule returns the broadcast-shaped cotangent."""
     prim = Primitive(name, forward, broadcasting=True).defvjp(vjp_x, vjp_y)
-    return _public(prim, binary_op(prim),
-                   doc or f"Elementwise {name} with broadcasting, differentiable.")
+    return declare(binary_op(prim), prim, name=name,
+                   doc=doc or f"Elementwise {name} with broadcasting, differentiable.")
 
 
 def nondiff_unary(name, forward, doc=""):
@@ -33,7 +61,7 @@ def nondiff_unary(name, forward, doc=""):
 
     def op(x, name=None):
         return apply(prim, (x,), _EMPTY)
-    return _public(prim, op, doc or f"Elementwise {name} (not differentiable).")
+    return declare(op, prim, name=name, doc=doc or f"Elementwise {name} (not differentiable).")
 
 
 def nondiff_binary(name, forward, doc=""):
@@ -41,4 +69,19 @@ def nondiff_binary(name, forward, doc=""):
 
     def op(x, y, name=None):
         return apply(prim, (x, y), _EMPTY)
-    return _public(prim, op, doc or f"Elementwise {name} with broadcasting (not differentiable).")
+    return declare(op, prim, name=name,
+                   doc=doc or f"Elementwise {name} with broadcasting (not differentiable).")
+
+
+def reduction(name, forward, vjp, doc):
+    """``op(x, axis=None, keepdims=False)``; ``vjp=None``: the result carries no gradient."""
+    prim = Primitive(name, forward, differentiable=vjp is not None)
+    if vjp is not None:
+        prim.defvjp(vjp)
+
+    def op(x, axis=None, keepdims=False, name=None):
+        if not isinstance(x, Tensor):
+            x = convert_to_tensor(x)
+        ax = normalize_axis(axis, x.ndim, prim.name)
+        return apply(prim, (x,), {"axis": ax, "keepdims": bool(keepdims)})
+    return declare(op, prim, name=name, doc=doc)

@@ -7,9 +7,10 @@ and ``ns`` for functions, so one rule serves raw arrays and recorded Tensors ali
 import cmath as _cmath
 import math as _math
 
-from ..primitive import Primitive, apply
 from .._complex import is_complex, maybe_conj
-from ._define import binary, nondiff_binary, nondiff_unary, unary
+from ..convert import as_tensor
+from ..primitive import Primitive, apply
+from ._define import binary, defop, nondiff_binary, nondiff_unary, unary
 
 # Complex inputs follow TensorFlow's convention (docs/design.md): a holomorphic op's
 # rule is g * conj(f'(z)); ``conj`` costs nothing on real data.
@@ -130,13 +131,12 @@ _WHERE.defvjp(None,
               lambda ns, g, ans, c, x, y: ns.where(c, 0.0, g))
 
 
+@defop(_WHERE)
 def where(condition, x=None, y=None, name=None):
     """Elements of ``x`` where ``condition`` holds, else of ``y`` (with broadcasting)."""
     if x is None or y is None:
         raise ValueError("mg.where needs both x and y; use mg.nonzero for the one-argument form")
-    from .creation import convert_to_tensor
-    if not isinstance(condition, _tensor_type()):
-        condition = convert_to_tensor(condition)
+    condition = as_tensor(condition)
     if not condition.dtype.is_bool:
         condition = condition != 0
     return apply(_WHERE, (condition, x, y))
@@ -161,6 +161,7 @@ def _inside(x, lo, hi):
     return (x >= lo) & (x <= hi)
 
 
+@defop(_CLIP)
 def clip(x, clip_value_min=None, clip_value_max=None, name=None):
     """Limit values to [min, max] (``np.clip`` / ``tf.clip_by_value``); the gradient
     passes where the input lies inside the bounds (inclusive), and to a tensor bound
@@ -168,11 +169,6 @@ def clip(x, clip_value_min=None, clip_value_max=None, name=None):
     if clip_value_min is None and clip_value_max is None:
         raise ValueError("mg.clip needs at least one of clip_value_min and clip_value_max")
     return apply(_CLIP, (x, clip_value_min, clip_value_max))
-
-
-def _tensor_type():
-    from ..tensor import Tensor
-    return Tensor
 
 
 # --- comparisons and logic (never differentiable) ------------------------------------
@@ -205,11 +201,13 @@ _STOP = Primitive("stop_gradient", lambda ns, x: x, differentiable=False)
 _IDENTITY = Primitive("identity", lambda ns, x: x).defvjp(lambda ns, g, ans, x: g)
 
 
+@defop(_STOP)
 def stop_gradient(x, name=None):
     """``x`` as a constant: no gradient flows back through it."""
     return apply(_STOP, (x,))
 
 
+@defop(_IDENTITY)
 def identity(x, name=None):
     """A new Tensor with the value of ``x`` (differentiable; reads a Variable)."""
     return apply(_IDENTITY, (x,))

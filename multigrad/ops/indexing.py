@@ -6,21 +6,17 @@ both the original and the values written. Basic slicing, integer and boolean ind
 are ``getitem`` (in ``shape.py``).
 """
 
+from ..axes import normalize_axis
+from ..convert import as_tensor, convert_to_tensor
 from ..primitive import Primitive, apply
 from ..tape_entry import batch_ndim, unbroadcast
 from ..tensor import Tensor
-from .reductions import normalize_axis
-from .shape import _batched_index, _raw_index, getitem, index_add_into_zeros
+from ._define import defop
+from .creation import cast, to_backend
+from .shape import _batched_index, _raw_index, getitem, index_add_into_zeros, reshape
 
 __all__ = ["take", "take_along_axis", "sort", "index_update", "index_add",
            "tensor_scatter_nd_update", "tensor_scatter_nd_add", "scatter_nd"]
-
-
-def _tensor(x):
-    if isinstance(x, Tensor):
-        return x
-    from .creation import convert_to_tensor
-    return convert_to_tensor(x)
 
 
 def _int_indices(indices, x, opname):
@@ -29,13 +25,11 @@ def _int_indices(indices, x, opname):
     if not t.dtype.is_integer:
         raise TypeError(f"mg.{opname}: indices must be integers, got dtype {t.dtype.name}")
     if t.backend is not x.backend:      # index data (e.g. a NumPy array) follows x
-        from .creation import to_backend
         t = to_backend(t, x.backend)
     return t
 
 
 def _tensor_on(data, x):
-    from .creation import convert_to_tensor
     return convert_to_tensor(data, backend=x.backend)
 
 
@@ -55,13 +49,13 @@ _TAKE = Primitive("take", lambda ns, x, indices, axis: ns.take(x, indices, axis=
 _TAKE.defvjp(_take_vjp)
 
 
+@defop(_TAKE)
 def take(x, indices, axis=None, name=None):
     """Elements of ``x`` at ``indices`` along ``axis`` (of the flattened ``x`` when None).
 
     Repeated indices accumulate their gradients; negative indices count from the end.
     """
-    from .shape import reshape
-    x = _tensor(x)
+    x = as_tensor(x)
     if axis is None:
         x, axis = reshape(x, (x.size,)), 0
     (axis,) = normalize_axis(axis, x.ndim, "take")
@@ -74,7 +68,7 @@ def take(x, indices, axis=None, name=None):
 
 def _along_axis_index(x, raw, axis):
     """The full integer index that take_along_axis reads (every other axis by arange)."""
-    xp = x.backend.xp
+    xp = x.backend.ops
     index = []
     for d in range(x.ndim):
         if d == axis:
@@ -86,12 +80,13 @@ def _along_axis_index(x, raw, axis):
     return tuple(index)
 
 
+@defop()
 def take_along_axis(x, indices, axis=-1, name=None):
     """Pick along ``axis`` with an index array of the same rank (NumPy's take_along_axis).
 
     A gather by ``getitem``: repeated indices accumulate their gradients.
     """
-    x = _tensor(x)
+    x = as_tensor(x)
     (axis,) = normalize_axis(axis, x.ndim, "take_along_axis")
     idx = _int_indices(indices, x, "take_along_axis")
     if idx.ndim != x.ndim:
@@ -101,12 +96,13 @@ def take_along_axis(x, indices, axis=-1, name=None):
     return getitem(x, _along_axis_index(x, raw, axis))
 
 
+@defop()
 def sort(x, axis=-1, descending=False, direction=None, name=None):
     """Sorted along ``axis`` (stable); the gradient follows the permutation back.
 
     ``descending`` is the Array API's flag, ``direction="DESCENDING"`` TensorFlow's.
     """
-    x = _tensor(x)
+    x = as_tensor(x)
     if direction is not None:
         if str(direction).upper() not in ("ASCENDING", "DESCENDING"):
             raise ValueError(f"mg.sort: direction must be 'ASCENDING' or 'DESCENDING', got "
@@ -139,6 +135,7 @@ _UPDATE = Primitive("index_update",
 _UPDATE.defvjp(_update_vjp_x, _update_vjp_values)
 
 
+@defop(_UPDATE)
 def index_update(x, index, values, name=None):
     """A copy of ``x`` with ``x[index]`` replaced by ``values`` (broadcast to that slot).
 
@@ -146,21 +143,20 @@ def index_update(x, index, values, name=None):
     With repeated integer indices, which write wins is up to the backend (as in
     TensorFlow); gradients assume each position is written once.
     """
-    x = _tensor(x)
+    x = as_tensor(x)
     if isinstance(values, (list, tuple)):
         values = _tensor_on(values, x)
     if isinstance(values, Tensor) and values.dtype != x.dtype:
-        from .creation import cast
         values = cast(values, x.dtype)
     return apply(_UPDATE, (x, values), {"index": _raw_index(index)})
 
 
+@defop()
 def index_add(x, index, values, name=None):
     """``x`` with ``values`` added at ``index``; repeated indices add up (a scatter-add)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     values = _tensor_on(values, x) if not isinstance(values, Tensor) else values
     if values.dtype != x.dtype:
-        from .creation import cast
         values = cast(values, x.dtype)
     return x + index_add_into_zeros(x.shape, index, values)
 
@@ -175,24 +171,27 @@ def _nd_index(x_shape, indices, opname):
     return tuple(raw[..., k] for k in range(indices.shape[-1]))
 
 
+@defop()
 def tensor_scatter_nd_update(tensor, indices, updates, name=None):
     """TensorFlow's scatter-update: ``indices[..., :]`` picks slots of ``tensor``."""
-    tensor = _tensor(tensor)
+    tensor = as_tensor(tensor)
     idx = _int_indices(indices, tensor, "tensor_scatter_nd_update")
     return index_update(tensor, _nd_index(tensor.shape, idx, "tensor_scatter_nd_update"),
                         updates)
 
 
+@defop()
 def tensor_scatter_nd_add(tensor, indices, updates, name=None):
     """TensorFlow's scatter-add: ``updates`` added at ``indices`` (repeats add up)."""
-    tensor = _tensor(tensor)
+    tensor = as_tensor(tensor)
     idx = _int_indices(indices, tensor, "tensor_scatter_nd_add")
     return index_add(tensor, _nd_index(tensor.shape, idx, "tensor_scatter_nd_add"), updates)
 
 
+@defop()
 def scatter_nd(indices, updates, shape, name=None):
     """TensorFlow's scatter_nd: zeros of ``shape`` with ``updates`` added at ``indices``."""
-    updates = _tensor(updates)
+    updates = as_tensor(updates)
     shape = tuple(int(d) for d in shape)
     idx = _int_indices(indices, updates, "scatter_nd")
     return index_add_into_zeros(shape, _nd_index(shape, idx, "scatter_nd"), updates)

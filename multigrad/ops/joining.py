@@ -1,21 +1,16 @@
 """Joining and splitting: hstack, vstack, column_stack, split, array_split, hsplit, vsplit, pad."""
 
+from ..axes import normalize_axis
+from ..convert import as_tensor
 from ..primitive import Primitive, apply
-from ._cotangents import align_cotangents
 from ..tensor import Tensor
-from .layout import atleast_1d, atleast_2d
-from .reductions import normalize_axis
-from .shape import concatenate, reshape
+from ._cotangents import align_cotangents
+from ._define import defop
+from .layout import atleast_1d, atleast_2d, flip
+from .shape import broadcast_to, concatenate, index_add_into_zeros, reshape
 
 __all__ = ["hstack", "vstack", "column_stack", "split", "array_split", "hsplit", "vsplit",
            "pad"]
-
-
-def _tensor(x):
-    if isinstance(x, Tensor):
-        return x
-    from .creation import convert_to_tensor
-    return convert_to_tensor(x)
 
 
 def _sequence(values, opname):
@@ -24,20 +19,23 @@ def _sequence(values, opname):
                         f"{type(values).__name__}")
     if not values:
         raise ValueError(f"mg.{opname} needs at least one tensor")
-    return [_tensor(v) for v in values]
+    return [as_tensor(v) for v in values]
 
 
+@defop()
 def hstack(values, name=None):
     """Concatenate along axis 1 (axis 0 for 1-D inputs)."""
     values = [atleast_1d(v) for v in _sequence(values, "hstack")]
     return concatenate(values, axis=0 if values[0].ndim == 1 else 1)
 
 
+@defop()
 def vstack(values, name=None):
     """Concatenate along axis 0, 1-D inputs becoming rows."""
     return concatenate([atleast_2d(v) for v in _sequence(values, "vstack")], axis=0)
 
 
+@defop()
 def column_stack(values, name=None):
     """1-D inputs become columns; 2-D inputs are concatenated along axis 1."""
     values = _sequence(values, "column_stack")
@@ -95,7 +93,7 @@ def _sections(n, parts, even, opname, axis):
 
 
 def _split(x, indices_or_sections, axis, even, opname):
-    x = _tensor(x)
+    x = as_tensor(x)
     if x.ndim == 0:
         raise ValueError(f"mg.{opname}: cannot split a 0-d tensor")
     (ax,) = normalize_axis(axis, x.ndim, opname)
@@ -106,25 +104,29 @@ def _split(x, indices_or_sections, axis, even, opname):
     return _split_at(x, cuts, ax, opname)
 
 
+@defop()
 def split(x, indices_or_sections, axis=0, name=None):
     """Split into equal sections (an int) or at the given indices (a list), NumPy's way."""
     return _split(x, indices_or_sections, axis, True, "split")
 
 
+@defop()
 def array_split(x, indices_or_sections, axis=0, name=None):
     """Like ``split``, but an int need not divide the axis (the first parts get one more)."""
     return _split(x, indices_or_sections, axis, False, "array_split")
 
 
+@defop()
 def hsplit(x, indices_or_sections, name=None):
     """Split along axis 1 (axis 0 for 1-D tensors)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return _split(x, indices_or_sections, 0 if x.ndim == 1 else 1, True, "hsplit")
 
 
+@defop()
 def vsplit(x, indices_or_sections, name=None):
     """Split along axis 0 (for tensors of at least 2 dimensions)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     if x.ndim < 2:
         raise ValueError(f"mg.vsplit needs at least 2 dimensions, got shape {x.shape}")
     return _split(x, indices_or_sections, 0, True, "vsplit")
@@ -161,8 +163,6 @@ def _pad_widths(pad_width, ndim):
 
 def _edge_pieces(x, axis, before, after, mode):
     """The slabs that go before and after ``x`` along ``axis`` for edge/reflect padding."""
-    from .layout import flip
-    from .shape import broadcast_to
     n = x.shape[axis]
     lead = (slice(None),) * axis
 
@@ -179,20 +179,20 @@ def _edge_pieces(x, axis, before, after, mode):
     return left, right
 
 
+@defop()
 def pad(x, pad_width, mode="constant", constant_values=0, name=None):
     """Pad with a constant (``constant_values``), the edge values, or a reflection (NumPy's modes).
 
     ``tf.pad``'s ``paddings`` is the same per-axis ``[[before, after], ...]`` list; mode names
     are NumPy's (lower case; TF's "CONSTANT"/"REFLECT" are accepted too).
     """
-    x = _tensor(x)
+    x = as_tensor(x)
     mode = str(mode).lower()
     if mode not in ("constant", "edge", "reflect"):
         raise ValueError(f"mg.pad: mode {mode!r} is not supported; use 'constant', 'edge' or "
                          f"'reflect'")
     widths = _pad_widths(pad_width, x.ndim)
     if mode == "constant":
-        from .shape import index_add_into_zeros
         shape = tuple(n + a + b for n, (a, b) in zip(x.shape, widths))
         inside = tuple(slice(a, a + n) for n, (a, _) in zip(x.shape, widths))
         if constant_values == 0:

@@ -4,41 +4,40 @@ Axes are normalised to negative numbers before they reach a rule: counted from t
 they name the same axes with or without leading batch axes in the cotangent.
 """
 
+from ..axes import normalize_axis
+from ..convert import as_tensor
 from ..primitive import Primitive, apply
 from ..tape_entry import batch_ndim
 from ..tensor import Tensor
-from .reductions import normalize_axis
-from .shape import reshape, transpose
+from ._define import defop
+from .indexing import take
+from .shape import broadcast_to, expand_dims, reshape, transpose
 
 __all__ = ["ravel", "flatten", "swapaxes", "moveaxis", "atleast_1d", "atleast_2d",
            "atleast_3d", "flip", "flipud", "fliplr", "rot90", "roll", "tile", "repeat"]
-
-
-def _tensor(x):
-    if isinstance(x, Tensor):
-        return x
-    from .creation import convert_to_tensor
-    return convert_to_tensor(x)
 
 
 def _negative_axes(axis, ndim, opname):
     return tuple(a - ndim for a in normalize_axis(axis, ndim, opname))
 
 
+@defop()
 def ravel(x, name=None):
     """``x`` flattened to 1-D (row-major)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return reshape(x, (x.size,))
 
 
+@defop()
 def flatten(x, name=None):
     """NumPy's ``ndarray.flatten``: the same as ``ravel`` here (tensors are immutable)."""
     return ravel(x)
 
 
+@defop()
 def swapaxes(x, axis1, axis2, name=None):
     """Exchange two axes."""
-    x = _tensor(x)
+    x = as_tensor(x)
     (a,), (b,) = normalize_axis(axis1, x.ndim, "swapaxes"), normalize_axis(axis2, x.ndim,
                                                                            "swapaxes")
     perm = list(range(x.ndim))
@@ -46,9 +45,10 @@ def swapaxes(x, axis1, axis2, name=None):
     return transpose(x, perm)
 
 
+@defop()
 def moveaxis(x, source, destination, name=None):
     """Move axes ``source`` to positions ``destination`` (ints or sequences of ints)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     src = [source] if isinstance(source, int) else list(source)
     dst = [destination] if isinstance(destination, int) else list(destination)
     if len(src) != len(dst):
@@ -65,28 +65,31 @@ def moveaxis(x, source, destination, name=None):
 
 
 def _atleast(x, n, where):
-    x = _tensor(x)
+    x = as_tensor(x)
     if x.ndim >= n:
         return x
     return reshape(x, where(x.shape))
 
 
+@defop()
 def atleast_1d(*xs):
     """Each input with at least one dimension (a list when given several)."""
     out = [_atleast(x, 1, lambda s: (1,)) for x in xs]
     return out[0] if len(out) == 1 else out
 
 
+@defop()
 def atleast_2d(*xs):
     """Each input with at least two dimensions: 1-D ``(n,)`` becomes ``(1, n)``."""
     out = [_atleast(x, 2, lambda s: (1,) * (2 - len(s)) + s) for x in xs]
     return out[0] if len(out) == 1 else out
 
 
+@defop()
 def atleast_3d(*xs):
     """At least three dimensions: ``(n,)`` becomes ``(1, n, 1)``, ``(m, n)`` ``(m, n, 1)``."""
     shapes = {0: lambda s: (1, 1, 1), 1: lambda s: (1,) + s + (1,), 2: lambda s: s + (1,)}
-    out = [_atleast(x, 3, shapes[min(_tensor(x).ndim, 2)]) for x in xs]
+    out = [_atleast(x, 3, shapes[min(as_tensor(x).ndim, 2)]) for x in xs]
     return out[0] if len(out) == 1 else out
 
 
@@ -96,31 +99,35 @@ _FLIP = Primitive("flip", lambda ns, x, axis: ns.flip(x, axis=axis))
 _FLIP.defvjp(lambda ns, g, ans, x, axis: ns.flip(g, axis=axis))
 
 
+@defop(_FLIP)
 def flip(x, axis=None, name=None):
     """Reverse the order of elements along ``axis`` (all axes by default)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     axes = _negative_axes(tuple(range(x.ndim)) if axis is None else axis, x.ndim, "flip")
     if not axes:
         return x
     return apply(_FLIP, (x,), {"axis": axes})
 
 
+@defop()
 def flipud(x, name=None):
     """Reverse axis 0."""
     return flip(x, 0)
 
 
+@defop()
 def fliplr(x, name=None):
     """Reverse axis 1."""
-    x = _tensor(x)
+    x = as_tensor(x)
     if x.ndim < 2:
         raise ValueError(f"mg.fliplr needs at least 2 dimensions, got shape {x.shape}")
     return flip(x, 1)
 
 
+@defop()
 def rot90(x, k=1, axes=(0, 1), name=None):
     """Rotate by 90 degrees ``k`` times in the plane of ``axes`` (from the first toward the second)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     a, b = (normalize_axis(ax, x.ndim, "rot90")[0] for ax in axes)
     if a == b:
         raise ValueError(f"mg.rot90: axes {tuple(axes)} name the same axis twice")
@@ -139,9 +146,10 @@ _ROLL.defvjp(lambda ns, g, ans, x, shift, axis:
              ns.roll(g, shift=tuple(-s for s in shift), axis=axis))
 
 
+@defop(_ROLL)
 def roll(x, shift, axis=None, name=None):
     """Shift elements cyclically along ``axis`` (over the flattened tensor when None)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     if axis is None:
         return reshape(roll(reshape(x, (x.size,)), shift, 0), x.shape)
     shifts = (shift,) if isinstance(shift, int) else tuple(int(s) for s in shift)
@@ -168,9 +176,10 @@ def _tile_vjp(ns, g, ans, x, reps):
 _TILE = Primitive("tile", lambda ns, x, reps: ns.tile(x, reps)).defvjp(_tile_vjp)
 
 
+@defop(_TILE)
 def tile(x, reps, name=None):
     """Repeat the whole tensor ``reps`` times along each axis (``tf.tile``, ``np.tile``)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     reps = (reps,) if isinstance(reps, int) else tuple(int(r) for r in reps)
     if any(r < 0 for r in reps):
         raise ValueError(f"mg.tile: reps {reps} must be non-negative")
@@ -181,14 +190,14 @@ def tile(x, reps, name=None):
     return apply(_TILE, (x,), {"reps": reps})
 
 
+@defop()
 def repeat(x, repeats, axis=None, name=None):
     """Repeat each element ``repeats`` times along ``axis`` (flattened when None).
 
     An int repeats every element alike (a broadcast, no gather); a sequence gives one
     count per element and gathers with ``take``.
     """
-    from .shape import broadcast_to, expand_dims
-    x = _tensor(x)
+    x = as_tensor(x)
     if axis is None:
         x, axis = reshape(x, (x.size,)), 0
     (axis,) = normalize_axis(axis, x.ndim, "repeat")
@@ -205,6 +214,5 @@ def repeat(x, repeats, axis=None, name=None):
     if len(repeats) != n or any(r < 0 for r in repeats):
         raise ValueError(f"mg.repeat: {len(repeats)} non-negative counts needed one per element "
                          f"along axis {axis} (size {n}); got {repeats}")
-    from .indexing import take
     index = [i for i, r in enumerate(repeats) for _ in range(r)]
     return take(x, index, axis=axis)

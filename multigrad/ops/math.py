@@ -9,10 +9,11 @@ Complex inputs follow TensorFlow's convention: a holomorphic op's rule is
 import builtins as _builtins
 import math as _m
 
+from .._complex import is_complex, maybe_conj
+from ..convert import as_tensor
 from ..dtypes import as_dtype as _dtype_of_native
 from ..primitive import Primitive, apply
-from .._complex import is_complex, maybe_conj
-from ._define import binary, unary
+from ._define import binary, defop, unary
 from .elementwise import _zero_vjp, abs, remainder
 
 __all__ = ["reciprocal", "exp2", "expm1", "log2", "log10", "log1p", "cbrt", "tan", "arcsin",
@@ -145,6 +146,7 @@ _ROUND = Primitive("round", lambda ns, x, scale: ns.round(x) if scale == 1
                    else ns.round(x * scale) / scale).defvjp(_zero_vjp)
 
 
+@defop(_ROUND)
 def round(x, decimals=0, name=None):  # noqa: A001 - NumPy's name
     """Round half to even to ``decimals`` places; zero gradient."""
     if int(decimals) != decimals:
@@ -152,6 +154,7 @@ def round(x, decimals=0, name=None):  # noqa: A001 - NumPy's name
     return apply(_ROUND, (x,), {"scale": 10.0 ** int(decimals) if decimals else 1})
 
 
+@defop()
 def rint(x, name=None):
     """Round half to even to an integer value; zero gradient."""
     return round(x)
@@ -175,11 +178,11 @@ _NAN_TO_NUM = Primitive("nan_to_num", _nan_to_num_forward).defvjp(
     lambda ns, g, ans, x, nan, posinf, neginf: ns.where(ns.isfinite(x), g, 0.0))
 
 
+@defop(_NAN_TO_NUM)
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None, name=None):
     """NaN -> ``nan``, +-inf -> ``posinf``/``neginf`` (default: the dtype's largest finite
     values) for real floating ``x``; the gradient passes only where ``x`` is finite."""
-    from .creation import convert_to_tensor
-    x = convert_to_tensor(x)
+    x = as_tensor(x)
     if not x.dtype.is_floating:
         if x.dtype.is_complex:
             raise TypeError("mg.nan_to_num supports real floating tensors; apply it to "

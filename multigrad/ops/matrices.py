@@ -1,17 +1,12 @@
 """Matrix structure: diagonal, diag, triu, tril."""
 
+from ..axes import normalize_axis
+from ..convert import as_tensor
 from ..primitive import Primitive, apply
-from ..tensor import Tensor
-from .reductions import normalize_axis
+from ._define import defop
+from .shape import index_add_into_zeros, reshape, transpose
 
 __all__ = ["diagonal", "diag", "triu", "tril"]
-
-
-def _tensor(x):
-    if isinstance(x, Tensor):
-        return x
-    from .creation import convert_to_tensor
-    return convert_to_tensor(x)
 
 
 def _diagonal_slice(n, m, offset):
@@ -25,14 +20,14 @@ def _diagonal_slice(n, m, offset):
     return slice(start, start + (count - 1) * (m + 1) + 1, m + 1), count
 
 
+@defop()
 def diagonal(x, offset=0, axis1=0, axis2=1, name=None):
     """The ``offset`` diagonal of the (axis1, axis2) planes, as a new last axis (NumPy's).
 
     Built from transpose, reshape and a strided slice, so it is a view-like composition
     whose gradient is a strided scatter.
     """
-    from .shape import reshape, transpose
-    x = _tensor(x)
+    x = as_tensor(x)
     if x.ndim < 2:
         raise ValueError(f"mg.diagonal needs at least 2 dimensions, got shape {x.shape}")
     a1, a2 = normalize_axis(axis1, x.ndim, "diagonal")[0], normalize_axis(axis2, x.ndim,
@@ -49,10 +44,10 @@ def diagonal(x, offset=0, axis1=0, axis2=1, name=None):
     return flat[..., where]
 
 
+@defop()
 def diag(v, k=0, name=None):
     """A 1-D ``v`` placed on diagonal ``k`` of a square matrix; a 2-D ``v``'s ``k`` diagonal."""
-    from .shape import index_add_into_zeros, reshape
-    v = _tensor(v)
+    v = as_tensor(v)
     if v.ndim == 2:
         return diagonal(v, offset=k)
     if v.ndim != 1:
@@ -64,21 +59,27 @@ def diag(v, k=0, name=None):
     return reshape(index_add_into_zeros((size * size,), where, v), (size, size))
 
 
-def _triangle(name, keep):
-    prim = Primitive(name, lambda ns, x, k: keep(ns, x, k))
-    prim.defvjp(lambda ns, g, ans, x, k: keep(ns, g, k))   # last two axes: batch-safe
-
-    def op(x, k=0, name=None):
-        x = _tensor(x)
-        if x.ndim < 2:
-            raise ValueError(f"mg.{prim.name} needs at least 2 dimensions, got shape {x.shape}")
-        return apply(prim, (x,), {"k": int(k)})
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Zero the elements {'below' if name == 'triu' else 'above'} diagonal ``k`` " \
-                 f"of the last two axes."
-    op.primitive = prim
-    return op
+def _triangle(prim, x, k):
+    x = as_tensor(x)
+    if x.ndim < 2:
+        raise ValueError(f"mg.{prim.name} needs at least 2 dimensions, got shape {x.shape}")
+    return apply(prim, (x,), {"k": int(k)})
 
 
-triu = _triangle("triu", lambda ns, x, k: ns.triu(x, k=k))
-tril = _triangle("tril", lambda ns, x, k: ns.tril(x, k=k))
+# The rules act on the last two axes only, so a batch of cotangents in front is fine.
+_TRIU = Primitive("triu", lambda ns, x, k: ns.triu(x, k=k))
+_TRIU.defvjp(lambda ns, g, ans, x, k: ns.triu(g, k=k))
+_TRIL = Primitive("tril", lambda ns, x, k: ns.tril(x, k=k))
+_TRIL.defvjp(lambda ns, g, ans, x, k: ns.tril(g, k=k))
+
+
+@defop(_TRIU)
+def triu(x, k=0, name=None):
+    """Zero the elements below diagonal ``k`` of the last two axes."""
+    return _triangle(_TRIU, x, k)
+
+
+@defop(_TRIL)
+def tril(x, k=0, name=None):
+    """Zero the elements above diagonal ``k`` of the last two axes."""
+    return _triangle(_TRIL, x, k)

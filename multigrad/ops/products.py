@@ -7,22 +7,21 @@ every order and for batched cotangents, come from those ops' rules.
 
 import math
 
+from .. import einsum_parse
+from .._complex import maybe_conj
+from ..convert import as_tensor
 from ..primitive import Primitive, apply
 from ..tape_entry import batch_ndim, unbroadcast
-from ..tensor import Tensor
-from . import _einsum
-from .._complex import maybe_conj
+from ._define import defop
+from .elementwise import multiply
+from .layout import moveaxis
 from .math import conj
+from .matrices import diagonal
+from .reductions import sum as _sum
+from .shape import reshape, stack, transpose
 
 __all__ = ["matmul", "dot", "inner", "outer", "vdot", "tensordot", "einsum", "kron", "cross",
            "trace"]
-
-
-def _tensor(x):
-    if isinstance(x, Tensor):
-        return x
-    from .creation import convert_to_tensor
-    return convert_to_tensor(x)
 
 
 def _matmul_vjp(ns, g, a, b, batch, which):
@@ -50,6 +49,7 @@ _MATMUL.defvjp(lambda ns, g, ans, a, b: _matmul_vjp(ns, g, a, b, batch_ndim(g, a
                lambda ns, g, ans, a, b: _matmul_vjp(ns, g, a, b, batch_ndim(g, ans), 1))
 
 
+@defop(_MATMUL)
 def matmul(a, b, name=None):
     """Matrix product with NumPy's rules (1-D operands, broadcast batch dimensions)."""
     return apply(_MATMUL, (a, b))
@@ -70,10 +70,10 @@ def _axes_list(axes, ndim, which):
     return out
 
 
+@defop()
 def tensordot(a, b, axes=2, name=None):
     """Sum products over ``axes``: an int n (last n of a with first n of b) or a pair of lists."""
-    from .shape import reshape, transpose
-    a, b = _tensor(a), _tensor(b)
+    a, b = as_tensor(a), as_tensor(b)
     if isinstance(axes, int):
         if not 0 <= axes <= min(a.ndim, b.ndim):
             raise ValueError(f"mg.tensordot: axes={axes} needs 0 <= axes <= min of the ranks "
@@ -103,10 +103,10 @@ def tensordot(a, b, axes=2, name=None):
     return reshape(matmul(a2, b2), shape)
 
 
+@defop()
 def dot(a, b, name=None):
     """NumPy's dot: products of scalars, matmul up to 2-D, else last axis of a with b's second-to-last."""
-    from .elementwise import multiply
-    a, b = _tensor(a), _tensor(b)
+    a, b = as_tensor(a), as_tensor(b)
     if a.ndim == 0 or b.ndim == 0:
         return multiply(a, b)
     if b.ndim <= 2:
@@ -117,26 +117,26 @@ def dot(a, b, name=None):
     return tensordot(a, b, axes=([a.ndim - 1], [b.ndim - 2]))
 
 
+@defop()
 def inner(a, b, name=None):
     """Sum of products over the last axes of ``a`` and ``b`` (scalars multiply)."""
-    from .elementwise import multiply
-    a, b = _tensor(a), _tensor(b)
+    a, b = as_tensor(a), as_tensor(b)
     if a.ndim == 0 or b.ndim == 0:
         return multiply(a, b)
     return tensordot(a, b, axes=([a.ndim - 1], [b.ndim - 1]))
 
 
+@defop()
 def outer(a, b, name=None):
     """Outer product of the flattened inputs: shape (a.size, b.size)."""
-    from .shape import reshape
-    a, b = _tensor(a), _tensor(b)
+    a, b = as_tensor(a), as_tensor(b)
     return reshape(a, (a.size, 1)) * reshape(b, (1, b.size))
 
 
+@defop()
 def vdot(a, b, name=None):
     """Dot product of the flattened inputs, conjugating ``a`` (NumPy's vdot)."""
-    from .shape import reshape
-    a, b = _tensor(a), _tensor(b)
+    a, b = as_tensor(a), as_tensor(b)
     if a.size != b.size:
         raise ValueError(f"mg.vdot: inputs of {a.size} and {b.size} elements; vdot needs "
                          f"equal sizes")
@@ -145,10 +145,10 @@ def vdot(a, b, name=None):
     return matmul(reshape(a, (a.size,)), reshape(b, (b.size,)))
 
 
+@defop()
 def kron(a, b, name=None):
     """Kronecker product (blocks ``a[i, j] * b``), for any ranks."""
-    from .shape import reshape
-    a, b = _tensor(a), _tensor(b)
+    a, b = as_tensor(a), as_tensor(b)
     nd = max(a.ndim, b.ndim)
     sa = (1,) * (nd - a.ndim) + a.shape
     sb = (1,) * (nd - b.ndim) + b.shape
@@ -159,11 +159,10 @@ def kron(a, b, name=None):
     return reshape(a2 * b2, tuple(m * n for m, n in zip(sa, sb)))
 
 
+@defop()
 def cross(a, b, axis=-1, name=None):
     """Cross product of 3-vectors along ``axis`` (other axes broadcast)."""
-    from .shape import stack
-    from .layout import moveaxis
-    a, b = _tensor(a), _tensor(b)
+    a, b = as_tensor(a), as_tensor(b)
     for x, which in ((a, "a"), (b, "b")):
         if x.ndim == 0 or not -x.ndim <= axis < x.ndim or x.shape[axis] != 3:
             raise ValueError(f"mg.cross: {which} (shape {x.shape}) must have size 3 along "
@@ -175,10 +174,9 @@ def cross(a, b, axis=-1, name=None):
     return moveaxis(out, -1, axis)
 
 
+@defop()
 def trace(x, offset=0, axis1=0, axis2=1, name=None):
     """Sum along a diagonal (NumPy's axes: the first two by default)."""
-    from .matrices import diagonal
-    from .reductions import sum as _sum
     return _sum(diagonal(x, offset=offset, axis1=axis1, axis2=axis2), axis=-1)
 
 
@@ -208,7 +206,7 @@ def _einsum_operand_vjp(ns, g, i, xs, terms, out, sizes, eyes):
         h = ns.broadcast_to(h, full)
     if len(uniq) < len(term):
         # A repeated letter read a diagonal: put the cotangent back on it (times identity).
-        fresh = [c for c in _einsum._LETTERS if c not in sizes]
+        fresh = [c for c in einsum_parse.LETTERS if c not in sizes]
         new, pairs = "", []
         for p, c in enumerate(term):
             if c in term[:p]:
@@ -231,12 +229,13 @@ _EINSUM = Primitive("einsum", lambda ns, *xs, subscripts, terms, out, sizes, eye
 _EINSUM.defvjp_all(_einsum_vjp)
 
 
+@defop(_EINSUM)
 def einsum(subscripts, *operands, name=None):
     """Einstein summation with NumPy's subscripts (``'ij,jk->ik'``, ``'...ii->...i'``)."""
-    xs = tuple(_tensor(x) for x in operands)
+    xs = tuple(as_tensor(x) for x in operands)
     if not xs:
         raise ValueError("mg.einsum needs at least one operand")
-    terms, out, sizes = _einsum.parse(subscripts, [x.shape for x in xs])
+    terms, out, sizes = einsum_parse.parse(subscripts, [x.shape for x in xs])
     eyes = {}
     for term, x in zip(terms, xs):
         for p, c in enumerate(term):

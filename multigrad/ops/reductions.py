@@ -1,26 +1,9 @@
 """Reductions with ``axis`` (int or tuple, negative allowed) and ``keepdims``."""
 
-from ..primitive import Primitive, apply
 from ..tape_entry import batch_ndim
-from ..tensor import Tensor
+from ._define import reduction
 
 __all__ = ["sum", "mean", "max", "min"]
-
-
-def normalize_axis(axis, ndim, opname):
-    """``axis`` as a sorted tuple of non-negative ints (None stays None)."""
-    if axis is None:
-        return None
-    axes = (axis,) if isinstance(axis, int) or hasattr(axis, "__index__") else tuple(axis)
-    out = []
-    for a in axes:
-        a = int(a)
-        if not -ndim <= a < ndim:
-            raise ValueError(f"mg.{opname}: axis {a} is out of bounds for a tensor of rank {ndim}")
-        out.append(a % ndim)
-    if len(set(out)) != len(out):
-        raise ValueError(f"mg.{opname}: repeated axis in {axis!r}")
-    return tuple(sorted(out))
 
 
 def expand_reduced(ns, g, shape, axis, keepdims, batch=0, like=None):
@@ -45,21 +28,6 @@ def _count(shape, axis):
     return n
 
 
-def _reduction(name, forward, vjp, doc):
-    prim = Primitive(name, forward).defvjp(vjp)
-
-    def op(x, axis=None, keepdims=False, name=None):
-        from .creation import convert_to_tensor
-        if not isinstance(x, Tensor):
-            x = convert_to_tensor(x)
-        ax = normalize_axis(axis, x.ndim, prim.name)
-        return apply(prim, (x,), {"axis": ax, "keepdims": bool(keepdims)})
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = doc
-    op.primitive = prim
-    return op
-
-
 def _sum_vjp(ns, g, ans, x, axis, keepdims):
     return expand_reduced(ns, g, tuple(x.shape), axis, keepdims, batch_ndim(g, ans), like=x)
 
@@ -78,7 +46,7 @@ def _extremum_vjp(ns, g, ans, x, axis, keepdims):
     return expand_reduced(ns, g, shape, axis, keepdims, batch_ndim(g, ans)) * share / count
 
 
-sum = _reduction("sum", lambda ns, x, axis, keepdims: ns.sum(x, axis=axis, keepdims=keepdims),  # noqa: A001
+sum = reduction("sum", lambda ns, x, axis, keepdims: ns.sum(x, axis=axis, keepdims=keepdims),  # noqa: A001
                  _sum_vjp, "Sum over ``axis`` (all axes by default); ``tf.reduce_sum``.")
 def _mean_forward(ns, x, axis, keepdims):
     # sum / count is what NumPy's mean computes for floats, without its Python-level
@@ -88,8 +56,8 @@ def _mean_forward(ns, x, axis, keepdims):
     return ns.mean(x, axis=axis, keepdims=keepdims)
 
 
-mean = _reduction("mean", _mean_forward, _mean_vjp, "Mean over ``axis``; ``tf.reduce_mean``.")
-max = _reduction("max", lambda ns, x, axis, keepdims: ns.max(x, axis=axis, keepdims=keepdims),  # noqa: A001
+mean = reduction("mean", _mean_forward, _mean_vjp, "Mean over ``axis``; ``tf.reduce_mean``.")
+max = reduction("max", lambda ns, x, axis, keepdims: ns.max(x, axis=axis, keepdims=keepdims),  # noqa: A001
                  _extremum_vjp, "Maximum over ``axis``; ties share the gradient evenly.")
-min = _reduction("min", lambda ns, x, axis, keepdims: ns.min(x, axis=axis, keepdims=keepdims),  # noqa: A001
+min = reduction("min", lambda ns, x, axis, keepdims: ns.min(x, axis=axis, keepdims=keepdims),  # noqa: A001
                  _extremum_vjp, "Minimum over ``axis``; ties share the gradient evenly.")

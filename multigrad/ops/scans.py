@@ -1,9 +1,11 @@
 """Cumulative sums and products along one axis (NumPy's names; ``axis=None`` flattens)."""
 
-from ..primitive import Primitive, apply
-from ..tensor import Tensor
 from .._complex import maybe_conj
-from .reductions import normalize_axis
+from ..axes import normalize_axis
+from ..convert import as_tensor
+from ..primitive import Primitive, apply
+from ._define import defop
+from .shape import reshape
 
 __all__ = ["cumsum", "cumprod"]
 
@@ -42,9 +44,7 @@ _CUMPROD.defvjp(_cumprod_vjp)
 
 
 def _scan(prim, x, axis):
-    from .creation import convert_to_tensor
-    from .shape import reshape
-    x = x if isinstance(x, Tensor) else convert_to_tensor(x)
+    x = as_tensor(x)
     if axis is None or x.ndim == 0:
         x = reshape(x, (-1,))
         axis = 0
@@ -55,11 +55,13 @@ def _scan(prim, x, axis):
     return apply(prim, (x,), {"axis": a - x.ndim})
 
 
+@defop(_CUMSUM)
 def cumsum(x, axis=None, name=None):
     """Cumulative sum along ``axis`` (the flattened input when None)."""
     return _scan(_CUMSUM, x, axis)
 
 
+@defop(_CUMPROD)
 def cumprod(x, axis=None, name=None):
     """Cumulative product along ``axis`` (the flattened input when None); zeros are exact."""
     return _scan(_CUMPROD, x, axis)

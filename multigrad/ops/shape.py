@@ -2,16 +2,13 @@
 
 from ..primitive import Primitive, apply
 from ..tape_entry import batch_ndim, unbroadcast
+from ..axes import normalize_axis
 from ..tensor import Tensor
-from .creation import convert_to_tensor
-from .reductions import normalize_axis
+from ._define import defop
+from ..convert import as_tensor, convert_to_tensor
 
 __all__ = ["reshape", "transpose", "matrix_transpose", "expand_dims", "squeeze",
            "broadcast_to", "concatenate", "stack", "getitem"]
-
-
-def _tensor(x):
-    return x if isinstance(x, Tensor) else convert_to_tensor(x)
 
 
 # --- reshape and everything that is a reshape ----------------------------------------
@@ -42,15 +39,17 @@ def _resolve_shape(shape, size, opname):
     return shape
 
 
+@defop(_RESHAPE)
 def reshape(x, shape, name=None):
     """``x`` with a new shape (one entry may be -1)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return apply(_RESHAPE, (x,), {"shape": _resolve_shape(shape, x.size, "reshape")})
 
 
+@defop(_RESHAPE)
 def expand_dims(x, axis, name=None):
     """Insert size-1 axes at ``axis`` (an int or a tuple of ints)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     out_ndim = x.ndim + len(axes)
     axes = normalize_axis(axes, out_ndim, "expand_dims")
@@ -59,9 +58,10 @@ def expand_dims(x, axis, name=None):
     return apply(_RESHAPE, (x,), {"shape": shape})
 
 
+@defop(_RESHAPE)
 def squeeze(x, axis=None, name=None):
     """Remove size-1 axes (all of them, or those in ``axis``)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     if axis is None:
         axes = tuple(i for i, n in enumerate(x.shape) if n == 1)
     else:
@@ -88,9 +88,10 @@ _TRANSPOSE = Primitive("transpose", lambda ns, x, axes: ns.transpose(x, axes))
 _TRANSPOSE.defvjp(lambda ns, g, ans, x, axes: ns.transpose(g, _inverse(axes, batch_ndim(g, ans))))
 
 
+@defop(_TRANSPOSE)
 def transpose(x, perm=None, axes=None, name=None):
     """Permute axes (reversed by default); ``perm`` (TF) and ``axes`` (NumPy) are synonyms."""
-    x = _tensor(x)
+    x = as_tensor(x)
     perm = axes if perm is None else perm
     if perm is None:
         perm = tuple(range(x.ndim - 1, -1, -1))
@@ -102,9 +103,10 @@ def transpose(x, perm=None, axes=None, name=None):
     return apply(_TRANSPOSE, (x,), {"axes": perm})
 
 
+@defop(_TRANSPOSE)
 def matrix_transpose(x, name=None):
     """Swap the last two axes."""
-    x = _tensor(x)
+    x = as_tensor(x)
     if x.ndim < 2:
         raise ValueError(f"mg.matrix_transpose needs at least 2 dimensions, got shape {x.shape}")
     perm = tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2)
@@ -118,8 +120,9 @@ _BROADCAST.defvjp(lambda ns, g, ans, x, shape:
                   unbroadcast(ns, g, tuple(x.shape), batch_ndim(g, ans)))
 
 
+@defop(_BROADCAST)
 def broadcast_to(x, shape, name=None):
-    x = _tensor(x)
+    x = as_tensor(x)
     shape = (shape,) if isinstance(shape, int) else tuple(int(d) for d in shape)
     return apply(_BROADCAST, (x,), {"shape": shape})
 
@@ -146,9 +149,10 @@ def _join_inputs(values, opname):
                         f"{type(values).__name__}")
     if not values:
         raise ValueError(f"mg.{opname} needs at least one tensor")
-    return tuple(_tensor(v) for v in values)
+    return tuple(as_tensor(v) for v in values)
 
 
+@defop(_CONCAT)
 def concatenate(values, axis=0, name=None):
     """Join tensors along an existing axis (``tf.concat``)."""
     values = _join_inputs(values, "concatenate")
@@ -169,6 +173,7 @@ _STACK = Primitive("stack", lambda ns, *xs, axis: ns.stack(xs, axis=axis))
 _STACK.defvjp_all(_stack_vjp)
 
 
+@defop(_STACK)
 def stack(values, axis=0, name=None):
     """Join tensors along a new axis."""
     values = _join_inputs(values, "stack")
@@ -211,9 +216,10 @@ _INDEX_ADD = Primitive("index_add", lambda ns, v, shape, index: ns.index_add(sha
 _INDEX_ADD.defvjp(_index_add_vjp)
 
 
+@defop(_GETITEM)
 def getitem(x, index):
     """``x[index]``: basic slicing, integer arrays (repeats accumulate) and boolean masks."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return apply(_GETITEM, (x,), {"index": _raw_index(index)})
 
 
@@ -223,5 +229,5 @@ def index_add_into_zeros(shape, index, values):
     The rule vocabulary's ``index_add`` (the backend extra of that name); the public
     ``mg.index_add(x, index, values)`` adds into ``x``.
     """
-    values = _tensor(values)
+    values = as_tensor(values)
     return apply(_INDEX_ADD, (values,), {"shape": tuple(shape), "index": _raw_index(index)})

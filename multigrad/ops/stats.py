@@ -1,18 +1,17 @@
 """More reductions: prod, var, std, ptp, logsumexp, average (``axis`` int/tuple, ``keepdims``)."""
 
+from .._complex import is_complex, maybe_conj
+from ..axes import normalize_axis
+from ..convert import as_tensor
 from ..primitive import Primitive, apply
 from ..tape_entry import batch_ndim
-from ..tensor import Tensor
-from .._complex import is_complex, maybe_conj
-from .reductions import _count, _reduction, expand_reduced, max, mean, min, normalize_axis, sum
+from ._define import defop, reduction
+from .elementwise import sqrt
+from .reductions import _count, expand_reduced, max, mean, min, sum
+from .shape import broadcast_to, reshape
 
 __all__ = ["prod", "var", "std", "ptp", "logsumexp", "average", "reduce_prod", "reduce_variance",
            "reduce_std", "reduce_logsumexp"]
-
-
-def _tensor(x):
-    from .creation import convert_to_tensor
-    return x if isinstance(x, Tensor) else convert_to_tensor(x)
 
 
 # --- prod: exact with zeros, to second order -----------------------------------------------
@@ -36,7 +35,7 @@ def _prod_vjp(ns, g, ans, x, axis, keepdims):
     return g * maybe_conj(ns, ns.prod(nz, axis=axis, keepdims=True) / nz * other_zeros)
 
 
-prod = _reduction("prod", lambda ns, x, axis, keepdims: ns.prod(x, axis=axis, keepdims=keepdims),
+prod = reduction("prod", lambda ns, x, axis, keepdims: ns.prod(x, axis=axis, keepdims=keepdims),
                   _prod_vjp, "Product over ``axis``; inputs with zeros get exact gradients.")
 reduce_prod = prod
 
@@ -61,24 +60,26 @@ def _var_forward(ns, x, axis, keepdims, ddof):
 _VAR = Primitive("var", _var_forward).defvjp(_var_vjp)
 
 
+@defop(_VAR)
 def var(x, axis=None, keepdims=False, ddof=0, name=None):
     """Variance over ``axis`` with ``ddof`` delta degrees of freedom (N - ddof divisor)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     ax = normalize_axis(axis, x.ndim, "var")
     if ddof < 0 or int(ddof) != ddof:
         raise ValueError(f"mg.var: ddof must be a non-negative integer, got {ddof!r}")
     return apply(_VAR, (x,), {"axis": ax, "keepdims": bool(keepdims), "ddof": int(ddof)})
 
 
+@defop()
 def std(x, axis=None, keepdims=False, ddof=0, name=None):
     """Standard deviation: ``sqrt(var)`` (its gradient is infinite where it is 0)."""
-    from .elementwise import sqrt
     return sqrt(var(x, axis=axis, keepdims=keepdims, ddof=ddof))
 
 
 reduce_variance, reduce_std = var, std
 
 
+@defop()
 def ptp(x, axis=None, keepdims=False, name=None):
     """max - min over ``axis`` (ties share the gradient evenly, as in max and min)."""
     return max(x, axis=axis, keepdims=keepdims) - min(x, axis=axis, keepdims=keepdims)
@@ -107,9 +108,10 @@ def _logsumexp_vjp(ns, g, ans, x, axis, keepdims):
 _LOGSUMEXP = Primitive("logsumexp", _logsumexp_forward).defvjp(_logsumexp_vjp)
 
 
+@defop(_LOGSUMEXP)
 def logsumexp(x, axis=None, keepdims=False, name=None):
     """log(sum(exp(x))) over ``axis``, without overflow (``tf.reduce_logsumexp``)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     if x.size == 0:
         raise ValueError(f"mg.logsumexp: cannot reduce an empty tensor of shape {x.shape} "
                          f"(its maximum is undefined)")
@@ -122,14 +124,14 @@ reduce_logsumexp = logsumexp
 # --- average ---------------------------------------------------------------------------------
 
 
+@defop()
 def average(x, axis=None, weights=None, keepdims=False, name=None):
     """Weighted mean (``np.average``): sum(x * w) / sum(w) over ``axis``; ``weights`` has
     ``x``'s shape, or is 1-D along a single ``axis``. Differentiable in x and weights."""
-    x = _tensor(x)
+    x = as_tensor(x)
     if weights is None:
         return mean(x, axis=axis, keepdims=keepdims)
-    w = _tensor(weights)
-    from .shape import broadcast_to, reshape
+    w = as_tensor(weights)
     if tuple(w.shape) != tuple(x.shape):
         if axis is None or not isinstance(axis, int) or w.ndim != 1:
             raise ValueError(

@@ -1,4 +1,4 @@
-"""Parsing einsum subscripts (pure Python), and a fallback for namespaces without einsum.
+"""Parsing einsum subscripts (pure Python).
 
 Subscripts are normalised to explicit form: ``...`` becomes fresh letters (right-aligned,
 NumPy's broadcasting of ellipsis dimensions) and the output is always given after ``->``.
@@ -6,9 +6,9 @@ NumPy's broadcasting of ellipsis dimensions) and the output is always given afte
 
 import string
 
-__all__ = ["parse", "einsum_fallback"]
+__all__ = ["parse", "LETTERS"]
 
-_LETTERS = string.ascii_letters
+LETTERS = string.ascii_letters
 
 
 def _error(subscripts, what):
@@ -21,7 +21,7 @@ def parse(subscripts, shapes):
         raise TypeError(f"mg.einsum: subscripts must be a str such as 'ij,jk->ik', got "
                         f"{type(subscripts).__name__}")
     s = subscripts.replace(" ", "")
-    bad = sorted(set(s) - set(_LETTERS) - set(".,->"))
+    bad = sorted(set(s) - set(LETTERS) - set(".,->"))
     if bad:
         raise _error(subscripts, f"invalid character(s) {''.join(bad)!r}; use letters a-z, "
                                  f"A-Z, ',', '->' and '...'")
@@ -30,13 +30,20 @@ def parse(subscripts, shapes):
     if len(terms) != len(shapes):
         raise _error(subscripts, f"the subscripts name {len(terms)} operand(s) but "
                                  f"{len(shapes)} were given")
-    used = set(c for c in s if c in _LETTERS)
-    fresh = [c for c in _LETTERS if c not in used]
+    used = set(c for c in s if c in LETTERS)
+    fresh = [c for c in LETTERS if c not in used]
     n_ell = 0
     for term, shape in zip(terms, shapes):
         if "..." in term:
             n_ell = max(n_ell, len(shape) - (len(term) - 3))
     ell = "".join(fresh[:n_ell])
+    expanded, sizes = _expand_terms(subscripts, terms, shapes, ell, n_ell)
+    out = _output(subscripts, out if arrow else None, expanded, sizes, ell)
+    return expanded, out, sizes
+
+
+def _expand_terms(subscripts, terms, shapes, ell, n_ell):
+    """Each operand's letters with ``...`` spelled out, and every letter's size."""
     expanded, sizes = [], {}
     for i, (term, shape) in enumerate(zip(terms, shapes)):
         named = term
@@ -60,7 +67,12 @@ def parse(subscripts, shapes):
                 raise _error(subscripts, f"index {c!r} has size {old} in one place and {n} "
                                          f"in operand {i} (shape {tuple(shape)})")
         expanded.append(term)
-    if arrow:
+    return expanded, sizes
+
+
+def _output(subscripts, out, expanded, sizes, ell):
+    """The output letters: as given (checked), or NumPy's implicit order."""
+    if out is not None:
         if "." in out.replace("...", ""):
             raise _error(subscripts, "'.' may only appear as '...'")
         out = out.replace("...", ell, 1)
@@ -75,40 +87,6 @@ def parse(subscripts, shapes):
             for c in term:
                 counts[c] = counts.get(c, 0) + 1
         out = ell + "".join(sorted(c for c, k in counts.items() if k == 1 and c not in ell))
-    return expanded, out, sizes
+    return out
 
 
-def _diagonals(xp, x, term):
-    """Resolve an index repeated within one operand (``ii``) by taking that diagonal."""
-    while len(set(term)) != len(term):
-        c = next(ch for ch in term if term.count(ch) > 1)
-        i = term.index(c)
-        j = term.index(c, i + 1)
-        rest = [k for k in range(len(term)) if k not in (i, j)]
-        x = xp.permute_dims(x, tuple(rest) + (i, j))
-        n = x.shape[-1]
-        # where(), not a multiply by eye: an inf off the diagonal must not become NaN.
-        on_diagonal = xp.astype(xp.eye(n, dtype=xp.int8), xp.bool)
-        x = xp.sum(xp.where(on_diagonal, x, xp.zeros((), dtype=x.dtype)), axis=-1)
-        term = "".join(term[k] for k in rest) + c
-    return x, term
-
-
-def einsum_fallback(xp, subscripts, *operands):
-    """einsum through broadcasting multiply and sum (Array API only; not memory-frugal)."""
-    terms, out, _ = parse(subscripts, [tuple(x.shape) for x in operands])
-    order = sorted(set("".join(terms)), key=lambda c: (c not in out, out.find(c), c))
-    total = None
-    for term, x in zip(terms, operands):
-        x, term = _diagonals(xp, x, term)
-        mine = sorted(term, key=order.index)
-        x = xp.permute_dims(x, tuple(term.index(c) for c in mine))
-        shape = [1] * len(order)
-        for c, n in zip(mine, x.shape):
-            shape[order.index(c)] = n
-        x = xp.reshape(x, tuple(shape))
-        total = x if total is None else total * x
-    summed = tuple(range(len(out), len(order)))
-    if summed:
-        total = xp.sum(total, axis=summed)
-    return total

@@ -20,6 +20,8 @@ from . import _state, nest
 from .primitive import Primitive, apply
 from .tape_entry import batch_ndim
 from .tensor import Tensor
+from .ops import convert_to_tensor
+from .tape import GradientTape
 
 __all__ = ["custom_gradient", "recompute_grad"]
 
@@ -100,7 +102,6 @@ def _from_user(value, like, backend, higher, what):
     """A gradient returned by user code, as the tape expects it (raw or Tensor)."""
     if value is None:
         return None
-    from .ops import convert_to_tensor
     dtype = like.dtype if isinstance(like, Tensor) else backend.dtype_of(like)
     t = convert_to_tensor(value, dtype=dtype, backend=backend)
     if t.shape != tuple(like.shape):
@@ -234,13 +235,12 @@ def recompute_grad(f):
 
 
 def _recompute_vjp(f, g, args, kwargs, vals, positions, variables, backend, higher):
-    from .ops import convert_to_tensor
     n_in = len(positions)
     xs = [v if higher else Tensor._make(v, backend) for v in vals[:n_in]]
     call_args = list(args)
     for pos, x in zip(positions, xs):
         call_args[pos] = x
-    with _GradTape() as tape:
+    with GradientTape(watch_accessed_variables=False) as tape:
         tape.watch([x for x in xs if x.dtype.is_differentiable])
         for var in variables:
             tape.watch(var)
@@ -251,9 +251,3 @@ def _recompute_vjp(f, g, args, kwargs, vals, positions, variables, backend, high
     upstream = [convert_to_tensor(u, dtype=t.dtype) for u, t in zip(upstream, targets)]
     grads = tape.gradient(targets, xs + list(variables), output_gradients=upstream)
     return tuple(None if gr is None else (gr if higher else gr._value) for gr in grads)
-
-
-def _GradTape():
-    from .tape import GradientTape
-    return GradientTape(watch_accessed_variables=False)
-

@@ -1,0 +1,63 @@
+"""Data to Tensors: the conversion every op applies to its array arguments."""
+
+from . import dtypes as _dt
+from .backend import get_backend, infer_backend, load_backend
+from .dtypes import python_data_dtype, python_kind
+from .tensor import Tensor
+from .vocabulary import tensor_ops
+
+__all__ = ["as_tensor", "convert_to_tensor"]
+
+
+def as_tensor(x):
+    """``x`` itself if it is a Tensor or Variable, else ``convert_to_tensor(x)``.
+
+    What every op does with its array arguments: a Variable is passed on as it is
+    (``apply`` snapshots it and the tape sees its identity), never copied.
+    """
+    return x if isinstance(x, Tensor) else convert_to_tensor(x)
+
+
+def _contains_tensor(data):
+    if isinstance(data, Tensor):
+        return True
+    return isinstance(data, (list, tuple)) and any(_contains_tensor(d) for d in data)
+
+
+def convert_to_tensor(value, dtype=None, backend=None, name=None):
+    """A Tensor from a Tensor, a backend array, or Python data (TensorFlow's defaults).
+
+    ``backend`` (a name or Backend) applies to Python data; arrays keep their backend.
+    """
+    if isinstance(value, Tensor):
+        if type(value) is not Tensor:               # a Variable: read its current value
+            value = Tensor._make(value._value, value._backend)
+        if dtype is not None and value.dtype != _dt.as_dtype(dtype):
+            return tensor_ops.cast(value, dtype)
+        return value
+    target = infer_backend(value)
+    if target is not None and target.host:
+        # Host (NumPy) arrays are data to convert, like Python lists: they go to the
+        # selected backend. Device arrays (CuPy, ...) keep their own backend.
+        selected = get_backend() if backend is None else load_backend(backend)
+        if selected is not target:
+            return Tensor._make(selected.asarray(value, dtype=None if dtype is None
+                                                 else _dt.as_dtype(dtype)), selected)
+    if target is None:
+        if _contains_tensor(value):
+            return convert_to_tensor(tensor_ops.stack([as_tensor(v) for v in value]), dtype)
+        kind = python_kind(value)
+        if kind is None and not hasattr(value, "__array__"):
+            raise TypeError(
+                f"cannot convert {type(value).__name__} to a tensor: expected a Tensor, an "
+                f"array, or (nested lists of) Python numbers")
+        target = get_backend() if backend is None else load_backend(backend)
+        if dtype is None and kind is not None:
+            dtype = python_data_dtype(value)
+        if isinstance(value, range):
+            value = list(value)
+    try:
+        raw = target.asarray(value, dtype=None if dtype is None else _dt.as_dtype(dtype))
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"cannot convert {type(value).__name__} to a tensor: {exc}") from exc
+    return Tensor._make(raw, target)
