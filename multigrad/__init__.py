@@ -15,7 +15,6 @@ from .dtypes import (DType, as_dtype, bool_, complex64, complex128, float16, flo
 from .errors import (BackendError, BackendMismatchError, BackendUnavailableError,
                      PerformanceWarning, UnknownBackendError)
 from .ops import *  # noqa: F401,F403 - the array functions are the public API
-from .ops import abs, clip, concatenate, divide, getitem, max, mean, min, power, sum, transpose
 from .primitive import Primitive
 from .tape import GradientTape, UnconnectedGradients
 from .tensor import Tensor, Variable
@@ -23,20 +22,6 @@ from .tensor import Tensor, Variable
 __version__ = "0.1.0"
 
 bool = bool_  # noqa: A001 - TensorFlow's spelling, mg.bool
-
-# TensorFlow's and the Array API's names for the same operations.
-reduce_sum = sum
-reduce_mean = mean
-reduce_max = max
-reduce_min = min
-amax = max
-amin = min
-concat = concatenate
-pow = power  # noqa: A001
-permute_dims = transpose
-clip_by_value = clip
-absolute = abs
-true_divide = divide
 
 
 # Optional pieces load on first access, keeping ``import multigrad`` cheap (benchmark W6):

@@ -6,13 +6,13 @@ import sys
 
 def _backends_table():
     import multigrad as mg
-    rows = [("backend", "version", "device", "status")]
+    rows = [("backend", "version", "device", "description", "status")]
     for r in mg.list_backends():
-        rows.append((r["name"], r["version"] or "-", r["device"] or "-",
+        rows.append((r["name"], r["version"] or "-", r["device"] or "-", r["description"] or "-",
                      "available" if r["available"] else f"unavailable: {r['reason']}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:     # the status (a reason can be long) last, unpadded
-        print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths)) + "  " + row[3])
+        print("  ".join(c.ljust(w) for c, w in zip(row[:4], widths)) + "  " + row[4])
     return 0
 
 

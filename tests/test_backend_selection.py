@@ -92,7 +92,7 @@ def test_list_backends_reports_numpy(backend):
 def test_command_line_backends_table():
     out = subprocess.run([sys.executable, "-m", "multigrad", "backends"], capture_output=True,
                          text=True, check=True).stdout
-    assert out.splitlines()[0].split() == ["backend", "version", "device", "status"]
+    assert out.splitlines()[0].split() == ["backend", "version", "device", "description", "status"]
     assert any(line.startswith("numpy") and "available" in line for line in out.splitlines())
 
 

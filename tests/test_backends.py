@@ -10,6 +10,7 @@ import pytest
 
 import multigrad as mg
 from multigrad.array_fallbacks import generic_getitem, generic_index_add
+from multigrad.registry import BackendRegistry
 
 xp = pytest.importorskip("array_api_strict", reason="array-api-strict is in the 'test' extra")
 STRICT = "array_api_strict"
@@ -17,11 +18,9 @@ STRICT = "array_api_strict"
 
 @pytest.fixture
 def isolated_registry(monkeypatch):
-    """Backends registered by a test disappear after it."""
-    registry = mg.backend.REGISTRY
-    registry.names()
-    for attr in ("_specs", "_loaded", "_failed", "_by_type"):
-        monkeypatch.setattr(registry, attr, dict(getattr(registry, attr)))
+    """A fresh registry for the test: backends it registers disappear after it."""
+    registry = BackendRegistry()
+    monkeypatch.setattr(mg.backend, "REGISTRY", registry)
     return registry
 
 

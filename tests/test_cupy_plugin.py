@@ -137,7 +137,8 @@ def test_cupy_not_installed(fake_cupy):
     assert 'pip install "multigrad[cupy]"' in reason and "cupy-cuda12x" in reason
     assert "cupy-cuda13x" in reason
     assert out["row"] == {"name": "cupy", "available": False, "reason": reason,
-                          "version": "", "device": ""}
+                          "version": "", "device": "",
+                          "description": "CuPy on an NVIDIA GPU (CUDA)"}
     assert "backend 'cupy' is not available here" in message
 
 

@@ -55,11 +55,33 @@ def test_every_public_op_is_documented():
     assert not missing, f"public ops missing from docs/ops.md: {missing}"
 
 
+def _public_ops():
+    yield from ((mg, n) for n in ops_package.__all__)
+    for ns in NAMESPACES.values():
+        yield from ((ns, n) for n in ns.__all__)
+
+
+def test_every_public_op_declares_whether_it_is_differentiable():
+    # ops/_define is the one way to make a public op: it always sets these attributes.
+    undeclared = [f"{ns.__name__}.{n}" for ns, n in _public_ops()
+                  if not isinstance(getattr(getattr(ns, n), "differentiable", None), bool)]
+    assert not undeclared, f"public ops not made through multigrad.ops._define: {undeclared}"
+
+
 def test_differentiable_column_matches_the_primitives():
     wrong = []
-    for ns, names, _, text in documented_rows():
-        for n in names:
-            prim = getattr(getattr(ns, n), "primitive", None)
-            if prim is not None and prim.differentiable != (not text.startswith("no")):
-                wrong.append(f"{n}: doc says {text!r}")
+    for ns, names, aliases, text in documented_rows():
+        for n in names + aliases:
+            fn = getattr(ns, n)
+            if fn.differentiable != (not text.startswith("no")):
+                wrong.append(f"{n}: doc says {text!r}, the op says {fn.differentiable}")
+            if fn.primitive is not None and fn.primitive.differentiable != fn.differentiable:
+                wrong.append(f"{n}: its primitive disagrees with the op")
     assert not wrong, wrong
+
+
+def test_aliases_are_the_same_functions():
+    from multigrad.ops.aliases import ALIASES
+    assert all(getattr(mg, alias) is getattr(mg, name) for alias, name in ALIASES.items())
+    assert all(getattr(ops_package.tensor_ops, alias) is getattr(mg, name)
+               for alias, name in ALIASES.items())

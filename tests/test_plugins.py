@@ -83,7 +83,7 @@ def test_entry_point_plugin_is_discovered_and_a_broken_one_is_reported(site):
         import multigrad as mg
         rows = {r["name"]: r for r in mg.list_backends()}
         toy = mg.load_backend("toyback")
-        plugin = mg.backend.REGISTRY._manager.get_plugin("toyback")
+        plugin = mg.backend.REGISTRY.plugin_manager.get_plugin("toyback")
         try:
             mg.set_backend("brokenback")
         except mg.BackendUnavailableError as exc:
@@ -94,7 +94,8 @@ def test_entry_point_plugin_is_discovered_and_a_broken_one_is_reported(site):
     assert out["toy"]["available"] and out["toy"]["version"] == "0.1"
     assert out["file"].startswith(str(site)) and out["xp"] == "array_api_strict"
     assert out["broken"] == {"name": "brokenback", "available": False, "version": "",
-                             "device": "", "reason": "plugin import failed: RuntimeError: "
+                             "device": "", "description": "",
+                             "reason": "plugin import failed: RuntimeError: "
                              "brokenback needs a driver that is not here"}
     assert "backend 'brokenback' is not available here: plugin import failed" in out["error"]
 

@@ -1,4 +1,4 @@
-"""Every operation, and ``tensor_ops`` (see ``_vocabulary``) filled with them.
+"""Every operation, its aliases (``aliases.ALIASES``), and ``tensor_ops`` filled with them.
 
 Each module lists its public ops in ``__all__``; adding a module means adding it to
 ``_MODULES``.
@@ -8,19 +8,16 @@ from .. import tensor as _tensor_module
 from . import (creation, elementwise, indexing, joining, layout, logic, math, matrices, products,
                reductions, scans, shape, stats)
 from ..vocabulary import tensor_ops
+from .aliases import ALIASES
 
 _MODULES = (creation, elementwise, reductions, products, shape, math, stats, scans, logic, layout,
             joining, matrices, indexing)
 
-__all__ = [name for module in _MODULES for name in module.__all__]
 globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
-
-# Array-API spellings used by rules, where multigrad's public name differs.
-_VOCABULARY_ALIASES = {"pow": "power", "concat": "concatenate", "astype": "cast",
-                       "cumulative_sum": "cumsum", "cumulative_prod": "cumprod"}
+globals().update({alias: globals()[name] for alias, name in ALIASES.items()})
+__all__ = [name for module in _MODULES for name in module.__all__] + list(ALIASES)
 
 tensor_ops.__dict__.update({name: globals()[name] for name in __all__})
-tensor_ops.__dict__.update({alias: globals()[name] for alias, name in _VOCABULARY_ALIASES.items()})
 # Chunk layout is a raw-array concern (see ArrayOps.broadcast_like): Tensors just broadcast.
 tensor_ops.broadcast_like = lambda x, target, like: tensor_ops.broadcast_to(x, target)
 # Vocabulary names whose public op has another signature: the backend extra

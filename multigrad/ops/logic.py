@@ -5,7 +5,7 @@ from ..convert import as_tensor
 from ..primitive import Primitive, apply
 from ._define import defop, reduction
 
-__all__ = ["argmax", "argmin", "count_nonzero", "any", "all", "reduce_any", "reduce_all"]
+__all__ = ["argmax", "argmin", "count_nonzero", "any", "all"]
 
 
 def _index_reduction(prim, x, axis, keepdims):
@@ -50,4 +50,3 @@ any = reduction(  # noqa: A001 - NumPy's name
 all = reduction(  # noqa: A001 - NumPy's name
     "all", lambda ns, x, axis, keepdims: ns.all(x, axis=axis, keepdims=keepdims), None,
     "Whether every element over ``axis`` is true (non-zero); not differentiable.")
-reduce_any, reduce_all = any, all

@@ -17,11 +17,10 @@ from ._define import binary, defop, unary
 from .elementwise import _zero_vjp, abs, remainder
 
 __all__ = ["reciprocal", "exp2", "expm1", "log2", "log10", "log1p", "cbrt", "tan", "arcsin",
-           "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh", "asin", "acos",
-           "atan", "asinh", "acosh", "atanh", "deg2rad", "radians", "rad2deg", "degrees",
-           "sinc", "ceil", "round", "rint", "trunc", "fabs", "nan_to_num", "real", "imag",
-           "conj", "conjugate", "angle", "erf", "fmax", "fmin", "logaddexp", "logaddexp2",
-           "mod", "fmod", "arctan2", "atan2", "hypot"]
+           "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh", "deg2rad",
+           "rad2deg", "sinc", "ceil", "round", "rint", "trunc", "nan_to_num", "real", "imag",
+           "conj", "angle", "erf", "fmax", "fmin", "logaddexp", "logaddexp2", "fmod", "arctan2",
+           "hypot"]
 
 _LN2 = _m.log(2.0)
 _LN10 = _m.log(10.0)
@@ -83,13 +82,11 @@ arcsinh = unary("arcsinh", "asinh",
 arccosh = unary("arccosh", "acosh",
                 _over(lambda ns, ans, x: ns.sqrt(x - 1) * ns.sqrt(x + 1)))
 arctanh = unary("arctanh", "atanh", _over(lambda ns, ans, x: 1 - x * x))
-asin, acos, atan, asinh, acosh, atanh = arcsin, arccos, arctan, arcsinh, arccosh, arctanh
 
 deg2rad = unary("deg2rad", lambda ns, x: x * (_m.pi / 180),
                 lambda ns, g, ans, x: g * (_m.pi / 180))
 rad2deg = unary("rad2deg", lambda ns, x: x * (180 / _m.pi),
                 lambda ns, g, ans, x: g * (180 / _m.pi))
-radians, degrees = deg2rad, rad2deg
 
 
 def _sinc_forward(ns, x):
@@ -160,7 +157,6 @@ def rint(x, name=None):
     return round(x)
 
 
-fabs = abs
 
 # --- nan_to_num ----------------------------------------------------------------------------
 
@@ -223,7 +219,6 @@ imag = unary("imag", _imag_forward,
 conj = unary("conj", lambda ns, x: ns.conj(x) if is_complex(x) else x,
              lambda ns, g, ans, x: maybe_conj(ns, g) if is_complex(x) else g,
              "The complex conjugate (the input itself for real data).")
-conjugate = conj
 angle = unary("angle", _angle_forward, _angle_vjp,
               "The argument of a complex number (0 or pi for real input, zero gradient).")
 
@@ -273,7 +268,6 @@ fmod = binary("fmod", _fmod_forward,
               lambda ns, g, ans, x, y: g,
               lambda ns, g, ans, x, y: -g * ns.trunc(x / y),
               "Remainder with the sign of x (C's fmod).")
-mod = remainder
 
 
 def _hypot_share(ns, g, ans, a):
@@ -297,4 +291,3 @@ arctan2 = binary("arctan2", lambda ns, y, x: ns.atan2(y, x),
                  lambda ns, g, ans, y, x: _atan2_share(ns, g, x, y),
                  lambda ns, g, ans, y, x: -_atan2_share(ns, g, y, x),
                  "The angle of (x, y) for arguments (y, x); gradient 0 at the origin.")
-atan2 = arctan2

@@ -10,8 +10,7 @@ from .elementwise import sqrt
 from .reductions import _count, expand_reduced, max, mean, min, sum
 from .shape import broadcast_to, reshape
 
-__all__ = ["prod", "var", "std", "ptp", "logsumexp", "average", "reduce_prod", "reduce_variance",
-           "reduce_std", "reduce_logsumexp"]
+__all__ = ["prod", "var", "std", "ptp", "logsumexp", "average"]
 
 
 # --- prod: exact with zeros, to second order -----------------------------------------------
@@ -37,7 +36,6 @@ def _prod_vjp(ns, g, ans, x, axis, keepdims):
 
 prod = reduction("prod", lambda ns, x, axis, keepdims: ns.prod(x, axis=axis, keepdims=keepdims),
                   _prod_vjp, "Product over ``axis``; inputs with zeros get exact gradients.")
-reduce_prod = prod
 
 # --- var and std ----------------------------------------------------------------------------
 
@@ -76,7 +74,6 @@ def std(x, axis=None, keepdims=False, ddof=0, name=None):
     return sqrt(var(x, axis=axis, keepdims=keepdims, ddof=ddof))
 
 
-reduce_variance, reduce_std = var, std
 
 
 @defop()
@@ -119,7 +116,6 @@ def logsumexp(x, axis=None, keepdims=False, name=None):
     return apply(_LOGSUMEXP, (x,), {"axis": ax, "keepdims": bool(keepdims)})
 
 
-reduce_logsumexp = logsumexp
 
 # --- average ---------------------------------------------------------------------------------
 
