@@ -41,12 +41,13 @@ true_divide = divide
 
 # Optional pieces load on first access, keeping ``import multigrad`` cheap (benchmark W6):
 # submodules by name, and functions as name -> (module, attribute).
-_LAZY_MODULES = ("linalg", "fft", "nn", "optimizers", "debugging", "testing")
+_LAZY_MODULES = ("linalg", "fft", "nn", "optimizers", "debugging", "testing", "random")
 _LAZY_ATTRIBUTES = {
     "compute": ("compute", "compute"),
     "custom_gradient": ("custom_gradient", "custom_gradient"),
     "recompute_grad": ("custom_gradient", "recompute_grad"),
     "ForwardAccumulator": ("forward", "ForwardAccumulator"),
+    "Module": ("module", "Module"),
     "hookimpl": ("hookspecs", "hookimpl"),
     "array_api_backend": ("array_api", "array_api_backend"),
     "array_api_spec": ("array_api", "array_api_spec"),
