@@ -49,11 +49,10 @@ class _GlobalState:
     """The process-wide seed, its stream, and one stream per op-level seed."""
 
     def __init__(self):
-        self.seed = None
-        self.stream = _np.random.Generator(_np.random.PCG64())   # OS entropy until set_seed
-        self.op_streams = {}
+        self.reset(None)
 
     def reset(self, seed):
+        """``seed`` None: OS entropy (TF without a global seed)."""
         self.seed = seed
         self.stream = _np.random.Generator(
             _np.random.PCG64() if seed is None else _bit_generator(_GLOBAL, seed))
@@ -63,12 +62,11 @@ class _GlobalState:
         if seed is None:
             return self.stream
         seed = _int_seed(seed, where)
-        key = (self.seed, seed)
-        stream = self.op_streams.get(key)
+        stream = self.op_streams.get(seed)       # emptied by set_seed
         if stream is None:
             global_seed = _DEFAULT_GLOBAL_SEED if self.seed is None else self.seed
             stream = _np.random.Generator(_bit_generator(_OP, global_seed, seed))
-            stream = self.op_streams.setdefault(key, stream)
+            stream = self.op_streams.setdefault(seed, stream)
         return stream
 
 
