@@ -94,8 +94,10 @@ def _int_seed(seed, where):
 def _shape(shape, where):
     if isinstance(shape, Tensor):
         shape = shape.numpy().tolist()
-    if isinstance(shape, int):
-        shape = (shape,)
+    try:
+        shape = (operator.index(shape),)    # one int (NumPy's habit; TF wants a list)
+    except TypeError:
+        pass
     try:
         dims = tuple(operator.index(d) for d in shape)
     except TypeError:

@@ -1,6 +1,5 @@
 """mg.Module: TensorFlow's tf.Module (names, variable and submodule collection, training)."""
 
-import numpy as np
 import pytest
 
 import multigrad as mg

@@ -213,6 +213,8 @@ def test_shapes_and_bad_shapes(backend):
     assert mg.random.normal(3).shape == (3,)
     assert mg.random.uniform((2, 0)).shape == (2, 0)
     assert mg.random.normal(mg.constant([2, 3])).shape == (2, 3)
+    assert mg.random.normal(np.array([2, 3])).shape == (2, 3)
+    assert mg.random.normal(np.int64(2)).shape == (2,)
     with pytest.raises(TypeError, match=r"mg.random.normal: shape must be a list or tuple of "
                                         r"ints, e.g. \[2, 3\].*got 'ab'"):
         mg.random.normal("ab")
