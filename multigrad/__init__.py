@@ -26,12 +26,13 @@ bool = bool_  # noqa: A001 - TensorFlow's spelling, mg.bool
 
 # Optional pieces load on first access, keeping ``import multigrad`` cheap (benchmark W6):
 # submodules by name, and functions as name -> (module, attribute).
-_LAZY_MODULES = ("linalg", "fft", "nn", "optimizers", "debugging", "testing")
+_LAZY_MODULES = ("linalg", "fft", "nn", "optimizers", "debugging", "testing", "random")
 _LAZY_ATTRIBUTES = {
     "compute": ("evaluation", "compute"),
     "custom_gradient": ("custom_gradients", "custom_gradient"),
     "recompute_grad": ("custom_gradients", "recompute_grad"),
     "ForwardAccumulator": ("forward", "ForwardAccumulator"),
+    "Module": ("module", "Module"),
     "hookimpl": ("hookspecs", "hookimpl"),
     "array_api_backend": ("array_api", "array_api_backend"),
     "array_api_spec": ("array_api", "array_api_spec"),

@@ -130,6 +130,17 @@ class Tensor:
     def __str__(self):
         return str(self.numpy())
 
+    def __format__(self, spec):
+        """``f"{loss:.4f}"`` formats a scalar's value (as TF); an empty spec is ``str``."""
+        if not spec:
+            return str(self)
+        if self.ndim != 0:
+            raise TypeError(
+                f"cannot format a tensor of shape {self.shape} with the format spec {spec!r}: "
+                f"only scalar (0-d) tensors take one. Format an element (f\"{{t[0]:{spec}}}\"), "
+                f"reduce first (mg.reduce_mean), or use an empty spec (f\"{{t}}\")")
+        return format(self.numpy().item(), spec)
+
     # Arithmetic, comparison and logical operators (``__add__`` ...) are installed by
     # ``multigrad.ops``: bound straight to the op functions, one call per operator.
 
@@ -171,8 +182,7 @@ class Variable(Tensor):
     op while a tape records is watched automatically (``watch_accessed_variables``).
     """
 
-    __slots__ = ("trainable", "name")
-    _count = 0
+    __slots__ = ("trainable", "_name")
 
     def __init__(self, initial_value, dtype=None, trainable=True, name=None):
         t = _ops.constant(initial_value, dtype=dtype)
@@ -180,10 +190,15 @@ class Variable(Tensor):
         self._backend = t._backend
         self._id = _state.next_id()
         self.trainable = bool(trainable)
-        if name is None:
-            name = "Variable" if Variable._count == 0 else f"Variable_{Variable._count}"
-            Variable._count += 1
-        self.name = name
+        # TF 2 eager: names are not made unique, and every default name is "Variable".
+        self._name = "Variable" if name is None else str(name)
+
+    @property
+    def name(self):
+        """TensorFlow's name, with the output suffix: ``Variable(1., name="w").name == "w:0"``
+        (a name given with its suffix, such as another variable's ``.name``, keeps it)."""
+        base, colon, index = self._name.rpartition(":")
+        return self._name if colon and base and index.isdigit() else self._name + ":0"
 
     def _snapshot(self):
         """The current value as a Tensor that the tape identifies with this Variable."""
