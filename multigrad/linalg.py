@@ -345,3 +345,7 @@ def norm(x, ord=None, axis=None, keepdims=False, name=None):
 # Rules name this extension as ``ns.linalg.<name>``: on Tensors it is this module (on raw
 # arrays, the namespace's own extension). Registered here so it loads only when used.
 _ops_package.tensor_ops.linalg = sys.modules[__name__]
+
+from .tf_functions import global_norm  # noqa: E402 - TensorFlow's tf.linalg.global_norm
+
+__all__ += ["global_norm"]

@@ -11,9 +11,11 @@ from .ops import convert_to_tensor, erf, expm1, sum, tanh, where
 from .ops.reductions import normalize_axis
 from .primitive import Primitive, apply
 from .tensor import Tensor
+from .tf_math import l2_loss, l2_normalize, moments, softsign  # noqa: F401 - TF's tf.nn names
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "softmax", "log_softmax",
-           "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits"]
+           "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",
+           "moments", "l2_loss", "l2_normalize", "softsign"]
 
 
 def _tensor(x):
