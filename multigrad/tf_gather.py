@@ -11,7 +11,7 @@ import math as _math
 from . import dtypes as _dt
 from .ops import (any, arange, argmax, cast, constant, convert_to_tensor, expand_dims,
                   getitem, isnan, max, maximum, moveaxis, ones_like, reshape, scatter_nd,
-                  stack, stop_gradient, sum, take, take_along_axis, to_backend, transpose,
+                  sort, stack, stop_gradient, sum, take, take_along_axis, to_backend, transpose,
                   where, zeros)
 from .ops import min as _min
 from .tensor import Tensor
@@ -70,17 +70,24 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     _check_batch(params, idx, b, "gather")
     _check_range(idx, params.shape[axis], "gather", "indices")
     if b == 0:
-        return take(params, idx, axis=axis)
+        return _take(params, idx, axis)
     # Batched: move the gathered axis next to the batch axes, flatten both, take once.
     batch, mid, rest = params.shape[:b], params.shape[b:axis], params.shape[axis + 1:]
     inner, n_batch, n = idx.shape[b:], _math.prod(params.shape[:b]), params.shape[axis]
     flat_params = reshape(moveaxis(params, axis, b), (n_batch * n,) + mid + rest)
     flat = reshape(cast(idx, _dt.int64), (n_batch,) + inner) + _batch_offsets(
         n_batch, n, len(inner), params)
-    out = reshape(take(flat_params, flat, axis=0), batch + inner + mid + rest)
+    out = reshape(_take(flat_params, flat, 0), batch + inner + mid + rest)
     nb, ni, nm = len(batch), len(inner), len(mid)
     order = [*_seq(nb), *_seq(nm, nb + ni), *_seq(ni, nb), *_seq(len(rest), nb + ni + nm)]
     return transpose(out, order)
+
+
+def _take(params, idx, axis):
+    """take with indices of any shape, through a 1-D take (the form every backend has:
+    Dask loses sizes with N-D index arrays, the Array API's take is 1-D)."""
+    out = take(params, reshape(idx, (-1,)), axis=axis)
+    return reshape(out, params.shape[:axis] + idx.shape + params.shape[axis + 1:])
 
 
 def _seq(n, start=0):
@@ -108,7 +115,7 @@ def gather_nd(params, indices, batch_dims=0, name=None):
                                                backend=params.backend), axis=-1)
     inner, n_batch, block = idx.shape[b:-1], _math.prod(params.shape[:b]), _math.prod(dims)
     flat = reshape(flat, (n_batch,) + inner) + _batch_offsets(n_batch, block, len(inner), params)
-    out = take(reshape(params, (n_batch * block,) + rest), flat, axis=0)
+    out = _take(reshape(params, (n_batch * block,) + rest), flat, 0)
     return reshape(out, params.shape[:b] + inner + rest)
 
 
@@ -125,7 +132,17 @@ def boolean_mask(tensor, mask, axis=None, name=None):
         raise ValueError(f"mg.boolean_mask: mask shape {m.shape} must equal the tensor's "
                          f"shape at axes {axis}..{axis + m.ndim - 1} (tensor shape "
                          f"{x.shape}); a scalar mask is not allowed")
-    return getitem(x, (slice(None),) * axis + (m,))
+    if m.ndim == x.ndim:
+        return getitem(x, m)                # a full mask: plain boolean indexing
+    # A partial mask goes through the integer positions of its true entries (sorted to the
+    # front), then one take on the masked axes merged into one: Dask cannot differentiate
+    # a boolean index that leaves axes after it, and sizes stay known.
+    flat_mask = reshape(m, (-1,))
+    count = int(sum(cast(flat_mask, _dt.int32)))
+    n = flat_mask.shape[0]
+    positions = sort(where(flat_mask, arange(n, backend=x.backend), n))[:count]
+    merged = reshape(x, x.shape[:axis] + (n,) + x.shape[axis + m.ndim:])
+    return _take(merged, positions, axis)
 
 
 def top_k(input, k=1, sorted=True, index_type=_dt.int32, name=None):  # noqa: A002
