@@ -58,6 +58,15 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=False, name=None):  # noqa
     return linalg.norm(x, ord=linalg_ord, axis=axes if matrix else axes[0], keepdims=keepdims)
 
 
+def _bound(value, like):
+    """A clipping bound in ``like``'s dtype and backend (TF casts it to the tensor's dtype);
+    Python numbers stay Python numbers (weak, no promotion)."""
+    if type(value) in (int, float):
+        return value
+    t = value if isinstance(value, Tensor) else convert_to_tensor(value, backend=like.backend)
+    return cast(t, like.dtype)
+
+
 def _safe_l2(t, axes):
     """sqrt(sum(t^2)) with a finite gradient (0) where the sum is 0."""
     squares = sum(t * t, axis=axes, keepdims=True)
@@ -73,6 +82,7 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     if t.dtype.is_complex:
         raise TypeError("mg.clip_by_norm: complex tensors are not supported; clip the real "
                         "and imaginary parts (mg.real, mg.imag) instead")
+    clip_norm = _bound(clip_norm, t)
     return t * clip_norm / maximum(_safe_l2(t, axes), clip_norm)
 
 
@@ -101,6 +111,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     entry NaN (as TensorFlow). None entries stay None."""
     tensors = _tensor_list(t_list, "clip_by_global_norm")
     norm_value = global_norm(tensors) if use_norm is None else _tensor(use_norm)
+    clip_norm = _bound(clip_norm, norm_value)
     # clip_norm / max(norm, clip_norm) is TF's clip_norm * min(1/norm, 1/clip_norm)
     # without a division by zero when every tensor is 0.
     scale = clip_norm / maximum(norm_value, clip_norm)

@@ -166,10 +166,9 @@ def top_k(input, k=1, sorted=True, index_type=_dt.int32, name=None):  # noqa: A0
         pick = argmax(cast(hit, _dt.int8), axis=-1)                       # first such index
         picks.append(pick)
         taken = taken | (positions == expand_dims(pick, -1))
-    if picks:
-        indices = cast(stack(picks, axis=-1), index_type)
-    else:
-        indices = zeros(x.shape[:-1] + (0,), dtype=index_type, backend=x.backend)
+    if not picks:           # an empty gather is a slice (Dask cannot index with none)
+        return x[..., :0], zeros(x.shape[:-1] + (0,), dtype=index_type, backend=x.backend)
+    indices = cast(stack(picks, axis=-1), index_type)
     return take_along_axis(x, indices, axis=-1), indices
 
 

@@ -97,8 +97,10 @@ def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
     """sqrt(sum(x**2)) over ``axis``; integer input gives an integer (truncated), as TF.
     The gradient is undefined (NaN) where the norm is 0."""
     x = _tensor(input_tensor)
-    result = sqrt(sum(square(x), axis=axis, keepdims=keepdims))
-    return cast(result, x.dtype) if x.dtype.is_integer else result
+    if x.dtype.is_integer:       # the Array API has no sqrt of integers
+        root = sqrt(sum(square(cast(x, _dt.float64)), axis=axis, keepdims=keepdims))
+        return cast(root, x.dtype)
+    return sqrt(sum(square(x), axis=axis, keepdims=keepdims))
 
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
