@@ -39,7 +39,7 @@ from .tf_math import (divide_no_nan, is_non_decreasing, is_strictly_increasing, 
                       reduce_euclidean_norm, rsqrt, scalar_mul, softsign, squared_difference,
                       xdivy, xlog1py, xlogy, zero_fraction)
 
-__all__ = sorted([
+__all__ = [
     "abs", "accumulate_n", "acos", "acosh", "add", "add_n", "angle", "argmax", "argmin", "asin",
     "asinh", "atan", "atan2", "atanh", "ceil", "conj", "cos", "cosh", "count_nonzero",
     "cumprod", "cumsum", "divide", "divide_no_nan", "equal", "erf", "exp", "expm1", "floor",
@@ -53,4 +53,4 @@ __all__ = sorted([
     "rint", "round", "rsqrt", "scalar_mul", "segment_mean", "segment_sum", "sigmoid", "sign",
     "sin", "sinh", "softmax", "softplus", "softsign", "sqrt", "square", "squared_difference",
     "subtract", "tan", "tanh", "top_k", "truediv", "unsorted_segment_mean",
-    "unsorted_segment_sum", "xdivy", "xlog1py", "xlogy", "zero_fraction"])
+    "unsorted_segment_sum", "xdivy", "xlog1py", "xlogy", "zero_fraction"]
