@@ -18,6 +18,11 @@ from .ops import *  # noqa: F401,F403 - the array functions are the public API
 from .primitive import Primitive
 from .tape import GradientTape, UnconnectedGradients
 from .tensor import Tensor, Variable
+# TensorFlow's top-level functions NumPy has no name for (mg.norm, mg.gather, mg.range...).
+from .tf_functions import (add_n, clip_by_global_norm, clip_by_norm, fill, is_tensor, norm,
+                           one_hot, rank, shape, size)
+from .tf_functions import range  # noqa: A004 - tf.range; the builtin is unchanged elsewhere
+from .tf_gather import boolean_mask, gather, gather_nd
 
 __version__ = "0.1.0"
 
@@ -27,6 +32,9 @@ bool = bool_  # noqa: A001 - TensorFlow's spelling, mg.bool
 # Optional pieces load on first access, keeping ``import multigrad`` cheap (benchmark W6):
 # submodules by name, and functions as name -> (module, attribute).
 _LAZY_MODULES = ("linalg", "fft", "nn", "optimizers", "debugging", "testing", "random")
+# mg.math is tf.math (multigrad/math_namespace.py: a file named math.py would shadow the
+# standard library's math for scripts run from inside the package).
+_LAZY_RENAMED_MODULES = {"math": "math_namespace"}
 _LAZY_ATTRIBUTES = {
     "compute": ("evaluation", "compute"),
     "custom_gradient": ("custom_gradients", "custom_gradient"),
@@ -34,6 +42,7 @@ _LAZY_ATTRIBUTES = {
     "ForwardAccumulator": ("forward", "ForwardAccumulator"),
     "Module": ("module", "Module"),
     "hookimpl": ("hookspecs", "hookimpl"),
+    "sigmoid": ("nn", "sigmoid"),          # tf.sigmoid
     "array_api_backend": ("array_api", "array_api_backend"),
     "array_api_spec": ("array_api", "array_api_spec"),
     "register_array_api_backend": ("array_api", "register_array_api_backend"),
@@ -45,6 +54,10 @@ _LAZY_ATTRIBUTES = {
 def __getattr__(name):
     if name in _LAZY_MODULES:
         return _importlib.import_module(f".{name}", __name__)
+    if name in _LAZY_RENAMED_MODULES:
+        value = _importlib.import_module(f".{_LAZY_RENAMED_MODULES[name]}", __name__)
+        globals()[name] = value
+        return value
     if name in _LAZY_ATTRIBUTES:
         module, attribute = _LAZY_ATTRIBUTES[name]
         value = getattr(_importlib.import_module(f".{module}", __name__), attribute)
@@ -54,7 +67,8 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY_MODULES) | set(_LAZY_ATTRIBUTES))
+    return sorted(set(globals()) | set(_LAZY_MODULES) | set(_LAZY_RENAMED_MODULES)
+                  | set(_LAZY_ATTRIBUTES))
 
 
 if _os.environ.get("MULTIGRAD_CHECK_NUMERICS", "").strip():

@@ -19,6 +19,7 @@ import sys
 from . import ops
 from ._complex import maybe_conj
 from .axes import normalize_axis
+from .norms import global_norm
 from .convert import as_tensor
 from .ops._cotangents import align_cotangents
 from .ops._define import defop
@@ -28,7 +29,7 @@ from .primitive import Primitive, apply
 from .vocabulary import tensor_ops
 
 __all__ = ["inv", "pinv", "det", "slogdet", "solve", "cholesky", "eigh", "svd", "qr", "norm",
-           "lstsq", "matrix_transpose"]
+           "lstsq", "matrix_transpose", "global_norm"]
 
 
 def _mT(ns, x):

@@ -12,9 +12,11 @@ from .convert import as_tensor
 from .ops import erf, expm1, sum, tanh, where
 from .ops._define import defop
 from .primitive import Primitive, apply
+from .tf_math import l2_loss, l2_normalize, moments, softsign  # noqa: F401 - TF's tf.nn names
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "softmax", "log_softmax",
-           "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits"]
+           "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",
+           "moments", "l2_loss", "l2_normalize", "softsign"]
 
 
 def _sigmoid_forward(ns, x):

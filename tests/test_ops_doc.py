@@ -7,7 +7,7 @@ import multigrad as mg
 import multigrad.ops as ops_package
 
 DOC = pathlib.Path(__file__).resolve().parent.parent / "docs" / "ops.md"
-NAMESPACES = {"mg.nn": mg.nn, "mg.linalg": mg.linalg, "mg.fft": mg.fft}
+NAMESPACES = {"mg.nn": mg.nn, "mg.linalg": mg.linalg, "mg.fft": mg.fft, "mg.math": mg.math}
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 

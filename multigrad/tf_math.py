@@ -1,0 +1,181 @@
+"""TensorFlow's math functions that NumPy lacks (``mg.math.xlogy``, ``mg.nn.moments``, ...).
+
+Compositions of public ops. The ``*_no_nan`` family and ``x*`` functions use the "safe
+where" pattern: the operand of a function that would be infinite or NaN on the masked
+branch is first replaced by a harmless value, so that the gradient of the branch that
+``where`` discards is 0, not NaN (TensorFlow's gradients there are 0 as well).
+"""
+
+from . import dtypes as _dt
+from .ops import (abs, all, logaddexp, cast, convert_to_tensor, equal, isfinite, log, log1p, logical_or,
+                  maximum, mean, not_equal, reciprocal, reshape, sqrt, square, subtract, sum,
+                  var, where, zeros_like)
+from .tensor import Tensor
+from .ops._define import defop
+
+__all__ = ["squared_difference", "xlogy", "xdivy", "xlog1py", "divide_no_nan",
+           "multiply_no_nan", "reciprocal_no_nan", "log_sigmoid", "rsqrt", "softsign",
+           "scalar_mul", "reduce_euclidean_norm", "l2_normalize", "polyval", "zero_fraction",
+           "is_non_decreasing", "is_strictly_increasing", "moments", "l2_loss"]
+
+
+def _tensor(x):
+    return x if isinstance(x, Tensor) else convert_to_tensor(x)
+
+
+@defop()
+def squared_difference(x, y, name=None):
+    """(x - y)**2 elementwise (``tf.math.squared_difference``)."""
+    return square(subtract(x, y))
+
+
+@defop()
+def xlogy(x, y, name=None):
+    """x * log(y), and 0 where x == 0 (even where y is 0 or NaN)."""
+    x, y = _tensor(x), _tensor(y)
+    zero = equal(x, 0)
+    return where(zero, 0.0, x * log(where(zero, 1.0, y)))
+
+
+@defop()
+def xdivy(x, y, name=None):
+    """x / y, and 0 where x == 0 (even where y is 0)."""
+    x, y = _tensor(x), _tensor(y)
+    zero = equal(x, 0)
+    return where(zero, 0.0, x / where(zero, 1.0, y))
+
+
+@defop()
+def xlog1py(x, y, name=None):
+    """x * log1p(y), and 0 where x == 0 (even where y is -1)."""
+    x, y = _tensor(x), _tensor(y)
+    zero = equal(x, 0)
+    return where(zero, 0.0, x * log1p(where(zero, 0.0, y)))
+
+
+@defop()
+def divide_no_nan(x, y, name=None):
+    """x / y, and 0 where y == 0 (even where x is 0, inf or NaN)."""
+    x, y = _tensor(x), _tensor(y)
+    zero = equal(y, 0)
+    return where(zero, 0.0, x / where(zero, 1.0, y))
+
+
+@defop()
+def multiply_no_nan(x, y, name=None):
+    """x * y, and 0 where y == 0 even where x is inf or NaN (``tf.math.multiply_no_nan``)."""
+    x, y = _tensor(x), _tensor(y)
+    # Only a non-finite x needs replacing: a finite x keeps d/dy = x at y == 0.
+    return where(logical_or(isfinite(x), not_equal(y, 0)), x, 0.0) * y
+
+
+@defop()
+def reciprocal_no_nan(x, name=None):
+    """1 / x, and 0 where x == 0."""
+    return divide_no_nan(1.0, _tensor(x))
+
+
+@defop()
+def log_sigmoid(x, name=None):
+    """log(sigmoid(x)) = -softplus(-x) = -logaddexp(0, -x), finite for any input."""
+    return -logaddexp(0.0, -_tensor(x))      # softplus(-x), stable for any x
+
+
+@defop()
+def rsqrt(x, name=None):
+    """1 / sqrt(x)."""
+    return reciprocal(sqrt(x))
+
+
+@defop()
+def softsign(features, name=None):
+    """x / (1 + |x|) (``tf.nn.softsign``)."""
+    x = _tensor(features)
+    return x / (1 + abs(x))
+
+
+@defop()
+def scalar_mul(scalar, x, name=None):
+    """``scalar * x`` for a 0-d ``scalar`` (``tf.math.scalar_mul``)."""
+    s = _tensor(scalar)
+    if s.ndim != 0:
+        raise ValueError(f"mg.math.scalar_mul: scalar must be 0-d, got shape {s.shape}; use "
+                         f"mg.multiply to broadcast a tensor")
+    return s * _tensor(x)
+
+
+@defop()
+def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
+    """sqrt(sum(x**2)) over ``axis``; integer input gives an integer (truncated), as TF.
+    The gradient is undefined (NaN) where the norm is 0."""
+    x = _tensor(input_tensor)
+    if x.dtype.is_integer:       # the Array API has no sqrt of integers
+        root = sqrt(sum(square(cast(x, _dt.float64)), axis=axis, keepdims=keepdims))
+        return cast(root, x.dtype)
+    return sqrt(sum(square(x), axis=axis, keepdims=keepdims))
+
+
+@defop()
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
+    """x / sqrt(max(sum(x**2, axis), epsilon)) (``tf.math.l2_normalize``)."""
+    x = _tensor(x)
+    return x * reciprocal(sqrt(maximum(sum(square(x), axis=axis, keepdims=True), epsilon)))
+
+
+@defop()
+def polyval(coeffs, x, name=None):
+    """coeffs[0] * x**(n-1) + ... + coeffs[n-1], by Horner's rule; 0 for no coefficients."""
+    x = _tensor(x)
+    if not isinstance(coeffs, (list, tuple)):
+        raise TypeError(f"mg.math.polyval: coeffs must be a list of coefficients (highest "
+                        f"power first), got {type(coeffs).__name__}")
+    if not coeffs:
+        return zeros_like(x)
+    result = _tensor(coeffs[0]) + zeros_like(x)       # x's shape even for a lone constant
+    for c in coeffs[1:]:
+        result = result * x + c
+    return result
+
+
+@defop(differentiable=False)
+def zero_fraction(value, name=None):
+    """The fraction of entries equal to 0, as a float32 scalar."""
+    return mean(cast(equal(_tensor(value), 0), _dt.float32))
+
+
+def _flat_pairs(x, opname):
+    x = reshape(_tensor(x), (-1,))
+    if x.dtype.is_complex:
+        raise TypeError(f"mg.math.{opname}: complex numbers have no order")
+    return x[1:], x[:-1]
+
+
+@defop(differentiable=False)
+def is_non_decreasing(x, name=None):
+    """Whether every element (in row-major order) is >= the one before; True when < 2."""
+    later, earlier = _flat_pairs(x, "is_non_decreasing")
+    return all(later >= earlier)
+
+
+@defop(differentiable=False)
+def is_strictly_increasing(x, name=None):
+    """Whether every element (in row-major order) is > the one before; True when < 2."""
+    later, earlier = _flat_pairs(x, "is_strictly_increasing")
+    return all(later > earlier)
+
+
+# --- mg.nn -----------------------------------------------------------------------------
+
+@defop()
+def moments(x, axes, shift=None, keepdims=False, name=None):
+    """``(mean, variance)`` over ``axes`` (``tf.nn.moments``; ``shift`` is ignored, as in
+    TF 2). Exact at every order: the variance is mg.var's, not a stop_gradient form."""
+    x = _tensor(x)
+    axes = axes if isinstance(axes, int) else tuple(axes)
+    return mean(x, axis=axes, keepdims=keepdims), var(x, axis=axes, keepdims=keepdims)
+
+
+@defop()
+def l2_loss(t, name=None):
+    """sum(t**2) / 2 (``tf.nn.l2_loss``)."""
+    return sum(square(_tensor(t))) / 2
