@@ -14,6 +14,13 @@ VJP rules are themselves differentiable, and it composes with ``GradientTape`` b
 
 The price is one extra backward pass per ``jvp`` call (the cost of reverse mode, not of a
 true forward pass).
+
+Complex numbers. Under multigrad's (TensorFlow's) convention the VJP is ``J^T u`` with C read
+as R^2: for a real loss ``L = <u, y>_R`` the tape returns dL/dx + i dL/dy. So the scalar to
+differentiate is the *real* pairing ``<J^T u, t>_R = sum(Re(conj(J^T u) * t)) = <u, J t>_R``,
+whose tape gradient with respect to ``u`` is ``J t`` itself, for holomorphic and
+non-holomorphic ops alike. Pairing with ``g * t`` instead (no conj, a complex scalar)
+conjugates the tangent.
 """
 
 from . import nest
@@ -90,7 +97,7 @@ class ForwardAccumulator:
         return result
 
     def _double_vjp(self, target):
-        from .ops import add, multiply, sum as reduce_sum, zeros_like
+        from .ops import add, sum as reduce_sum, zeros_like
         recording = self._tape._recording
         # The accumulator must not record its own JVP computation.
         if recording:
@@ -106,7 +113,7 @@ class ForwardAccumulator:
                         continue
                     if not isinstance(g, Tensor):
                         g = Tensor._make(g, t.backend)
-                    term = reduce_sum(multiply(g, t))
+                    term = reduce_sum(_real_pairing(g, t))
                     total = term if total is None else add(total, term)
             if total is None:
                 return None
@@ -119,3 +126,11 @@ class ForwardAccumulator:
 
     def __repr__(self):
         return f"<mg.ForwardAccumulator with {len(self._primals)} primal(s)>"
+
+
+def _real_pairing(g, t):
+    """Elementwise terms of the real inner product <g, t>_R (C as R^2): Re(conj(g) * t)."""
+    from .ops import conj, multiply, real
+    if g.dtype.is_complex:
+        return real(multiply(conj(g), t))
+    return multiply(g, t)
