@@ -40,7 +40,6 @@ class ForwardAccumulator:
     """
 
     def __init__(self, primals, tangents):
-        from .ops import convert_to_tensor
         flat_p = nest.flatten(primals)
         flat_t = nest.flatten(tangents)
         if len(flat_p) != len(flat_t):
@@ -56,10 +55,7 @@ class ForwardAccumulator:
             if not p.dtype.is_differentiable:
                 raise TypeError(f"ForwardAccumulator: primal of dtype {p.dtype.name} cannot "
                                 f"carry a tangent; use a floating dtype (e.g. mg.float32)")
-            t = convert_to_tensor(t, dtype=p.dtype, backend=p.backend)
-            if t.shape != p.shape:
-                raise ValueError(f"ForwardAccumulator: tangent of shape {t.shape} does not match "
-                                 f"its primal's shape {p.shape}")
+            t = tangent_for(p, t, "ForwardAccumulator")
             self._primals.append(p)
             self._tangents.append(t)
         self._tape = GradientTape(persistent=True, watch_accessed_variables=False)
@@ -126,6 +122,24 @@ class ForwardAccumulator:
 
     def __repr__(self):
         return f"<mg.ForwardAccumulator with {len(self._primals)} primal(s)>"
+
+
+def tangent_for(primal, tangent, what):
+    """``tangent`` as a Tensor of ``primal``'s dtype, backend and shape.
+
+    A complex tangent for a real primal is refused: casting would drop its imaginary part.
+    """
+    from .ops import convert_to_tensor
+    from .ops._complex import is_complex
+    if is_complex(tangent) and not primal.dtype.is_complex:
+        raise TypeError(f"{what}: a complex tangent for a real primal "
+                        f"({primal.dtype.name}) would lose its imaginary part; make the primal "
+                        f"complex (mg.cast(x, mg.complex128)) or pass a real tangent")
+    tangent = convert_to_tensor(tangent, dtype=primal.dtype, backend=primal.backend)
+    if tangent.shape != primal.shape:
+        raise ValueError(f"{what}: tangent of shape {tangent.shape} does not match its "
+                         f"primal's shape {primal.shape}")
+    return tangent
 
 
 def _real_pairing(g, t):

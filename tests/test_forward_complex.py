@@ -128,3 +128,15 @@ def test_reverse_over_forward_on_complex(backend):
             e[k] = unit
             fd, = central_difference(backend, jvp_value, [Z0], [e])
             assert part(grad[k]) == pytest.approx(float(fd), rel=1e-6, abs=1e-8)
+
+
+def test_complex_tangent_for_a_real_primal_is_refused(backend):
+    x = on(backend, X0)
+    msg = (r"a complex tangent for a real primal \(float64\) would lose its imaginary part; "
+           r"make the primal complex")
+    with pytest.raises(TypeError, match="mg.jvp: " + msg):
+        mg.jvp(mg.sin, (x,), (on(backend, VZ),))
+    with pytest.raises(TypeError, match="ForwardAccumulator: " + msg):
+        mg.ForwardAccumulator(x, VZ)
+    with pytest.raises(TypeError, match="mg.hvp: " + msg):
+        mg.hvp(lambda w: mg.sum(w * w), (x,), (1j,))
