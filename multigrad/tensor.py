@@ -121,6 +121,20 @@ class Tensor:
         for i in range(self._value.shape[0]):
             yield _ops.getitem(self, i)
 
+    # --- copying and pickling -------------------------------------------------------------
+
+    def __copy__(self):
+        return self              # immutable: a copy would be indistinguishable
+
+    def __deepcopy__(self, memo):
+        # On the device (no host round trip); id 0: the copy is not the tape's tensor.
+        return Tensor._make(_device_copy(self), self._backend)
+
+    def __reduce__(self):
+        # Host data + dtype + backend name: the backend object itself (a module namespace,
+        # maybe a GPU) does not pickle; unpickling selects the backend of that name.
+        return _rebuild_tensor, (self.numpy(), self.dtype.name, self._backend.name)
+
     __hash__ = None  # like TensorFlow: == is elementwise, so tensors are not hashable
 
     def __repr__(self):
@@ -220,9 +234,35 @@ class Variable(Tensor):
         self._store(self._value - self._coerce(delta, "assign_sub"))
         return self if read_value else None
 
+    def __copy__(self):
+        return self              # TensorFlow: copy.copy(v) is v (the same state)
+
+    def __deepcopy__(self, memo):
+        # An independent Variable: its own id (so tapes and optimizers tell them apart).
+        new = Variable(Tensor._make(_device_copy(self), self._backend),
+                       trainable=self.trainable, name=self.name)
+        memo[id(self)] = new
+        return new
+
+    def __reduce__(self):
+        return _rebuild_variable, (self.numpy(), self.dtype.name, self._backend.name,
+                                   self.name, self.trainable)
+
     def __repr__(self):
         return (f"<mg.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, "
                 f"backend={self._backend.name}, numpy={_numpy_text(self)}>")
+
+
+def _device_copy(t):
+    return t._backend.xp.asarray(t._value, copy=True)
+
+
+def _rebuild_tensor(data, dtype, backend):
+    return _ops.convert_to_tensor(data, dtype=dtype, backend=backend)
+
+
+def _rebuild_variable(data, dtype, backend, name, trainable):
+    return Variable(_rebuild_tensor(data, dtype, backend), trainable=trainable, name=name)
 
 
 def _numpy_text(t):
