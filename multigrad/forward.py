@@ -61,6 +61,10 @@ class ForwardAccumulator:
         self._tape = GradientTape(persistent=True, watch_accessed_variables=False)
         self._tape.watch(self._primals)
 
+    def __reduce_ex__(self, protocol):
+        raise TypeError("a ForwardAccumulator cannot be pickled or copied (it holds a "
+                        "GradientTape); pickle its primals, tangents or JVPs instead")
+
     def __enter__(self):
         self._tape.__enter__()
         return self
