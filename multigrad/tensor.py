@@ -1,6 +1,7 @@
 """Tensor (an immutable value on one backend) and Variable (mutable, trainable state)."""
 
 from . import _state
+from .errors import BackendMismatchError
 
 __all__ = ["Tensor", "Variable"]
 
@@ -210,7 +211,17 @@ class Variable(Tensor):
         return self.read_value()
 
     def _coerce(self, value, what):
-        new = _ops.convert_to_tensor(value, dtype=self.dtype, backend=self._backend)
+        probe = _ops.convert_to_tensor(value, backend=self._backend)
+        if probe._backend is not self._backend:
+            # Casting would mix another backend's array into this one's state.
+            raise BackendMismatchError(
+                f"Variable.{what}: the value lives on backend {probe._backend.name!r} but "
+                f"variable '{self.name}' lives on {self._backend.name!r}; move it first: "
+                f"mg.to_backend(value, {self._backend.name!r})")
+        _check_lossless(probe, value, self, what)
+        new = probe if probe.dtype == self.dtype else _ops.convert_to_tensor(
+            probe if isinstance(value, Tensor) else value, dtype=self.dtype,
+            backend=self._backend)
         if new.shape != self.shape:
             raise ValueError(
                 f"Variable.{what}: value of shape {new.shape} does not match the variable's "
@@ -263,6 +274,32 @@ def _rebuild_tensor(data, dtype, backend):
 
 def _rebuild_variable(data, dtype, backend, name, trainable):
     return Variable(_rebuild_tensor(data, dtype, backend), trainable=trainable, name=name)
+
+
+_KIND_RANK = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
+
+
+def _check_lossless(probe, value, var, what):
+    """TypeError where assigning would silently drop information (TensorFlow raises too):
+    a complex value into a real variable, a float into an int one, numbers into a bool one.
+    Host float data with integral values may go into an int variable (as mg.constant)."""
+    src, dst = probe.dtype, var.dtype
+    if _KIND_RANK[src.kind] <= _KIND_RANK[dst.kind]:
+        return
+    if not isinstance(value, Tensor) and src.is_floating and dst.is_integer:
+        exact = probe if hasattr(value, "dtype") else _ops.convert_to_tensor(
+            value, dtype="float64", backend=var._backend)   # Python floats are float64
+        if bool(_ops.all(_ops.logical_and(_ops.isfinite(exact),
+                                          _ops.equal(exact, _ops.floor(exact))))):
+            return
+        raise TypeError(
+            f"Variable.{what}: float data with a fractional part (or inf/nan) cannot be "
+            f"assigned to {dst.name} variable '{var.name}': it would be truncated; round it "
+            f"first (e.g. mg.round) or cast explicitly with mg.cast")
+    raise TypeError(
+        f"Variable.{what}: cannot assign {src.name} values to {dst.name} variable "
+        f"'{var.name}': converting would lose information; cast explicitly with "
+        f"mg.cast(value, {dst.name!r}) if that is intended")
 
 
 def _numpy_text(t):
