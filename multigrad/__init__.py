@@ -16,6 +16,11 @@ from .errors import (BackendError, BackendMismatchError, BackendUnavailableError
                      PerformanceWarning, UnknownBackendError)
 from .ops import *  # noqa: F401,F403 - the array functions are the public API
 from .ops import abs, clip, concatenate, divide, getitem, max, mean, min, power, sum, transpose
+# Imported eagerly (both small): a function that shares its module's name would otherwise
+# be shadowed by the module once anything imports it (``import multigrad.compute`` binds
+# ``multigrad.compute`` to the module).
+from .compute import compute
+from .custom_gradient import custom_gradient, recompute_grad
 from .primitive import Primitive
 from .tape import GradientTape, UnconnectedGradients
 from .tensor import Tensor, Variable
@@ -43,9 +48,6 @@ true_divide = divide
 # submodules by name, and functions as name -> (module, attribute).
 _LAZY_MODULES = ("linalg", "fft", "nn", "optimizers", "debugging", "testing")
 _LAZY_ATTRIBUTES = {
-    "compute": ("compute", "compute"),
-    "custom_gradient": ("custom_gradient", "custom_gradient"),
-    "recompute_grad": ("custom_gradient", "recompute_grad"),
     "ForwardAccumulator": ("forward", "ForwardAccumulator"),
     "hookimpl": ("hookspecs", "hookimpl"),
     "array_api_backend": ("array_api", "array_api_backend"),
