@@ -16,10 +16,11 @@ The exact update of each optimizer is in its docstring; ``g`` is the gradient.
 """
 
 import math
+import numbers
 import warnings
 
 from .tape import GradientTape, stop_recording_all
-from .tensor import Variable
+from .tensor import Tensor, Variable
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
 
@@ -28,9 +29,9 @@ class Optimizer:
     """Base class: validation, weight decay, slots and the step counter."""
 
     def __init__(self, learning_rate, weight_decay=None, name=None):
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
         self.name = name or type(self).__name__
+        self.learning_rate = _check_learning_rate(learning_rate, self.name)
+        self.weight_decay = _check_weight_decay(weight_decay, self.name)
         self.iterations = 0
         self._slots = {}
 
@@ -127,12 +128,48 @@ class Optimizer:
         raise NotImplementedError
 
 
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _check_learning_rate(lr, opt):
+    """Fail in the constructor, not at the first apply_gradients (TF/Keras fail late)."""
+    if callable(lr) and not isinstance(lr, Tensor):
+        return lr
+    if isinstance(lr, Tensor):
+        ok = lr.size == 1 and (lr.dtype.is_floating or lr.dtype.is_integer)
+    else:
+        ok = _is_number(lr)
+    if not ok:
+        raise TypeError(f"{opt}: learning_rate must be a number, a one-element real Tensor or "
+                        f"Variable, or a callable schedule (step -> number); got "
+                        f"{type(lr).__name__} {lr!r:.40}")
+    value = float(lr)
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"{opt}: learning_rate must be finite and >= 0, got {value!r}")
+    return lr
+
+
+def _check_weight_decay(wd, opt):
+    if wd is None:
+        return None
+    if not _is_number(wd):
+        raise TypeError(f"{opt}: weight_decay must be a number or None, got "
+                        f"{type(wd).__name__} {wd!r:.40}")
+    if not (math.isfinite(wd) and wd >= 0):
+        raise ValueError(f"{opt}: weight_decay must be finite and >= 0, got {wd!r}")
+    return wd
+
+
 def _zeros(var):
     from .ops import zeros_like
     return zeros_like(var)
 
 
 def _check_unit(name, value, opt):
+    if not _is_number(value):
+        raise TypeError(f"{opt}: {name} must be a number between 0 and 1, got "
+                        f"{type(value).__name__} {value!r:.40}")
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"{opt}: {name} must be between 0 and 1, got {value!r}")
 
