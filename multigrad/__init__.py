@@ -49,6 +49,8 @@ true_divide = divide
 _LAZY_MODULES = ("linalg", "fft", "nn", "optimizers", "debugging", "testing")
 _LAZY_ATTRIBUTES = {
     "ForwardAccumulator": ("forward", "ForwardAccumulator"),
+    "save": ("checkpoint", "save"),
+    "load": ("checkpoint", "load"),
     "hookimpl": ("hookspecs", "hookimpl"),
     "array_api_backend": ("array_api", "array_api_backend"),
     "array_api_spec": ("array_api", "array_api_spec"),
