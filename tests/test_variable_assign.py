@@ -66,7 +66,7 @@ def test_lossy_dtype_conversions_raise(backend, what):
     np.testing.assert_array_equal(i.numpy(), [1, 2])
     f = mg.Variable([1.0, 2.0], name="f")
     with pytest.raises(TypeError, match=rf"cannot assign complex128 values to float32 "
-                                        rf"variable 'f'"):
+                                        r"variable 'f'"):
         getattr(f, what)([1j, 2.0])
     with pytest.raises(TypeError, match="cannot assign float32 values to bool variable 'b'"):
         getattr(mg.Variable([True], name="b"), what)(mg.constant([1.0]))
