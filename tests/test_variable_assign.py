@@ -65,7 +65,7 @@ def test_lossy_dtype_conversions_raise(backend, what):
         getattr(i, what)(mg.constant([3.0, 4.0]))                # even integral: like TF
     np.testing.assert_array_equal(i.numpy(), [1, 2])
     f = mg.Variable([1.0, 2.0], name="f")
-    with pytest.raises(TypeError, match=rf"cannot assign complex128 values to float32 "
+    with pytest.raises(TypeError, match=r"cannot assign complex128 values to float32 "
                                         r"variable 'f'"):
         getattr(f, what)([1j, 2.0])
     with pytest.raises(TypeError, match="cannot assign float32 values to bool variable 'b'"):
