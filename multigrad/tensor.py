@@ -1,6 +1,7 @@
 """Tensor (an immutable value on one backend) and Variable (mutable, trainable state)."""
 
 from . import _state
+from .dtypes import as_dtype
 from .errors import BackendMismatchError
 
 __all__ = ["Tensor", "Variable"]
@@ -190,14 +191,16 @@ class Variable(Tensor):
     _count = 0
 
     def __init__(self, initial_value, dtype=None, trainable=True, name=None):
+        if name is None:
+            name = "Variable" if Variable._count == 0 else f"Variable_{Variable._count}"
+            Variable._count += 1
+        if dtype is not None:       # Variable(2.7, dtype="int32") must not truncate silently
+            _check_initial_value(initial_value, as_dtype(dtype), name)
         t = _ops.constant(initial_value, dtype=dtype)
         self._value = t._value
         self._backend = t._backend
         self._id = _state.next_id()
         self.trainable = bool(trainable)
-        if name is None:
-            name = "Variable" if Variable._count == 0 else f"Variable_{Variable._count}"
-            Variable._count += 1
         self.name = name
 
     def _snapshot(self):
@@ -218,7 +221,7 @@ class Variable(Tensor):
                 f"Variable.{what}: the value lives on backend {probe._backend.name!r} but "
                 f"variable '{self.name}' lives on {self._backend.name!r}; move it first: "
                 f"mg.to_backend(value, {self._backend.name!r})")
-        _check_lossless(probe, value, self, what)
+        _check_lossless(probe, value, self.dtype, self._backend, f"Variable.{what}", self.name)
         new = probe if probe.dtype == self.dtype else _ops.convert_to_tensor(
             probe if isinstance(value, Tensor) else value, dtype=self.dtype,
             backend=self._backend)
@@ -279,26 +282,34 @@ def _rebuild_variable(data, dtype, backend, name, trainable):
 _KIND_RANK = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
 
 
-def _check_lossless(probe, value, var, what):
-    """TypeError where assigning would silently drop information (TensorFlow raises too):
-    a complex value into a real variable, a float into an int one, numbers into a bool one.
-    Host float data with integral values may go into an int variable (as mg.constant)."""
-    src, dst = probe.dtype, var.dtype
+def _check_initial_value(value, dtype, name):
+    try:
+        probe = _ops.constant(value)      # its own dtype (Python data: TF's defaults)
+    except (OverflowError, ValueError):
+        return       # e.g. 2**40 needs the requested int64: the conversion itself decides
+    _check_lossless(probe, value, dtype, probe._backend, "Variable", name)
+
+
+def _check_lossless(probe, value, dst, backend, where, name):
+    """TypeError where converting to a variable's dtype would silently drop information
+    (TensorFlow raises too): complex into real, float into int, numbers into bool. Host
+    float data with integral values may go into an int variable (as mg.constant)."""
+    src = probe.dtype
     if _KIND_RANK[src.kind] <= _KIND_RANK[dst.kind]:
         return
     if not isinstance(value, Tensor) and src.is_floating and dst.is_integer:
         exact = probe if hasattr(value, "dtype") else _ops.convert_to_tensor(
-            value, dtype="float64", backend=var._backend)   # Python floats are float64
+            value, dtype="float64", backend=backend)   # Python floats are float64
         if bool(_ops.all(_ops.logical_and(_ops.isfinite(exact),
                                           _ops.equal(exact, _ops.floor(exact))))):
             return
         raise TypeError(
-            f"Variable.{what}: float data with a fractional part (or inf/nan) cannot be "
-            f"assigned to {dst.name} variable '{var.name}': it would be truncated; round it "
-            f"first (e.g. mg.round) or cast explicitly with mg.cast")
+            f"{where}: float data with a fractional part (or inf/nan) cannot be assigned to "
+            f"{dst.name} variable '{name}': it would be truncated; round it first (e.g. "
+            f"mg.round) or cast explicitly with mg.cast")
     raise TypeError(
-        f"Variable.{what}: cannot assign {src.name} values to {dst.name} variable "
-        f"'{var.name}': converting would lose information; cast explicitly with "
+        f"{where}: cannot assign {src.name} values to {dst.name} variable '{name}': "
+        f"converting would lose information; cast explicitly with "
         f"mg.cast(value, {dst.name!r}) if that is intended")
 
 

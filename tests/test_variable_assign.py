@@ -79,3 +79,17 @@ def test_widening_and_same_kind_casts_still_work(backend):
     f.assign_add(mg.constant(np.array([0.5, 0.5])))              # float64 -> float32
     np.testing.assert_array_equal(f.numpy(), np.array([1.5, 2.5], dtype=np.float32))
     assert f.dtype == mg.float32
+
+
+def test_the_constructor_refuses_lossy_initial_values_too(backend):
+    with pytest.raises(TypeError, match=r"Variable: float data with a fractional part \(or "
+                                        r"inf/nan\) cannot be assigned to int32 variable 'n'"):
+        mg.Variable(2.7, dtype="int32", name="n")
+    with pytest.raises(TypeError, match="Variable: cannot assign float32 values to int32 "
+                                        "variable 'm'"):
+        mg.Variable(mg.constant([1.0]), dtype="int32", name="m")
+    with pytest.raises(TypeError, match="cannot assign complex128 values to float64"):
+        mg.Variable([1j], dtype="float64")
+    assert mg.Variable([2.0, 3.0], dtype="int32").numpy().tolist() == [2, 3]
+    assert int(mg.Variable(2 ** 40, dtype="int64")) == 2 ** 40
+    assert float(mg.Variable(0.1, dtype="float64")) == 0.1                 # no float32 detour
