@@ -41,6 +41,8 @@ _LAZY_ATTRIBUTES = {
     "recompute_grad": ("custom_gradients", "recompute_grad"),
     "ForwardAccumulator": ("forward", "ForwardAccumulator"),
     "Module": ("module", "Module"),
+    "save": ("checkpoint", "save"),
+    "load": ("checkpoint", "load"),
     "hookimpl": ("hookspecs", "hookimpl"),
     "sigmoid": ("nn", "sigmoid"),          # tf.sigmoid
     "array_api_backend": ("array_api", "array_api_backend"),

@@ -59,7 +59,8 @@ class ArrayOps:
 
     def __getattr__(self, name):
         if name.startswith("__") or name in ("_xp", "_backend"):
-            # Not array functions: copy/pickle probe these before __init__ has run.
+            # copy/pickle probe dunders on an instance whose __init__ has not run; looking
+            # them up on self._xp would call __getattr__("_xp") again, forever.
             raise AttributeError(name)
         try:
             fn = getattr(self._xp, name)

@@ -14,7 +14,6 @@ A cotangent with a leading batch axis (``tape.jacobian``) is handled one row at 
 """
 
 import functools
-import inspect
 
 from . import _state, nest
 from .primitive import Primitive, apply
@@ -48,7 +47,10 @@ def _run_unrecorded(f, args, kwargs):
         result = f(*args, **kwargs)
     finally:
         _state.active_tapes.reset(token)
-    return result, list(probe.variables.values())
+    # As in TensorFlow, the function's own inputs are not "captured" Variables: a Variable
+    # passed as an argument gets its gradient as an input, through grad_fn's first result.
+    inputs = {a._id for a in args if isinstance(a, Tensor) and a._id}
+    return result, [v for i, v in probe.variables.items() if i not in inputs]
 
 
 def _flat_outputs(result, what):
@@ -164,6 +166,7 @@ def _split(result, f):
 
 
 def _check_accepts_variables(grad_fn, f):
+    import inspect       # only here: keeps ``import multigrad`` cheap
     try:
         params = inspect.signature(grad_fn).parameters
     except (TypeError, ValueError):

@@ -14,12 +14,20 @@ VJP rules are themselves differentiable, and it composes with ``GradientTape`` b
 
 The price is one extra backward pass per ``jvp`` call (the cost of reverse mode, not of a
 true forward pass).
+
+Complex numbers. Under multigrad's (TensorFlow's) convention the VJP is ``J^T u`` with C read
+as R^2: for a real loss ``L = <u, y>_R`` the tape returns dL/dx + i dL/dy. So the scalar to
+differentiate is the *real* pairing ``<J^T u, t>_R = sum(Re(conj(J^T u) * t)) = <u, J t>_R``,
+whose tape gradient with respect to ``u`` is ``J t`` itself, for holomorphic and
+non-holomorphic ops alike. Pairing with ``g * t`` instead (no conj, a complex scalar)
+conjugates the tangent.
 """
 
 from . import nest
+from ._complex import is_complex
+from .ops import add, conj, convert_to_tensor, multiply, real, sum as reduce_sum, zeros, zeros_like
 from .tape import GradientTape, UnconnectedGradients, _unconnected_mode
 from .tensor import Tensor
-from .ops import add, convert_to_tensor, multiply, sum as reduce_sum, zeros, zeros_like
 
 __all__ = ["ForwardAccumulator"]
 
@@ -49,14 +57,15 @@ class ForwardAccumulator:
             if not p.dtype.is_differentiable:
                 raise TypeError(f"ForwardAccumulator: primal of dtype {p.dtype.name} cannot "
                                 f"carry a tangent; use a floating dtype (e.g. mg.float32)")
-            t = convert_to_tensor(t, dtype=p.dtype, backend=p.backend)
-            if t.shape != p.shape:
-                raise ValueError(f"ForwardAccumulator: tangent of shape {t.shape} does not match "
-                                 f"its primal's shape {p.shape}")
+            t = tangent_for(p, t, "ForwardAccumulator")
             self._primals.append(p)
             self._tangents.append(t)
         self._tape = GradientTape(persistent=True, watch_accessed_variables=False)
         self._tape.watch(self._primals)
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("a ForwardAccumulator cannot be pickled or copied (it holds a "
+                        "GradientTape); pickle its primals, tangents or JVPs instead")
 
     def __enter__(self):
         self._tape.__enter__()
@@ -104,7 +113,7 @@ class ForwardAccumulator:
                         continue
                     if not isinstance(g, Tensor):
                         g = Tensor._make(g, t.backend)
-                    term = reduce_sum(multiply(g, t))
+                    term = reduce_sum(_real_pairing(g, t))
                     total = term if total is None else add(total, term)
             if total is None:
                 return None
@@ -117,3 +126,26 @@ class ForwardAccumulator:
 
     def __repr__(self):
         return f"<mg.ForwardAccumulator with {len(self._primals)} primal(s)>"
+
+
+def tangent_for(primal, tangent, what):
+    """``tangent`` as a Tensor of ``primal``'s dtype, backend and shape.
+
+    A complex tangent for a real primal is refused: casting would drop its imaginary part.
+    """
+    if is_complex(tangent) and not primal.dtype.is_complex:
+        raise TypeError(f"{what}: a complex tangent for a real primal "
+                        f"({primal.dtype.name}) would lose its imaginary part; make the primal "
+                        f"complex (mg.cast(x, mg.complex128)) or pass a real tangent")
+    tangent = convert_to_tensor(tangent, dtype=primal.dtype, backend=primal.backend)
+    if tangent.shape != primal.shape:
+        raise ValueError(f"{what}: tangent of shape {tangent.shape} does not match its "
+                         f"primal's shape {primal.shape}")
+    return tangent
+
+
+def _real_pairing(g, t):
+    """Elementwise terms of the real inner product <g, t>_R (C as R^2): Re(conj(g) * t)."""
+    if g.dtype.is_complex:
+        return real(multiply(conj(g), t))
+    return multiply(g, t)

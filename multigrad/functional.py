@@ -10,7 +10,7 @@ arrays stay float64, Python floats become float32 as in TensorFlow).
 import functools
 
 from . import nest
-from .forward import ForwardAccumulator
+from .forward import ForwardAccumulator, tangent_for
 from .tape import GradientTape
 from .tensor import Tensor
 from .ops import constant, convert_to_tensor, multiply, sum as reduce_sum
@@ -134,14 +134,7 @@ def _tangents_like(xs, tangents, what):
     if len(ts) != len(xs):
         raise ValueError(f"mg.{what}: got {len(xs)} primals but {len(ts)} tangents; give one "
                          f"tangent per primal")
-    out = []
-    for x, t in zip(xs, ts):
-        t = convert_to_tensor(t, dtype=x.dtype, backend=x.backend)
-        if t.shape != x.shape:
-            raise ValueError(f"mg.{what}: tangent of shape {t.shape} does not match its "
-                             f"primal's shape {x.shape}")
-        out.append(t)
-    return out
+    return [tangent_for(x, t, f"mg.{what}") for x, t in zip(xs, ts)]
 
 
 def _primals(primals):

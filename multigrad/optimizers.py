@@ -13,15 +13,20 @@ number, or ``learning_rate(iterations)`` when ``learning_rate`` is callable):
 - ``weight_decay`` (default None; AdamW: 0.004) first applies ``var <- var - var * wd * lr``.
 
 The exact update of each optimizer is in its docstring; ``g`` is the gradient.
+
+State for resuming: ``opt.variables`` (iterations, then each built variable's slots in build
+order), ``opt.load_state(values, var_list)``, ``get_config``/``from_config``; ``mg.save`` /
+``mg.load`` (``multigrad/checkpoint.py``) write all of it to one ``.npz``.
 """
 
 import math
+import numbers
 import warnings
 
 from .tape import GradientTape, stop_recording_all
-from .tensor import Variable
 from .evaluation import compute
 from .ops import convert_to_tensor, full_like, maximum, sqrt, zeros_like
+from .tensor import Tensor, Variable
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
 
@@ -30,11 +35,12 @@ class Optimizer:
     """Base class: validation, weight decay, slots and the step counter."""
 
     def __init__(self, learning_rate, weight_decay=None, name=None):
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
         self.name = name or type(self).__name__
+        self.learning_rate = _check_learning_rate(learning_rate, self.name)
+        self.weight_decay = _check_weight_decay(weight_decay, self.name)
         self.iterations = 0
-        self._slots = {}
+        self._slots = {}        # var._id -> {slot name: Tensor}, in build order
+        self._slot_vars = {}    # var._id -> the Variable (kept: state refers to it)
 
     # --- public API -----------------------------------------------------------------
 
@@ -108,6 +114,83 @@ class Optimizer:
         """The optimizer state ``name`` (e.g. "m", "v", "momentum") kept for ``var``."""
         return self._slots_for(var)[name]
 
+    # --- state: save, restore, resume ---------------------------------------------------
+
+    def build(self, var_list):
+        """Create the slots of each variable not seen yet, in ``var_list``'s order (the order
+        ``variables`` lists them in; apply_gradients builds in order of first appearance)."""
+        for var in var_list:
+            if not isinstance(var, Variable):
+                raise TypeError(f"{self.name}.build: expected mg.Variables, got "
+                                f"{type(var).__name__}")
+            self._slots_for(var)
+
+    @property
+    def built_variables(self):
+        """The Variables this optimizer keeps state for, in build order."""
+        return list(self._slot_vars.values())
+
+    @property
+    def variables(self):
+        """The whole state as a list of Tensors (Keras' ``optimizer.variables``):
+        ``iterations`` (int64) first, then each built variable's slots in build order, slot
+        names in a fixed order per optimizer. ``load_state`` takes the same list back."""
+        from .ops import constant
+        backend = self.built_variables[0].backend if self._slot_vars else None
+        state = [constant(self.iterations, dtype="int64", backend=backend)]
+        for slots in self._slots.values():
+            state.extend(slots.values())
+        return state
+
+    def load_state(self, values, var_list=None):
+        """Restore ``variables`` (a list like it: Tensors or host arrays). With ``var_list``
+        the state becomes that of those Variables, in that order (a fresh optimizer given the
+        saved one's ``built_variables``, in order, continues exactly where it stopped);
+        without, the values are for ``built_variables``. Nothing changes if a value is wrong."""
+        var_list = self.built_variables if var_list is None else list(var_list)
+        for var in var_list:
+            if not isinstance(var, Variable):
+                raise TypeError(f"{self.name}.load_state: var_list must hold mg.Variables, "
+                                f"got {type(var).__name__}")
+        slots = [(var, name) for var in var_list
+                 for name in self._slots.get(var._id) or self._init_slots(var)]
+        values = list(values)
+        if len(values) != 1 + len(slots):
+            raise ValueError(
+                f"{self.name}.load_state: got {len(values)} values, expected {1 + len(slots)} "
+                f"(iterations, then the slots of {len(var_list)} variable(s) in order); pass "
+                f"var_list, in the order the saved optimizer built them")
+        restored = {var._id: {} for var in var_list}
+        for value, (var, name) in zip(values[1:], slots):
+            restored[var._id][name] = _slot_value(value, name, var, self.name)
+        self.iterations = _iterations_value(values[0], self.name)
+        self._slots = restored
+        self._slot_vars = {var._id: var for var in var_list}
+
+    def get_config(self):
+        """The constructor's arguments (Keras' ``get_config``); ``from_config`` inverts it."""
+        return {key: getattr(self, key) for key in self._config_keys}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    _config_keys = ("learning_rate", "weight_decay", "name")
+
+    def __getstate__(self):
+        # Slots are keyed by variable ids, which mean nothing in another process: pickle
+        # (variable, slots) pairs and re-key on load.
+        state = dict(self.__dict__)
+        state["_slots"] = [(self._slot_vars[i], slots) for i, slots in self._slots.items()]
+        del state["_slot_vars"]
+        return state
+
+    def __setstate__(self, state):
+        pairs = state.pop("_slots")
+        self.__dict__.update(state)
+        self._slots = {var._id: slots for var, slots in pairs}
+        self._slot_vars = {var._id: var for var, _ in pairs}
+
     def __repr__(self):
         return f"<mg.optimizers.{type(self).__name__} iterations={self.iterations}>"
 
@@ -117,6 +200,7 @@ class Optimizer:
         slots = self._slots.get(var._id)
         if slots is None:
             slots = self._slots[var._id] = self._init_slots(var)
+            self._slot_vars[var._id] = var
         return slots
 
     def _init_slots(self, var):
@@ -126,11 +210,74 @@ class Optimizer:
         raise NotImplementedError
 
 
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _check_learning_rate(lr, opt):
+    """Fail in the constructor, not at the first apply_gradients (TF/Keras fail late)."""
+    if callable(lr) and not isinstance(lr, Tensor):
+        return lr
+    if isinstance(lr, Tensor):
+        ok = lr.size == 1 and (lr.dtype.is_floating or lr.dtype.is_integer)
+    else:
+        ok = _is_number(lr)
+    if not ok:
+        raise TypeError(f"{opt}: learning_rate must be a number, a one-element real Tensor or "
+                        f"Variable, or a callable schedule (step -> number); got "
+                        f"{type(lr).__name__} {lr!r:.40}")
+    value = float(lr)
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"{opt}: learning_rate must be finite and >= 0, got {value!r}")
+    return lr
+
+
+def _check_weight_decay(wd, opt):
+    if wd is None:
+        return None
+    if not _is_number(wd):
+        raise TypeError(f"{opt}: weight_decay must be a number or None, got "
+                        f"{type(wd).__name__} {wd!r:.40}")
+    if not (math.isfinite(wd) and wd >= 0):
+        raise ValueError(f"{opt}: weight_decay must be finite and >= 0, got {wd!r}")
+    return wd
+
+
+def _slot_value(value, name, var, opt):
+    """A restored slot: exactly the variable's dtype, shape and backend (no silent cast)."""
+    from .ops import convert_to_tensor
+    given = getattr(value, "dtype", None)
+    t = convert_to_tensor(value, backend=var.backend,
+                          dtype=var.dtype if given is None else None)   # Python data
+    if t.backend is not var.backend or t.shape != var.shape or t.dtype != var.dtype:
+        raise ValueError(
+            f"{opt}.load_state: slot {name!r} of variable '{var.name}' must be "
+            f"{var.dtype.name} of shape {var.shape} on backend {var.backend.name!r}, got "
+            f"{t.dtype.name} of shape {t.shape} on {t.backend.name!r}")
+    return t
+
+
+def _iterations_value(value, opt):
+    n = value.numpy() if isinstance(value, Tensor) else value
+    try:
+        count = int(n)
+        exact = count == n and count >= 0
+    except (TypeError, ValueError):
+        exact = False
+    if not exact:
+        raise ValueError(f"{opt}.load_state: iterations (the first value) must be a whole "
+                         f"number >= 0, got {value!r:.60}")
+    return count
+
+
 def _zeros(var):
     return zeros_like(var)
 
 
 def _check_unit(name, value, opt):
+    if not _is_number(value):
+        raise TypeError(f"{opt}: {name} must be a number between 0 and 1, got "
+                        f"{type(value).__name__} {value!r:.40}")
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"{opt}: {name} must be between 0 and 1, got {value!r}")
 
@@ -149,6 +296,8 @@ class SGD(Optimizer):
         _check_unit("momentum", momentum, "SGD")
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
+
+    _config_keys = ("learning_rate", "momentum", "nesterov", "weight_decay", "name")
 
     def _init_slots(self, var):
         return {"momentum": _zeros(var)} if self.momentum else {}
@@ -180,6 +329,9 @@ class Adam(Optimizer):
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
         self.amsgrad = bool(amsgrad)
+
+    _config_keys = ("learning_rate", "beta_1", "beta_2", "epsilon", "amsgrad", "weight_decay",
+                    "name")
 
     def _init_slots(self, var):
         slots = {"m": _zeros(var), "v": _zeros(var)}
@@ -230,6 +382,9 @@ class RMSprop(Optimizer):
         self.epsilon = float(epsilon)
         self.centered = bool(centered)
 
+    _config_keys = ("learning_rate", "rho", "momentum", "epsilon", "centered", "weight_decay",
+                    "name")
+
     def _init_slots(self, var):
         slots = {"velocity": _zeros(var)}
         if self.momentum:
@@ -267,6 +422,9 @@ class Adagrad(Optimizer):
                              f"{initial_accumulator_value!r}")
         self.initial_accumulator_value = float(initial_accumulator_value)
         self.epsilon = float(epsilon)
+
+    _config_keys = ("learning_rate", "initial_accumulator_value", "epsilon", "weight_decay",
+                    "name")
 
     def _init_slots(self, var):
         return {"accumulator": full_like(var, self.initial_accumulator_value)}

@@ -50,6 +50,11 @@ class GradientTape:
             self._pop()
         return False
 
+    def __reduce_ex__(self, protocol):
+        # A tape holds saved intermediates and ids of one process; it is not state to keep.
+        raise TypeError("a GradientTape cannot be pickled or copied; pickle the Tensors and "
+                        "Variables it computed (or their gradients) instead")
+
     def _push(self):
         if self._recording:
             raise ValueError("this GradientTape is already recording; tapes cannot be re-entered")

@@ -1,6 +1,8 @@
 """Tensor (an immutable value on one backend) and Variable (mutable, trainable state)."""
 
 from . import _state
+from .dtypes import as_dtype
+from .errors import BackendMismatchError
 
 __all__ = ["Tensor", "Variable"]
 
@@ -121,6 +123,20 @@ class Tensor:
         for i in range(self._value.shape[0]):
             yield _ops.getitem(self, i)
 
+    # --- copying and pickling -------------------------------------------------------------
+
+    def __copy__(self):
+        return self              # immutable: a copy would be indistinguishable
+
+    def __deepcopy__(self, memo):
+        # On the device (no host round trip); id 0: the copy is not the tape's tensor.
+        return Tensor._make(_device_copy(self), self._backend)
+
+    def __reduce__(self):
+        # Host data + dtype + backend name: the backend object itself (a module namespace,
+        # maybe a GPU) does not pickle; unpickling selects the backend of that name.
+        return _rebuild_tensor, (self.numpy(), self.dtype.name, self._backend.name)
+
     __hash__ = None  # like TensorFlow: == is elementwise, so tensors are not hashable
 
     def __repr__(self):
@@ -185,13 +201,15 @@ class Variable(Tensor):
     __slots__ = ("trainable", "_name")
 
     def __init__(self, initial_value, dtype=None, trainable=True, name=None):
+        # TF 2 eager: names are not made unique, and every default name is "Variable".
+        self._name = "Variable" if name is None else str(name)
+        if dtype is not None:       # Variable(2.7, dtype="int32") must not truncate silently
+            _check_initial_value(initial_value, as_dtype(dtype), self.name)
         t = _ops.constant(initial_value, dtype=dtype)
         self._value = t._value
         self._backend = t._backend
         self._id = _state.next_id()
         self.trainable = bool(trainable)
-        # TF 2 eager: names are not made unique, and every default name is "Variable".
-        self._name = "Variable" if name is None else str(name)
 
     @property
     def name(self):
@@ -211,7 +229,17 @@ class Variable(Tensor):
         return self.read_value()
 
     def _coerce(self, value, what):
-        new = _ops.convert_to_tensor(value, dtype=self.dtype, backend=self._backend)
+        probe = _ops.convert_to_tensor(value, backend=self._backend)
+        if probe._backend is not self._backend:
+            # Casting would mix another backend's array into this one's state.
+            raise BackendMismatchError(
+                f"Variable.{what}: the value lives on backend {probe._backend.name!r} but "
+                f"variable '{self.name}' lives on {self._backend.name!r}; move it first: "
+                f"mg.to_backend(value, {self._backend.name!r})")
+        _check_lossless(probe, value, self.dtype, self._backend, f"Variable.{what}", self.name)
+        new = probe if probe.dtype == self.dtype else _ops.convert_to_tensor(
+            probe if isinstance(value, Tensor) else value, dtype=self.dtype,
+            backend=self._backend)
         if new.shape != self.shape:
             raise ValueError(
                 f"Variable.{what}: value of shape {new.shape} does not match the variable's "
@@ -235,9 +263,69 @@ class Variable(Tensor):
         self._store(self._value - self._coerce(delta, "assign_sub"))
         return self if read_value else None
 
+    def __copy__(self):
+        return self              # TensorFlow: copy.copy(v) is v (the same state)
+
+    def __deepcopy__(self, memo):
+        # An independent Variable: its own id (so tapes and optimizers tell them apart).
+        new = Variable(Tensor._make(_device_copy(self), self._backend),
+                       trainable=self.trainable, name=self.name)
+        memo[id(self)] = new
+        return new
+
+    def __reduce__(self):
+        return _rebuild_variable, (self.numpy(), self.dtype.name, self._backend.name,
+                                   self.name, self.trainable)
+
     def __repr__(self):
         return (f"<mg.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, "
                 f"backend={self._backend.name}, numpy={_numpy_text(self)}>")
+
+
+def _device_copy(t):
+    return t._backend.xp.asarray(t._value, copy=True)
+
+
+def _rebuild_tensor(data, dtype, backend):
+    return _ops.convert_to_tensor(data, dtype=dtype, backend=backend)
+
+
+def _rebuild_variable(data, dtype, backend, name, trainable):
+    return Variable(_rebuild_tensor(data, dtype, backend), trainable=trainable, name=name)
+
+
+_KIND_RANK = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
+
+
+def _check_initial_value(value, dtype, name):
+    try:
+        probe = _ops.constant(value)      # its own dtype (Python data: TF's defaults)
+    except (OverflowError, ValueError):
+        return       # e.g. 2**40 needs the requested int64: the conversion itself decides
+    _check_lossless(probe, value, dtype, probe._backend, "Variable", name)
+
+
+def _check_lossless(probe, value, dst, backend, where, name):
+    """TypeError where converting to a variable's dtype would silently drop information
+    (TensorFlow raises too): complex into real, float into int, numbers into bool. Host
+    float data with integral values may go into an int variable (as mg.constant)."""
+    src = probe.dtype
+    if _KIND_RANK[src.kind] <= _KIND_RANK[dst.kind]:
+        return
+    if not isinstance(value, Tensor) and src.is_floating and dst.is_integer:
+        exact = probe if hasattr(value, "dtype") else _ops.convert_to_tensor(
+            value, dtype="float64", backend=backend)   # Python floats are float64
+        if bool(_ops.all(_ops.logical_and(_ops.isfinite(exact),
+                                          _ops.equal(exact, _ops.floor(exact))))):
+            return
+        raise TypeError(
+            f"{where}: float data with a fractional part (or inf/nan) cannot be assigned to "
+            f"{dst.name} variable '{name}': it would be truncated; round it first (e.g. "
+            f"mg.round) or cast explicitly with mg.cast")
+    raise TypeError(
+        f"{where}: cannot assign {src.name} values to {dst.name} variable '{name}': "
+        f"converting would lose information; cast explicitly with "
+        f"mg.cast(value, {dst.name!r}) if that is intended")
 
 
 def _numpy_text(t):

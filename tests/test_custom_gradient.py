@@ -209,3 +209,68 @@ def test_forward_mode_through_custom_gradient_and_recompute_grad(backend):
     np.testing.assert_allclose(jv.numpy(), sigmoid(xs) * vs, rtol=1e-12)
     _, jv = mg.jvp(mg.recompute_grad(lambda t: mg.sin(t) * t), (x,), (v,))
     np.testing.assert_allclose(jv.numpy(), (np.cos(xs) * xs + np.sin(xs)) * vs, rtol=1e-12)
+
+
+def test_a_trainable_variable_argument_is_an_input_not_a_captured_variable(backend):
+    # TF excludes the function's own inputs from the captured variables: grad_fn without
+    # 'variables' is fine, and the argument gets grad_fn's input gradient (only once).
+    v = mg.Variable(on(backend, [0.5, -1.0]))
+    with mg.GradientTape(persistent=True) as tape:
+        y = mg.sum(log1pexp(v))
+        z = mg.sum(log1pexp(v * 2.0)) + mg.sum(log1pexp(v))
+    np.testing.assert_allclose(tape.gradient(y, v).numpy(), sigmoid(np.array([0.5, -1.0])),
+                               rtol=1e-12)
+    xs = np.array([0.5, -1.0])
+    np.testing.assert_allclose(tape.gradient(z, v).numpy(), 2 * sigmoid(2 * xs) + sigmoid(xs),
+                               rtol=1e-12)
+
+
+def test_variable_argument_next_to_a_captured_variable_with_second_order(backend):
+    w = mg.Variable(on(backend, 1.5), name="w")
+
+    @mg.custom_gradient
+    def scaled_cube(x):
+        def grad(upstream, variables=None):
+            assert [var.name for var in variables] == ["w:0"]      # x is not among them
+            return upstream * 3 * w * x * x, [mg.sum(upstream * x ** 3)]
+        return w * x ** 3, grad
+
+    v = mg.Variable(on(backend, [0.5, -2.0]), name="v")
+    with mg.GradientTape() as outer:
+        with mg.GradientTape() as inner:
+            y = mg.sum(scaled_cube(v))
+        gv, gw = inner.gradient(y, [v, w])
+    xs = np.array([0.5, -2.0])
+    np.testing.assert_allclose(gv.numpy(), 3 * 1.5 * xs ** 2, rtol=1e-12)
+    np.testing.assert_allclose(float(gw), np.sum(xs ** 3), rtol=1e-12)
+    np.testing.assert_allclose(outer.gradient(gv, v).numpy(), 6 * 1.5 * xs, rtol=1e-12)
+
+
+def test_recompute_grad_with_variable_argument_and_captured_variable(backend):
+    w = mg.Variable(on(backend, [2.0, -1.0]))
+    v = mg.Variable(on(backend, [0.3, 0.7]))
+    f = lambda x: mg.sum(mg.sin(x * w) * x)          # noqa: E731
+    grads = []
+    for fn in (mg.recompute_grad(f), f):
+        with mg.GradientTape() as tape:
+            y = fn(v)
+        grads.append([g.numpy() for g in tape.gradient(y, [v, w])])
+    for got, plain in zip(*grads):
+        np.testing.assert_allclose(got, plain, rtol=1e-13)
+
+
+def test_public_names_stay_functions_after_every_submodule_loads():
+    # A fresh interpreter: importing a submodule binds its name on the package, which
+    # shadowed the lazily loaded function of the same name (mg.custom_gradient, mg.compute).
+    import subprocess
+    import sys
+    code = ("import importlib, pkgutil, types, multigrad as mg\n"
+            "mg.recompute_grad\n"
+            "for m in pkgutil.walk_packages(mg.__path__, 'multigrad.'):\n"
+            "    if not m.name.endswith('__main__'): importlib.import_module(m.name)\n"
+            "lazy = [n for n in mg._LAZY_ATTRIBUTES]\n"
+            "print([n for n in lazy if isinstance(getattr(mg, n), types.ModuleType)])\n"
+            "print(callable(mg.custom_gradient), callable(mg.compute))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "True True"]

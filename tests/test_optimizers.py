@@ -181,3 +181,42 @@ def test_bad_input_errors(backend):
     with pytest.raises(ValueError, match="beta_1 must be between 0 and 1"):
         optimizers.Adam(beta_1=-0.1)
     assert opt.iterations == 0
+
+
+@pytest.mark.parametrize("cls", [optimizers.SGD, optimizers.Adam, optimizers.AdamW,
+                                 optimizers.RMSprop, optimizers.Adagrad])
+def test_hyperparameters_are_validated_in_the_constructor(cls):
+    name = cls.__name__
+    with pytest.raises(TypeError, match=rf"{name}: learning_rate must be a number, a "
+                                        rf"one-element real Tensor or Variable, or a callable "
+                                        rf"schedule \(step -> number\); got str 'a'"):
+        cls(learning_rate="a")
+    for bad in (None, True, [0.1], mg.constant([0.1, 0.2]), mg.constant(1j)):
+        with pytest.raises(TypeError, match=f"{name}: learning_rate must be a number"):
+            cls(learning_rate=bad)
+    for bad in (-0.1, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match=f"{name}: learning_rate must be finite and >= 0"):
+            cls(learning_rate=bad)
+    with pytest.raises(TypeError, match=f"{name}: weight_decay must be a number or None, "
+                                        f"got str"):
+        cls(learning_rate=0.1, weight_decay="0.1")
+    with pytest.raises(ValueError, match=f"{name}: weight_decay must be finite and >= 0"):
+        cls(learning_rate=0.1, weight_decay=-1.0)
+    for good in (0.1, 1, np.float32(0.1), mg.constant(0.1), mg.Variable(0.1), lambda step: 0.1):
+        assert cls(learning_rate=good).current_learning_rate() == pytest.approx(0.1 if good != 1
+                                                                               else 1.0)
+
+
+def test_a_learning_rate_variable_can_be_changed_between_steps(backend):
+    lr = mg.Variable(0.5, dtype="float64")
+    w = mg.Variable(mg.to_backend(np.array([1.0]), backend))
+    opt = optimizers.SGD(lr)
+    opt.apply_gradients([(mg.to_backend(np.array([1.0]), backend), w)])
+    lr.assign(0.25)
+    opt.apply_gradients([(mg.to_backend(np.array([1.0]), backend), w)])
+    np.testing.assert_array_equal(w.numpy(), [0.25])
+
+
+def test_unit_hyperparameters_of_the_wrong_type(backend):
+    with pytest.raises(TypeError, match="Adam: beta_1 must be a number between 0 and 1, got str"):
+        optimizers.Adam(beta_1="0.9")

@@ -68,6 +68,8 @@ class DaskLinalg:
         return self._da.swapaxes(a, -1, -2)
 
     def __getattr__(self, name):
+        if name.startswith("__") or name == "_da":   # unpickling: no _da yet (no recursion)
+            raise AttributeError(name)
         return getattr(self._da.linalg, name)
 
 
@@ -99,4 +101,6 @@ class DaskFFT:
         return self._call("irfftn", x, s, axes, norm)
 
     def __getattr__(self, name):
+        if name.startswith("__") or name == "_da":   # unpickling: no _da yet (no recursion)
+            raise AttributeError(name)
         return getattr(self._da.fft, name)

@@ -45,7 +45,7 @@ class DaskNamespace:
         self.fft = DaskFFT(da)
 
     def __getattr__(self, name):
-        if name.startswith("__"):
+        if name.startswith("__") or name == "_da":   # unpickling: no _da yet (no recursion)
             raise AttributeError(name)
         fn = getattr(self._da, _RENAMED.get(name, name))
         setattr(self, name, fn)

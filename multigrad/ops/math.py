@@ -14,7 +14,7 @@ from ..convert import as_tensor
 from ..dtypes import as_dtype as _dtype_of_native
 from ..primitive import Primitive, apply
 from ._define import binary, defop, unary
-from .elementwise import _zero_vjp, abs, remainder
+from .elementwise import _zero_vjp
 
 __all__ = ["reciprocal", "exp2", "expm1", "log2", "log10", "log1p", "cbrt", "tan", "arcsin",
            "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh", "arctanh", "deg2rad",
