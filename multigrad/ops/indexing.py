@@ -9,7 +9,8 @@ are ``getitem`` (in ``shape.py``).
 from ..primitive import Primitive, apply, batch_ndim, unbroadcast
 from ..tensor import Tensor
 from .reductions import normalize_axis
-from .shape import _batched_index, _raw_index, getitem, index_add_into_zeros
+from ._index_check import check_bounds, prepare_index
+from .shape import _batched_index, _getitem_checked, index_add_into_zeros
 
 __all__ = ["take", "take_along_axis", "sort", "index_update", "index_add",
            "tensor_scatter_nd_update", "tensor_scatter_nd_add", "scatter_nd"]
@@ -65,9 +66,10 @@ def take(x, indices, axis=None, name=None):
         x, axis = reshape(x, (x.size,)), 0
     (axis,) = normalize_axis(axis, x.ndim, "take")
     idx = _int_indices(indices, x, "take")
+    check_bounds(idx._value, x.shape[axis], axis, x.backend, "take")
     raw = _wrap(x.backend.ops, idx._value, x.shape[axis])
     if raw.ndim != 1:     # the standard's take is 1-D; other shapes are plain indexing
-        return getitem(x, (slice(None),) * axis + (raw,))
+        return _getitem_checked(x, (slice(None),) * axis + (raw,))
     return apply(_TAKE, (x,), {"indices": raw, "axis": axis})
 
 
@@ -96,8 +98,9 @@ def take_along_axis(x, indices, axis=-1, name=None):
     if idx.ndim != x.ndim:
         raise ValueError(f"mg.take_along_axis: indices (shape {idx.shape}) must have the same "
                          f"rank as x (shape {x.shape})")
+    check_bounds(idx._value, x.shape[axis], axis, x.backend, "take_along_axis")
     raw = _wrap(x.backend.ops, idx._value, x.shape[axis])
-    return getitem(x, _along_axis_index(x, raw, axis))
+    return _getitem_checked(x, _along_axis_index(x, raw, axis))
 
 
 def sort(x, axis=-1, descending=False, direction=None, name=None):
@@ -117,7 +120,7 @@ def sort(x, axis=-1, descending=False, direction=None, name=None):
     ops = x.backend.ops
     key = -x._value if descending else x._value
     order = ops.argsort(key, axis=axis, stable=True)
-    return getitem(x, _along_axis_index(x, order, axis))
+    return _getitem_checked(x, _along_axis_index(x, order, axis))
 
 
 # --- functional updates ----------------------------------------------------------------------
@@ -151,7 +154,8 @@ def index_update(x, index, values, name=None):
     if isinstance(values, Tensor) and values.dtype != x.dtype:
         from .creation import cast
         values = cast(values, x.dtype)
-    return apply(_UPDATE, (x, values), {"index": _raw_index(index)})
+    index = prepare_index(index, x.shape, x.backend, "index_update")
+    return apply(_UPDATE, (x, values), {"index": index})
 
 
 def index_add(x, index, values, name=None):
@@ -161,6 +165,7 @@ def index_add(x, index, values, name=None):
     if values.dtype != x.dtype:
         from .creation import cast
         values = cast(values, x.dtype)
+    index = prepare_index(index, x.shape, x.backend, "index_add")
     return x + index_add_into_zeros(x.shape, index, values)
 
 
@@ -194,4 +199,6 @@ def scatter_nd(indices, updates, shape, name=None):
     updates = _tensor(updates)
     shape = tuple(int(d) for d in shape)
     idx = _int_indices(indices, updates, "scatter_nd")
-    return index_add_into_zeros(shape, _nd_index(shape, idx, "scatter_nd"), updates)
+    index = prepare_index(_nd_index(shape, idx, "scatter_nd"), shape, updates.backend,
+                          "scatter_nd")
+    return index_add_into_zeros(shape, index, updates)

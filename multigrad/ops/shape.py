@@ -212,8 +212,14 @@ _INDEX_ADD.defvjp(_index_add_vjp)
 
 def getitem(x, index):
     """``x[index]``: basic slicing, integer arrays (repeats accumulate) and boolean masks."""
+    from ._index_check import prepare_index
     x = _tensor(x)
-    return apply(_GETITEM, (x,), {"index": _raw_index(index)})
+    return apply(_GETITEM, (x,), {"index": prepare_index(index, x.shape, x.backend, "getitem")})
+
+
+def _getitem_checked(x, raw_index):
+    """``getitem`` for a raw index already known to be valid (a sort's permutation)."""
+    return apply(_GETITEM, (x,), {"index": raw_index})
 
 
 def index_add_into_zeros(shape, index, values):
