@@ -10,6 +10,7 @@ from ..primitive import Primitive, apply, batch_ndim, unbroadcast
 from ..tensor import Tensor
 from .reductions import normalize_axis
 from ._index_check import check_bounds, prepare_index
+from ._python_data import data_like
 from .shape import _batched_index, _getitem_checked, index_add_into_zeros
 
 __all__ = ["take", "take_along_axis", "sort", "index_update", "index_add",
@@ -150,7 +151,7 @@ def index_update(x, index, values, name=None):
     """
     x = _tensor(x)
     if isinstance(values, (list, tuple)):
-        values = _tensor_on(values, x)
+        values = data_like(values, x)
     if isinstance(values, Tensor) and values.dtype != x.dtype:
         from .creation import cast
         values = cast(values, x.dtype)
@@ -161,7 +162,7 @@ def index_update(x, index, values, name=None):
 def index_add(x, index, values, name=None):
     """``x`` with ``values`` added at ``index``; repeated indices add up (a scatter-add)."""
     x = _tensor(x)
-    values = _tensor_on(values, x) if not isinstance(values, Tensor) else values
+    values = data_like(values, x) if not isinstance(values, Tensor) else values
     if values.dtype != x.dtype:
         from .creation import cast
         values = cast(values, x.dtype)
