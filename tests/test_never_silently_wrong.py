@@ -40,3 +40,14 @@ def test_index_add_python_complex_into_complex128_is_exact(backend):
     out = mg.index_add(x, [1], 0.1 + 0.3j)
     assert out.dtype == mg.complex128
     np.testing.assert_array_equal(out.numpy(), [1 + 1j, 2.1 + 0.3j])
+
+
+# --- an empty Python list used as integer data -------------------------------------------
+
+def test_empty_list_is_integer_data(backend):
+    x = mg.zeros((0, 3))
+    assert mg.repeat(x, [], axis=0).shape == (0, 3)
+    assert mg.take(mg.constant([1., 2.]), []).shape == (0,)
+    assert mg.take_along_axis(mg.zeros((2, 3)), [[], []], axis=1).shape == (2, 0)
+    assert mg.constant([1., 2.])[[]].shape == (0,)
+    np.testing.assert_array_equal(mg.index_add(mg.constant([1., 2.]), [], 5.).numpy(), [1., 2.])

@@ -22,7 +22,7 @@ import numbers
 from .. import dtypes as _dt
 from ..tensor import Tensor
 
-__all__ = ["prepare_index", "check_bounds", "out_of_bounds"]
+__all__ = ["prepare_index", "check_bounds", "out_of_bounds", "index_data"]
 
 
 def out_of_bounds(value, axis, size, opname):
@@ -56,6 +56,14 @@ def _empty_sequence(data):
         not data or all(_empty_sequence(d) for d in data))
 
 
+def index_data(data, backend):
+    """Index data (Python lists, host arrays) as a Tensor on ``backend``; an empty Python
+    sequence is an empty integer array, as in NumPy (not TensorFlow's float32)."""
+    from .creation import convert_to_tensor
+    dtype = _dt.int64 if _empty_sequence(data) else None
+    return convert_to_tensor(data, dtype=dtype, backend=backend)
+
+
 def _on_backend(item, backend):
     """One index item with any array data as a raw array of ``backend``."""
     from .creation import convert_to_tensor, to_backend
@@ -67,8 +75,7 @@ def _on_backend(item, backend):
     if isinstance(item, numbers.Integral):          # NumPy integers
         return int(item)
     if isinstance(item, (list, tuple)):
-        dtype = _dt.int64 if _empty_sequence(item) else None
-        return convert_to_tensor(item, dtype=dtype, backend=backend)._value
+        return index_data(item, backend)._value
     if backend.owns(item) or not (hasattr(item, "shape") and hasattr(item, "dtype")):
         return item
     t = convert_to_tensor(item, backend=backend)     # host data goes to ``backend``

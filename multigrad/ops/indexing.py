@@ -9,7 +9,7 @@ are ``getitem`` (in ``shape.py``).
 from ..primitive import Primitive, apply, batch_ndim, unbroadcast
 from ..tensor import Tensor
 from .reductions import normalize_axis
-from ._index_check import check_bounds, prepare_index
+from ._index_check import check_bounds, index_data, prepare_index
 from ._python_data import data_like
 from .shape import _batched_index, _getitem_checked, index_add_into_zeros
 
@@ -26,18 +26,13 @@ def _tensor(x):
 
 def _int_indices(indices, x, opname):
     """Indices as a raw integer array on x's backend, negative ones wrapped by ``size``."""
-    t = indices if isinstance(indices, Tensor) else _tensor_on(indices, x)
+    t = indices if isinstance(indices, Tensor) else index_data(indices, x.backend)
     if not t.dtype.is_integer:
         raise TypeError(f"mg.{opname}: indices must be integers, got dtype {t.dtype.name}")
     if t.backend is not x.backend:      # index data (e.g. a NumPy array) follows x
         from .creation import to_backend
         t = to_backend(t, x.backend)
     return t
-
-
-def _tensor_on(data, x):
-    from .creation import convert_to_tensor
-    return convert_to_tensor(data, backend=x.backend)
 
 
 def _wrap(ns, idx, n):
