@@ -178,8 +178,10 @@ _NAN_TO_NUM = Primitive("nan_to_num", _nan_to_num_forward).defvjp(
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None, name=None):
     """NaN -> ``nan``, +-inf -> ``posinf``/``neginf`` (default: the dtype's largest finite
     values) for real floating ``x``; the gradient passes only where ``x`` is finite."""
+    from ..tensor import Tensor
     from .creation import convert_to_tensor
-    x = convert_to_tensor(x)
+    if not isinstance(x, Tensor):   # a Variable goes to apply as it is (which snapshots it)
+        x = convert_to_tensor(x)
     if not x.dtype.is_floating:
         if x.dtype.is_complex:
             raise TypeError("mg.nan_to_num supports real floating tensors; apply it to "
