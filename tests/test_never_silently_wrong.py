@@ -51,3 +51,96 @@ def test_empty_list_is_integer_data(backend):
     assert mg.take_along_axis(mg.zeros((2, 3)), [[], []], axis=1).shape == (2, 0)
     assert mg.constant([1., 2.])[[]].shape == (0,)
     np.testing.assert_array_equal(mg.index_add(mg.constant([1., 2.]), [], 5.).numpy(), [1., 2.])
+
+
+# --- axes, shapes and sizes: integers only -------------------------------------------------
+
+def test_axis_error_is_numpy_like():
+    assert issubclass(mg.AxisError, ValueError) and issubclass(mg.AxisError, IndexError)
+
+
+@pytest.mark.parametrize("perm, axis", [((0, 3), 3), ((-3, 0), -3), ((2, 1), 2)])
+def test_transpose_axis_out_of_range_raises(backend, perm, axis):
+    m = mg.zeros((2, 3))
+    with pytest.raises(mg.AxisError, match=f"mg.transpose: axis {axis} is out of bounds for "
+                                           f"array of dimension 2"):
+        mg.transpose(m, perm=perm)
+    assert mg.transpose(m, perm=(-1, 0)).shape == (3, 2)
+
+
+@pytest.mark.parametrize("axis", [3, -4, (0, 5)])
+def test_reduction_axis_out_of_range_raises(backend, axis):
+    with pytest.raises(mg.AxisError, match="axis -?[0-9] is out of bounds for array of "
+                                           "dimension 3"):
+        mg.reduce_sum(mg.zeros((2, 3, 4)), axis=axis)
+
+
+@pytest.mark.parametrize("axis", ["0", True, 0.0, 1.5, [0.0], None.__class__])
+def test_non_integer_axis_raises_type_error(backend, axis):
+    with pytest.raises(TypeError, match="mg.sum: axis must be an integer"):
+        mg.reduce_sum(mg.zeros((2, 3)), axis=axis)
+
+
+def test_integer_like_axes_are_accepted(backend):
+    m = mg.constant([[1., 2.], [3., 4.]])
+    np.testing.assert_array_equal(mg.reduce_sum(m, axis=np.int64(1)).numpy(), [3., 7.])
+    np.testing.assert_array_equal(mg.reduce_sum(m, axis=[0]).numpy(), [4., 6.])
+    np.testing.assert_array_equal(mg.reduce_sum(m, axis=mg.constant(-1)).numpy(), [3., 7.])
+
+
+@pytest.mark.parametrize("make", [lambda: mg.zeros((2.7,)), lambda: mg.ones((2, 2.0)),
+                                  lambda: mg.full((True,), 1.),
+                                  lambda: mg.reshape(mg.zeros((6,)), (2.9, 3)),
+                                  lambda: mg.broadcast_to(mg.zeros(()), (2.5,)),
+                                  lambda: mg.constant([1., 2.], shape=(2.0,))])
+def test_float_dimensions_raise_type_error(backend, make):
+    with pytest.raises(TypeError, match="every entry of shape must be an integer"):
+        make()
+
+
+@pytest.mark.parametrize("make", [lambda: mg.zeros((-1,)), lambda: mg.ones((2, -3)),
+                                  lambda: mg.full(-2, 1.)])
+def test_negative_dimensions_raise_value_error(backend, make):
+    with pytest.raises(ValueError, match="negative dimensions are not allowed"):
+        make()
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: mg.zeros("abc"), "mg.zeros: shape must be an integer or a sequence"),
+    (lambda: mg.zeros(None), "mg.zeros: shape must be an integer or a sequence"),
+    (lambda: mg.transpose(mg.zeros((2, 3)), perm="ab"), "mg.transpose: perm must be an int"),
+    (lambda: mg.eye("3"), "mg.eye: n must be an integer, got '3'"),
+    (lambda: mg.eye(3, 2.0), "mg.eye: m must be an integer, got 2.0"),
+    (lambda: mg.linspace(0., 1., num="5"), "mg.linspace: num must be an integer, got '5'"),
+    (lambda: mg.full((2,), "a"), "mg.full: fill_value must be a number, got 'a'"),
+    (lambda: mg.full_like(mg.zeros(2), "a"), "mg.full_like: fill_value must be a number"),
+    (lambda: mg.arange("3"), "mg.arange: stop must be a number"),
+    (lambda: mg.tile(mg.zeros(2), (1.5,)), "mg.tile: every entry of reps must be an integer"),
+    (lambda: mg.tile(mg.zeros(2), 1.5), "mg.tile: reps must be an integer or a sequence"),
+])
+def test_wrong_argument_types_raise_type_error_naming_the_argument(backend, make, message):
+    with pytest.raises(TypeError, match=message):
+        make()
+
+
+def test_creation_still_takes_integer_likes(backend):
+    assert mg.zeros(np.int64(3)).shape == (3,)
+    assert mg.ones(mg.constant([2, 3])).shape == (2, 3)
+    assert mg.eye(np.int32(2), 3).shape == (2, 3)
+    assert mg.linspace(0., 1., num=np.int64(4)).shape == (4,)
+    assert mg.full((2,), np.float32(1.5)).numpy().tolist() == [1.5, 1.5]
+    with pytest.raises(ValueError, match="mg.linspace: num must be non-negative"):
+        mg.linspace(0., 1., num=-1)
+    with pytest.raises(ValueError, match="mg.eye: negative dimensions are not allowed"):
+        mg.eye(-2)
+
+
+def test_python_ints_beyond_int32_are_int64(backend):
+    t = mg.constant(2 ** 40)
+    assert t.dtype == mg.int64 and int(t) == 2 ** 40
+    t = mg.constant([1, -2 ** 35])
+    assert t.dtype == mg.int64 and t.numpy().tolist() == [1, -2 ** 35]
+    assert mg.constant([1, 2]).dtype == mg.int32
+    assert mg.constant(2 ** 31 - 1).dtype == mg.int32
+    assert mg.constant(-2 ** 31).dtype == mg.int32
+    assert mg.constant(2 ** 31).dtype == mg.int64

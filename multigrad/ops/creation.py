@@ -17,7 +17,12 @@ _KIND_ORDER = "bifc"
 def python_data_dtype(data):
     """TensorFlow's default dtype for Python data: float32 for floats, int32 for ints."""
     kind = _python_kind(data)
-    return None if kind is None else _KIND_DTYPE[kind]
+    return None if kind is None else _kind_dtype(kind, data)
+
+
+def _kind_dtype(kind, data):
+    from ._int_width import needs_int64
+    return _dt.int64 if kind == "i" and needs_int64(data) else _KIND_DTYPE[kind]
 
 
 def _python_kind(data):
@@ -75,7 +80,7 @@ def convert_to_tensor(value, dtype=None, backend=None, name=None):
                 f"array, or (nested lists of) Python numbers")
         target = get_backend() if backend is None else load_backend(backend)
         if dtype is None and kind is not None:
-            dtype = _KIND_DTYPE[kind]
+            dtype = _kind_dtype(kind, value)
         if isinstance(value, range):
             value = list(value)
     try:
@@ -93,7 +98,8 @@ def constant(value, dtype=None, shape=None, name=None, backend=None):
     t = convert_to_tensor(value, dtype=dtype, backend=backend)
     if shape is not None:
         from .shape import broadcast_to, reshape
-        shape = tuple(shape)
+        from ._args import shape_arg
+        shape = shape_arg(shape, "constant")
         t = reshape(t, shape) if t.size == math.prod(shape) else broadcast_to(t, shape)
     return t
 
@@ -104,32 +110,32 @@ def asarray(value, dtype=None):
 
 
 
-def _shape(shape):
-    if isinstance(shape, int):
-        return (shape,)
-    return tuple(int(d) for d in shape)
-
-
-def _filled(shape, value, dtype, backend):
+def _filled(shape, value, dtype, backend, opname="full"):
+    from ._args import shape_arg
+    shape = shape_arg(shape, opname)
     b = get_backend() if backend is None else load_backend(backend)
-    return Tensor._make(b.ops.full(_shape(shape), value, _dt.as_dtype(dtype)), b)
+    return Tensor._make(b.ops.full(shape, value, _dt.as_dtype(dtype)), b)
 
 
 def zeros(shape, dtype=_dt.float32, backend=None):
-    return _filled(shape, 0, dtype, backend)
+    return _filled(shape, 0, dtype, backend, "zeros")
 
 
 def ones(shape, dtype=_dt.float32, backend=None):
-    return _filled(shape, 1, dtype, backend)
+    return _filled(shape, 1, dtype, backend, "ones")
 
 
 def full(shape, fill_value, dtype=None, backend=None):
+    from ._args import number_arg
+    fill_value = number_arg(fill_value, "full", "fill_value")
     if dtype is None:
         dtype = python_data_dtype(fill_value) or _dt.float32
     return _filled(shape, fill_value, dtype, backend)
 
 
 def _like(x, value, dtype):
+    from ._args import number_arg
+    value = number_arg(value, "full_like", "fill_value")
     x = convert_to_tensor(x)
     dtype = x.dtype if dtype is None else _dt.as_dtype(dtype)
     # full_like, not full(x.shape): a lazy backend's shape may be unknown until computed
@@ -150,8 +156,11 @@ def full_like(x, fill_value, dtype=None):
 
 def arange(start, stop=None, step=1, dtype=None, backend=None):
     """Evenly spaced values (TF's ``range``); int32 for ints, float32 for floats by default."""
+    from ._args import number_arg
     if stop is None:
         start, stop = 0, start
+    for what, value in (("start", start), ("stop", stop), ("step", step)):
+        number_arg(value, "arange", what)
     if dtype is None:
         dtype = python_data_dtype([start, stop, step])
     b = get_backend() if backend is None else load_backend(backend)
@@ -159,11 +168,22 @@ def arange(start, stop=None, step=1, dtype=None, backend=None):
 
 
 def linspace(start, stop, num=50, dtype=_dt.float32, backend=None):
+    from ._args import integer_arg, number_arg
+    number_arg(start, "linspace", "start")
+    number_arg(stop, "linspace", "stop")
+    num = integer_arg(num, "linspace", "num")
+    if num < 0:
+        raise ValueError(f"mg.linspace: num must be non-negative, got {num}")
     b = get_backend() if backend is None else load_backend(backend)
     return Tensor._make(b.xp.linspace(start, stop, num, dtype=b.native_dtype(dtype)), b)
 
 
 def eye(n, m=None, dtype=_dt.float32, backend=None):
+    from ._args import integer_arg
+    n = integer_arg(n, "eye", "n")
+    m = None if m is None else integer_arg(m, "eye", "m")
+    if n < 0 or (m is not None and m < 0):
+        raise ValueError(f"mg.eye: negative dimensions are not allowed, got n={n}, m={m}")
     b = get_backend() if backend is None else load_backend(backend)
     return Tensor._make(b.xp.eye(n, m, dtype=b.native_dtype(dtype)), b)
 

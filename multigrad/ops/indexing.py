@@ -193,7 +193,8 @@ def tensor_scatter_nd_add(tensor, indices, updates, name=None):
 def scatter_nd(indices, updates, shape, name=None):
     """TensorFlow's scatter_nd: zeros of ``shape`` with ``updates`` added at ``indices``."""
     updates = _tensor(updates)
-    shape = tuple(int(d) for d in shape)
+    from ._args import shape_arg
+    shape = shape_arg(shape, "scatter_nd")
     idx = _int_indices(indices, updates, "scatter_nd")
     index = prepare_index(_nd_index(shape, idx, "scatter_nd"), shape, updates.backend,
                           "scatter_nd")

@@ -170,7 +170,8 @@ _TILE = Primitive("tile", lambda ns, x, reps: ns.tile(x, reps)).defvjp(_tile_vjp
 def tile(x, reps, name=None):
     """Repeat the whole tensor ``reps`` times along each axis (``tf.tile``, ``np.tile``)."""
     x = _tensor(x)
-    reps = (reps,) if isinstance(reps, int) else tuple(int(r) for r in reps)
+    from ._args import shape_arg
+    reps = shape_arg(reps, "tile", "reps", allow_negative=True)
     if any(r < 0 for r in reps):
         raise ValueError(f"mg.tile: reps {reps} must be non-negative")
     nd = max(len(reps), x.ndim)

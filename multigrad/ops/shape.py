@@ -21,7 +21,8 @@ _RESHAPE.defvjp(lambda ns, g, ans, x, shape:
 
 
 def _resolve_shape(shape, size, opname):
-    shape = (shape,) if isinstance(shape, int) else tuple(int(d) for d in shape)
+    from ._args import shape_arg
+    shape = shape_arg(shape, opname, allow_negative=True)
     unknown = [i for i, d in enumerate(shape) if d == -1]
     known = 1
     for d in shape:
@@ -94,7 +95,9 @@ def transpose(x, perm=None, axes=None, name=None):
     if perm is None:
         perm = tuple(range(x.ndim - 1, -1, -1))
     else:
-        perm = tuple(int(p) % x.ndim if x.ndim else int(p) for p in perm)
+        from ._args import axis_items, check_axis
+        perm = tuple(check_axis(p, x.ndim, "transpose")
+                     for p in axis_items(perm, "transpose", "perm"))
         if sorted(perm) != list(range(x.ndim)):
             raise ValueError(f"mg.transpose: axes {perm} are not a permutation of the "
                              f"{x.ndim} axes of a tensor of shape {x.shape}")
@@ -118,8 +121,9 @@ _BROADCAST.defvjp(lambda ns, g, ans, x, shape:
 
 
 def broadcast_to(x, shape, name=None):
+    from ._args import shape_arg
     x = _tensor(x)
-    shape = (shape,) if isinstance(shape, int) else tuple(int(d) for d in shape)
+    shape = shape_arg(shape, "broadcast_to")
     return apply(_BROADCAST, (x,), {"shape": shape})
 
 
