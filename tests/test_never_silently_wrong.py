@@ -144,3 +144,34 @@ def test_python_ints_beyond_int32_are_int64(backend):
     assert mg.constant(2 ** 31 - 1).dtype == mg.int32
     assert mg.constant(-2 ** 31).dtype == mg.int32
     assert mg.constant(2 ** 31).dtype == mg.int64
+
+
+# --- empty axes -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape, axis, keepdims, expected_shape", [
+    ((0,), None, False, ()), ((0, 2), None, True, (1, 1)), ((2, 0), 1, False, (2,)),
+    ((2, 0, 3), (0, 1), True, (1, 1, 3)), ((0, 2), 0, False, (2,))])
+def test_logsumexp_over_an_empty_axis_is_minus_inf(backend, shape, axis, keepdims,
+                                                   expected_shape):
+    x = mg.Variable(np.zeros(shape))
+    with mg.GradientTape() as tape:
+        y = mg.logsumexp(x, axis=axis, keepdims=keepdims)
+        loss = mg.reduce_sum(mg.where(mg.isinf(y), 0.0, y))
+    assert y.shape == expected_shape and y.dtype == mg.float64
+    np.testing.assert_array_equal(y.numpy(), np.full(expected_shape, -np.inf))
+    assert tape.gradient(loss, x).shape == shape
+
+
+def test_logsumexp_of_a_nonempty_reduction_of_an_empty_tensor(backend):
+    y = mg.logsumexp(mg.zeros((0, 3)), axis=1)
+    assert y.shape == (0,)
+
+
+@pytest.mark.parametrize("op", [mg.nn.softmax, mg.nn.log_softmax])
+@pytest.mark.parametrize("shape, axis", [((2, 0), -1), ((0, 3), -1), ((0, 3), 0)])
+def test_softmax_over_an_empty_axis_is_an_empty_result(backend, op, shape, axis):
+    x = mg.Variable(np.zeros(shape))
+    with mg.GradientTape() as tape:
+        y = op(x, axis=axis)
+    assert y.shape == shape
+    assert tape.gradient(y, x).shape == shape
