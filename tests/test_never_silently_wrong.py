@@ -175,3 +175,49 @@ def test_softmax_over_an_empty_axis_is_an_empty_result(backend, op, shape, axis)
         y = op(x, axis=axis)
     assert y.shape == shape
     assert tape.gradient(y, x).shape == shape
+
+
+# --- axis=None flattens where NumPy's does ------------------------------------------------
+
+def test_concatenate_with_axis_none_flattens(backend):
+    a, b = np.arange(6.).reshape(2, 3), np.array([7., 8.])
+    ta, tb = mg.Variable(a), mg.Variable(b)
+    with mg.GradientTape() as tape:
+        y = mg.concatenate([ta, tb, mg.constant(9.0, dtype=mg.float64)], axis=None)
+        loss = mg.reduce_sum(y * mg.arange(1.0, 10.0, dtype=mg.float64))
+    np.testing.assert_array_equal(y.numpy(), np.concatenate([a, b, np.array(9.)], axis=None))
+    ga, gb = tape.gradient(loss, [ta, tb])
+    np.testing.assert_array_equal(ga.numpy(), [[1., 2., 3.], [4., 5., 6.]])
+    np.testing.assert_array_equal(gb.numpy(), [7., 8.])
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_sort_with_axis_none_flattens(backend, descending):
+    data = np.array([[3., -1., 2.], [0.5, 7., -4.]])
+    w = mg.Variable(data)
+    with mg.GradientTape() as tape:
+        y = mg.sort(w, axis=None, descending=descending)
+        loss = mg.reduce_sum(y * mg.arange(1.0, 7.0, dtype=mg.float64))
+    expected = np.sort(data, axis=None)[::-1] if descending else np.sort(data, axis=None)
+    np.testing.assert_array_equal(y.numpy(), expected)
+    rank = {v: k + 1.0 for k, v in enumerate(expected)}
+    np.testing.assert_array_equal(tape.gradient(loss, w).numpy(),
+                                  np.vectorize(rank.get)(data))
+    np.testing.assert_array_equal(mg.sort(mg.constant(2.0), axis=None).numpy(), [2.0])
+
+
+def test_take_along_axis_with_axis_none_flattens(backend):
+    data = np.array([[3., -1.], [0.5, 7.]])
+    idx = np.array([3, 0, 0])
+    got = mg.take_along_axis(mg.constant(data), mg.constant(idx), axis=None)
+    np.testing.assert_array_equal(got.numpy(), np.take_along_axis(data, idx, axis=None))
+
+
+@pytest.mark.parametrize("call", [lambda x: mg.stack([x, x], axis=None),
+                                  lambda x: mg.split(x, 2, axis=None),
+                                  lambda x: mg.concatenate([x, x], axis=(0, 1)),
+                                  lambda x: mg.sort(x, axis=(0,)),
+                                  lambda x: mg.take(x, [0], axis=1.0)])
+def test_single_axis_ops_refuse_none_and_tuples(backend, call):
+    with pytest.raises(TypeError, match="axis must be an integer"):
+        call(mg.zeros((2, 2)))

@@ -11,7 +11,7 @@ import operator
 
 from ..errors import AxisError
 
-__all__ = ["integer_arg", "axis_items", "check_axis", "shape_arg", "number_arg"]
+__all__ = ["integer_arg", "axis_items", "check_axis", "shape_arg", "number_arg", "single_axis"]
 
 
 def integer_arg(value, opname, what):
@@ -78,3 +78,11 @@ def number_arg(value, opname, what):
         return value
     raise TypeError(f"mg.{opname}: {what} must be a number, got {value!r:.60} "
                     f"({type(value).__name__})")
+
+
+def single_axis(axis, ndim, opname):
+    """One axis counted from the front, for ops that take exactly one (None and tuples are
+    a TypeError; ops where None flattens handle it before calling this)."""
+    if axis is None or isinstance(axis, (tuple, list)):
+        raise TypeError(f"mg.{opname}: axis must be an integer, got {axis!r:.60}")
+    return check_axis(integer_arg(axis, opname, "axis"), ndim, opname)

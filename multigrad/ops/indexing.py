@@ -8,7 +8,7 @@ are ``getitem`` (in ``shape.py``).
 
 from ..primitive import Primitive, apply, batch_ndim, unbroadcast
 from ..tensor import Tensor
-from .reductions import normalize_axis
+from ._args import single_axis
 from ._index_check import check_bounds, index_data, prepare_index
 from ._python_data import data_like
 from .shape import _batched_index, _getitem_checked, index_add_into_zeros
@@ -60,7 +60,7 @@ def take(x, indices, axis=None, name=None):
     x = _tensor(x)
     if axis is None:
         x, axis = reshape(x, (x.size,)), 0
-    (axis,) = normalize_axis(axis, x.ndim, "take")
+    axis = single_axis(axis, x.ndim, "take")
     idx = _int_indices(indices, x, "take")
     check_bounds(idx._value, x.shape[axis], axis, x.backend, "take")
     raw = _wrap(x.backend.ops, idx._value, x.shape[axis])
@@ -88,8 +88,11 @@ def take_along_axis(x, indices, axis=-1, name=None):
 
     A gather by ``getitem``: repeated indices accumulate their gradients.
     """
+    from .shape import reshape
     x = _tensor(x)
-    (axis,) = normalize_axis(axis, x.ndim, "take_along_axis")
+    if axis is None:          # NumPy: along the flattened x
+        x, axis = reshape(x, (x.size,)), 0
+    axis = single_axis(axis, x.ndim, "take_along_axis")
     idx = _int_indices(indices, x, "take_along_axis")
     if idx.ndim != x.ndim:
         raise ValueError(f"mg.take_along_axis: indices (shape {idx.shape}) must have the same "
@@ -110,9 +113,12 @@ def sort(x, axis=-1, descending=False, direction=None, name=None):
             raise ValueError(f"mg.sort: direction must be 'ASCENDING' or 'DESCENDING', got "
                              f"{direction!r}")
         descending = str(direction).upper() == "DESCENDING"
+    if axis is None:          # NumPy: the flattened x, sorted
+        from .shape import reshape
+        x, axis = reshape(x, (x.size,)), 0
     if x.ndim == 0:
         return x
-    (axis,) = normalize_axis(axis, x.ndim, "sort")
+    axis = single_axis(axis, x.ndim, "sort")
     ops = x.backend.ops
     key = -x._value if descending else x._value
     order = ops.argsort(key, axis=axis, stable=True)

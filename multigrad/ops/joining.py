@@ -4,7 +4,6 @@ from ..primitive import Primitive, apply
 from ._cotangents import align_cotangents
 from ..tensor import Tensor
 from .layout import atleast_1d, atleast_2d
-from .reductions import normalize_axis
 from .shape import concatenate, reshape
 
 __all__ = ["hstack", "vstack", "column_stack", "split", "array_split", "hsplit", "vsplit",
@@ -69,7 +68,8 @@ def _split_primitive(k):
 
 
 def _split_at(x, cuts, axis, opname):
-    (axis,) = normalize_axis(axis, x.ndim, opname)
+    from ._args import single_axis
+    axis = single_axis(axis, x.ndim, opname)
     n = x.shape[axis]
     cuts = [min(max(c if c >= 0 else c + n, 0), n) for c in cuts]
     edges = [0] + cuts + [n]
@@ -98,7 +98,8 @@ def _split(x, indices_or_sections, axis, even, opname):
     x = _tensor(x)
     if x.ndim == 0:
         raise ValueError(f"mg.{opname}: cannot split a 0-d tensor")
-    (ax,) = normalize_axis(axis, x.ndim, opname)
+    from ._args import single_axis
+    ax = single_axis(axis, x.ndim, opname)
     if isinstance(indices_or_sections, int):
         cuts = _sections(x.shape[ax], indices_or_sections, even, opname, axis)
     else:

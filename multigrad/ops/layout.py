@@ -191,7 +191,8 @@ def repeat(x, repeats, axis=None, name=None):
     x = _tensor(x)
     if axis is None:
         x, axis = reshape(x, (x.size,)), 0
-    (axis,) = normalize_axis(axis, x.ndim, "repeat")
+    from ._args import single_axis
+    axis = single_axis(axis, x.ndim, "repeat")
     n = x.shape[axis]
     if isinstance(repeats, Tensor):
         repeats = [int(r) for r in repeats.numpy().reshape(-1)]

@@ -154,12 +154,15 @@ def _join_inputs(values, opname):
 
 def concatenate(values, axis=0, name=None):
     """Join tensors along an existing axis (``tf.concat``)."""
+    from ._args import single_axis
     values = _join_inputs(values, "concatenate")
+    if axis is None:          # NumPy: flatten every tensor first
+        values, axis = tuple(reshape(v, (v.size,)) for v in values), 0
     ndim = values[0].ndim
     if ndim == 0:
         raise ValueError("mg.concatenate: zero-dimensional tensors cannot be concatenated; "
                          "use mg.stack")
-    (axis,) = normalize_axis(axis, ndim, "concatenate")
+    axis = single_axis(axis, ndim, "concatenate")
     return apply(_CONCAT, values, {"axis": axis})
 
 
@@ -174,8 +177,9 @@ _STACK.defvjp_all(_stack_vjp)
 
 def stack(values, axis=0, name=None):
     """Join tensors along a new axis."""
+    from ._args import single_axis
     values = _join_inputs(values, "stack")
-    (axis,) = normalize_axis(axis, values[0].ndim + 1, "stack")
+    axis = single_axis(axis, values[0].ndim + 1, "stack")
     return apply(_STACK, values, {"axis": axis})
 
 
