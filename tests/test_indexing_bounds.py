@@ -143,3 +143,44 @@ def test_slices_in_updates_match_numpy(backend):
     expected[:9] += 1.
     np.testing.assert_array_equal(mg.index_add(mg.constant(data.tolist()),
                                                slice(None, 9), 1.).numpy(), expected)
+
+
+# --- indices some backends read differently ------------------------------------------------
+
+def test_python_true_adds_an_axis_everywhere(backend):
+    data = np.arange(6.).reshape(2, 3)
+    x = mg.constant(data)
+    for index in [True, (0, True), (True, slice(None), 1)]:
+        np.testing.assert_array_equal(x[index].numpy(), data[index])
+    with pytest.raises(IndexError, match="mg.getitem: a Python bool next to array indices"):
+        x[True, [0, 1]]
+
+
+def test_nd_integer_index_on_fewer_axes(backend):
+    data = np.arange(12.).reshape(2, 3, 2)
+    index = [[0, 1], [1, 1]]
+    w = mg.Variable(data)
+    with mg.GradientTape() as tape:
+        y = w[index]
+        loss = mg.reduce_sum(y)
+    np.testing.assert_array_equal(y.numpy(), data[np.array(index)])
+    np.testing.assert_array_equal(tape.gradient(loss, w).numpy()[:, 0, 0], [1., 3.])
+    expected = data.copy()
+    expected[np.array(index)] = -1.
+    np.testing.assert_array_equal(mg.index_update(w, index, -1.).numpy(), expected)
+
+
+def test_host_index_data_in_take_and_scatter(backend):
+    m = _m()
+    np.testing.assert_array_equal(mg.take(m, np.array([2, 0]), axis=1).numpy(),
+                                  [[3., 1.], [6., 4.]])
+    out = mg.tensor_scatter_nd_update(m, np.array([[1, 2]]), [0.])
+    np.testing.assert_array_equal(out.numpy(), [[1., 2., 3.], [4., 5., 0.]])
+
+
+def test_gradients_through_negative_indices(backend):
+    w = mg.Variable([[1., 2., 3.], [4., 5., 6.]])
+    with mg.GradientTape() as tape:
+        loss = mg.reduce_sum(w[:, [-1, -1, 0]]) + mg.reduce_sum(w[-1, -3:])
+    np.testing.assert_array_equal(tape.gradient(loss, w).numpy(),
+                                  [[1., 0., 2.], [2., 1., 3.]])

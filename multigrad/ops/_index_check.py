@@ -152,10 +152,23 @@ def _checked(item, axis, shape, backend, opname):
     return item
 
 
+def _python_bools(items, backend, opname):
+    """A Python bool indexes as a 0-d mask (a new axis of length 1 or 0, NumPy): in a basic
+    index ``True`` is exactly ``None``; otherwise it becomes a 0-d boolean array (some
+    backends read a Python bool as the integer 0 or 1)."""
+    if not any(isinstance(item, bool) for item in items):
+        return items
+    if any(_is_array(item) for item in items):
+        raise IndexError(f"mg.{opname}: a Python bool next to array indices is not supported "
+                         "(backends disagree on it); index in two steps")
+    return [(None if item else backend.asarray(item)) if isinstance(item, bool) else item
+            for item in items]
+
+
 def prepare_index(index, shape, backend, opname):
     """``index`` for an array of ``shape`` on ``backend``: raw, normalised and checked."""
     items = index if isinstance(index, tuple) else (index,)
-    items = [_on_backend(item, backend) for item in items]
+    items = _python_bools([_on_backend(item, backend) for item in items], backend, opname)
     shape = tuple(shape)
     starts = _start_axes(items, len(shape), backend, opname)
     out = tuple(_checked(item, axis, shape, backend, opname)
