@@ -19,6 +19,7 @@ import numpy
 
 from .optimizers import Optimizer
 from .tensor import Tensor, Variable
+from .ops import convert_to_tensor
 
 __all__ = ["save", "load"]
 
@@ -110,7 +111,6 @@ def load(path, **into):
 
 
 def _load_tensor(key, record, arrays, target):
-    from .ops import convert_to_tensor
     host = arrays[record["array"]]
     if target is None:
         value = convert_to_tensor(host, dtype=record["dtype"], backend=record["backend"])

@@ -139,6 +139,27 @@ def python_kind(data):
 
 
 def python_data_dtype(data):
-    """TensorFlow's default dtype for Python data, or None for anything else."""
+    """TensorFlow's default dtype for Python data, or None for anything else; ints beyond
+    int32 give int64 (``tf.constant(2**40)``) instead of failing to fit."""
     kind = python_kind(data)
-    return None if kind is None else _KIND_DTYPE[kind]
+    if kind is None:
+        return None
+    return int64 if kind == "i" and needs_int64(data) else _KIND_DTYPE[kind]
+
+
+_LOW, _HIGH = -2 ** 31, 2 ** 31
+
+
+def needs_int64(data):
+    """Whether Python integer data (an int, a range, nested lists) holds a value outside
+    int32. Values beyond int64 are left to the array library (an OverflowError)."""
+    if isinstance(data, bool):
+        return False
+    if isinstance(data, int):
+        return not _LOW <= data < _HIGH
+    if isinstance(data, range):
+        return len(data) > 0 and (needs_int64(data[0]) or needs_int64(data[-1]))
+    if isinstance(data, (list, tuple)):
+        return any(needs_int64(item) for item in data)
+    return False
+

@@ -26,3 +26,8 @@ class BackendMismatchError(BackendError, TypeError):
 
 class PerformanceWarning(UserWarning):
     """Code that works but is much slower than it needs to be."""
+
+
+class AxisError(ValueError, IndexError):
+    """An axis out of range for a tensor's rank (NumPy's ``numpy.exceptions.AxisError`` is
+    also both a ValueError and an IndexError, so code catching either keeps working)."""

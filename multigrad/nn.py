@@ -84,11 +84,15 @@ def gelu(features, approximate=False, name=None):
 # --- softmax family: the axis is stored negative so rules also fit batched cotangents ---
 
 def _softmax_forward(ns, x, axis):
+    if x.shape[axis] == 0:      # an empty axis: nothing to normalise, an empty result
+        return ns.zeros_like(x)
     e = ns.exp(x - ns.max(x, axis=axis, keepdims=True))
     return e / ns.sum(e, axis=axis, keepdims=True)
 
 
 def _log_softmax_forward(ns, x, axis):
+    if x.shape[axis] == 0:
+        return ns.zeros_like(x)
     shifted = x - ns.max(x, axis=axis, keepdims=True)
     return shifted - ns.log(ns.sum(ns.exp(shifted), axis=axis, keepdims=True))
 

@@ -25,8 +25,8 @@ import warnings
 
 from .tape import GradientTape, stop_recording_all
 from .evaluation import compute
-from .ops import convert_to_tensor, full_like, maximum, sqrt, zeros_like
 from .tensor import Tensor, Variable
+from .ops import constant, convert_to_tensor, full_like, maximum, sqrt, zeros_like
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
 
@@ -135,7 +135,6 @@ class Optimizer:
         """The whole state as a list of Tensors (Keras' ``optimizer.variables``):
         ``iterations`` (int64) first, then each built variable's slots in build order, slot
         names in a fixed order per optimizer. ``load_state`` takes the same list back."""
-        from .ops import constant
         backend = self.built_variables[0].backend if self._slot_vars else None
         state = [constant(self.iterations, dtype="int64", backend=backend)]
         for slots in self._slots.values():
@@ -245,7 +244,6 @@ def _check_weight_decay(wd, opt):
 
 def _slot_value(value, name, var, opt):
     """A restored slot: exactly the variable's dtype, shape and backend (no silent cast)."""
-    from .ops import convert_to_tensor
     given = getattr(value, "dtype", None)
     t = convert_to_tensor(value, backend=var.backend,
                           dtype=var.dtype if given is None else None)   # Python data

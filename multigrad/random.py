@@ -23,6 +23,7 @@ import numpy as _np
 from . import dtypes as _dt
 from .backend import get_backend, load_backend
 from .tensor import Tensor
+from .ops import convert_to_tensor
 
 __all__ = ["normal", "uniform", "truncated_normal", "shuffle", "set_seed", "Generator",
            "stateless_normal", "stateless_uniform", "stateless_truncated_normal"]
@@ -229,7 +230,6 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
 def shuffle(value, seed=None, name=None):
     """``value`` with its first axis randomly permuted (``tf.random.shuffle``); not
     differentiable (TensorFlow registers no gradient for it either)."""
-    from .ops import convert_to_tensor
     x = convert_to_tensor(value)
     if x.ndim == 0:
         raise ValueError("mg.random.shuffle: value must have at least 1 dimension (it "

@@ -138,8 +138,6 @@ def test_reduction_errors_are_specific(backend):
         mg.average(x, weights=mg.constant([1.0, 2.0]))
     with pytest.raises(ValueError, match="1-D weights have length 2 but axis 1 of x has length 3"):
         mg.average(x, axis=1, weights=mg.constant([1.0, 2.0]))
-    with pytest.raises(ValueError, match="cannot reduce an empty tensor"):
-        mg.logsumexp(mg.constant(np.ones((0, 2))))
     with pytest.raises(TypeError, match="axis must be an int or None"):
         mg.cumsum(x, axis=(0, 1))
     with pytest.raises(ValueError, match="axis 2 is out of bounds"):

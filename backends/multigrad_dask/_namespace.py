@@ -218,8 +218,9 @@ class DaskNamespace:
         """``x[index]`` with NumPy's rules; indices dask does not take are rewritten."""
         try:
             return x[index]
-        except (IndexError, NotImplementedError):
-            # Several integer arrays, masks next to other indices ...: the generic rewrite
+        except (IndexError, NotImplementedError, AssertionError):
+            # Several integer arrays, masks next to other indices, an n-d integer array
+            # that does not name every axis (dask asserts) ...: the generic rewrite
             # (nonzero, take along a flattened axis) in terms dask supports.
             return generic_getitem(self, x, index)
 
@@ -301,7 +302,7 @@ class DaskNamespace:
         out = x.copy()
         try:
             out[index] = values
-        except (IndexError, TypeError, ValueError, NotImplementedError):
+        except (IndexError, TypeError, ValueError, NotImplementedError, AssertionError):
             return generic_index_update(self, x, index, values)
         return out
 

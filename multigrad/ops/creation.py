@@ -11,6 +11,7 @@ from ..primitive import Primitive, apply
 from ..tensor import Tensor
 from ..vocabulary import tensor_ops
 from ._define import declare, defop
+from ..args import integer_arg, number_arg, shape_arg
 
 __all__ = ["constant", "convert_to_tensor", "asarray", "zeros", "ones", "full", "zeros_like",
            "ones_like", "full_like", "arange", "linspace", "eye", "cast", "to_backend"]
@@ -26,7 +27,7 @@ def constant(value, dtype=None, shape=None, name=None, backend=None):
     """
     t = convert_to_tensor(value, dtype=dtype, backend=backend)
     if shape is not None:
-        shape = tuple(shape)
+        shape = shape_arg(shape, "constant")
         t = (tensor_ops.reshape(t, shape) if t.size == math.prod(shape)
              else tensor_ops.broadcast_to(t, shape))
     return t
@@ -39,35 +40,32 @@ def asarray(value, dtype=None):
 
 
 
-def _shape(shape):
-    if isinstance(shape, int):
-        return (shape,)
-    return tuple(int(d) for d in shape)
-
-
-def _filled(shape, value, dtype, backend):
+def _filled(shape, value, dtype, backend, opname="full"):
+    shape = shape_arg(shape, opname)
     b = get_backend() if backend is None else load_backend(backend)
-    return Tensor._make(b.ops.full(_shape(shape), value, _dt.as_dtype(dtype)), b)
+    return Tensor._make(b.ops.full(shape, value, _dt.as_dtype(dtype)), b)
 
 
 @defop(differentiable=False)
 def zeros(shape, dtype=_dt.float32, backend=None):
-    return _filled(shape, 0, dtype, backend)
+    return _filled(shape, 0, dtype, backend, "zeros")
 
 
 @defop(differentiable=False)
 def ones(shape, dtype=_dt.float32, backend=None):
-    return _filled(shape, 1, dtype, backend)
+    return _filled(shape, 1, dtype, backend, "ones")
 
 
 @defop(differentiable=False)
 def full(shape, fill_value, dtype=None, backend=None):
+    fill_value = number_arg(fill_value, "full", "fill_value")
     if dtype is None:
         dtype = python_data_dtype(fill_value) or _dt.float32
     return _filled(shape, fill_value, dtype, backend)
 
 
 def _like(x, value, dtype):
+    value = number_arg(value, "full_like", "fill_value")
     x = convert_to_tensor(x)
     dtype = x.dtype if dtype is None else _dt.as_dtype(dtype)
     # full_like, not full(x.shape): a lazy backend's shape may be unknown until computed
@@ -94,6 +92,8 @@ def arange(start, stop=None, step=1, dtype=None, backend=None):
     """Evenly spaced values (TF's ``range``); int32 for ints, float32 for floats by default."""
     if stop is None:
         start, stop = 0, start
+    for what, value in (("start", start), ("stop", stop), ("step", step)):
+        number_arg(value, "arange", what)
     if dtype is None:
         dtype = python_data_dtype([start, stop, step])
     b = get_backend() if backend is None else load_backend(backend)
@@ -102,12 +102,21 @@ def arange(start, stop=None, step=1, dtype=None, backend=None):
 
 @defop(differentiable=False)
 def linspace(start, stop, num=50, dtype=_dt.float32, backend=None):
+    number_arg(start, "linspace", "start")
+    number_arg(stop, "linspace", "stop")
+    num = integer_arg(num, "linspace", "num")
+    if num < 0:
+        raise ValueError(f"mg.linspace: num must be non-negative, got {num}")
     b = get_backend() if backend is None else load_backend(backend)
     return Tensor._make(b.ops.linspace(start, stop, num, dtype=b.native_dtype(dtype)), b)
 
 
 @defop(differentiable=False)
 def eye(n, m=None, dtype=_dt.float32, backend=None):
+    n = integer_arg(n, "eye", "n")
+    m = None if m is None else integer_arg(m, "eye", "m")
+    if n < 0 or (m is not None and m < 0):
+        raise ValueError(f"mg.eye: negative dimensions are not allowed, got n={n}, m={m}")
     b = get_backend() if backend is None else load_backend(backend)
     return Tensor._make(b.ops.eye(n, m, dtype=b.native_dtype(dtype)), b)
 

@@ -6,14 +6,16 @@ both the original and the values written. Basic slicing, integer and boolean ind
 are ``getitem`` (in ``shape.py``).
 """
 
-from ..axes import normalize_axis
-from ..convert import as_tensor, convert_to_tensor
+from ..convert import as_tensor
 from ..primitive import Primitive, apply
 from ..tape_entry import batch_ndim, unbroadcast
 from ..tensor import Tensor
+from ..args import shape_arg, single_axis
 from ._define import defop
+from ._index_check import check_bounds, index_data, prepare_index
+from ._python_data import data_like
 from .creation import cast, to_backend
-from .shape import _batched_index, _raw_index, getitem, index_add_into_zeros, reshape
+from .shape import _batched_index, _getitem_checked, index_add_into_zeros, reshape
 
 __all__ = ["take", "take_along_axis", "sort", "index_update", "index_add",
            "tensor_scatter_nd_update", "tensor_scatter_nd_add", "scatter_nd"]
@@ -21,16 +23,12 @@ __all__ = ["take", "take_along_axis", "sort", "index_update", "index_add",
 
 def _int_indices(indices, x, opname):
     """Indices as a raw integer array on x's backend, negative ones wrapped by ``size``."""
-    t = indices if isinstance(indices, Tensor) else _tensor_on(indices, x)
+    t = indices if isinstance(indices, Tensor) else index_data(indices, x.backend)
     if not t.dtype.is_integer:
         raise TypeError(f"mg.{opname}: indices must be integers, got dtype {t.dtype.name}")
     if t.backend is not x.backend:      # index data (e.g. a NumPy array) follows x
         t = to_backend(t, x.backend)
     return t
-
-
-def _tensor_on(data, x):
-    return convert_to_tensor(data, backend=x.backend)
 
 
 def _wrap(ns, idx, n):
@@ -58,11 +56,12 @@ def take(x, indices, axis=None, name=None):
     x = as_tensor(x)
     if axis is None:
         x, axis = reshape(x, (x.size,)), 0
-    (axis,) = normalize_axis(axis, x.ndim, "take")
+    axis = single_axis(axis, x.ndim, "take")
     idx = _int_indices(indices, x, "take")
+    check_bounds(idx._value, x.shape[axis], axis, x.backend, "take")
     raw = _wrap(x.backend.ops, idx._value, x.shape[axis])
     if raw.ndim != 1:     # the standard's take is 1-D; other shapes are plain indexing
-        return getitem(x, (slice(None),) * axis + (raw,))
+        return _getitem_checked(x, (slice(None),) * axis + (raw,))
     return apply(_TAKE, (x,), {"indices": raw, "axis": axis})
 
 
@@ -87,13 +86,16 @@ def take_along_axis(x, indices, axis=-1, name=None):
     A gather by ``getitem``: repeated indices accumulate their gradients.
     """
     x = as_tensor(x)
-    (axis,) = normalize_axis(axis, x.ndim, "take_along_axis")
+    if axis is None:          # NumPy: along the flattened x
+        x, axis = reshape(x, (x.size,)), 0
+    axis = single_axis(axis, x.ndim, "take_along_axis")
     idx = _int_indices(indices, x, "take_along_axis")
     if idx.ndim != x.ndim:
         raise ValueError(f"mg.take_along_axis: indices (shape {idx.shape}) must have the same "
                          f"rank as x (shape {x.shape})")
+    check_bounds(idx._value, x.shape[axis], axis, x.backend, "take_along_axis")
     raw = _wrap(x.backend.ops, idx._value, x.shape[axis])
-    return getitem(x, _along_axis_index(x, raw, axis))
+    return _getitem_checked(x, _along_axis_index(x, raw, axis))
 
 
 @defop()
@@ -108,13 +110,15 @@ def sort(x, axis=-1, descending=False, direction=None, name=None):
             raise ValueError(f"mg.sort: direction must be 'ASCENDING' or 'DESCENDING', got "
                              f"{direction!r}")
         descending = str(direction).upper() == "DESCENDING"
+    if axis is None:          # NumPy: the flattened x, sorted
+        x, axis = reshape(x, (x.size,)), 0
     if x.ndim == 0:
         return x
-    (axis,) = normalize_axis(axis, x.ndim, "sort")
+    axis = single_axis(axis, x.ndim, "sort")
     ops = x.backend.ops
     key = -x._value if descending else x._value
     order = ops.argsort(key, axis=axis, stable=True)
-    return getitem(x, _along_axis_index(x, order, axis))
+    return _getitem_checked(x, _along_axis_index(x, order, axis))
 
 
 # --- functional updates ----------------------------------------------------------------------
@@ -145,19 +149,21 @@ def index_update(x, index, values, name=None):
     """
     x = as_tensor(x)
     if isinstance(values, (list, tuple)):
-        values = _tensor_on(values, x)
+        values = data_like(values, x)
     if isinstance(values, Tensor) and values.dtype != x.dtype:
         values = cast(values, x.dtype)
-    return apply(_UPDATE, (x, values), {"index": _raw_index(index)})
+    index = prepare_index(index, x.shape, x.backend, "index_update")
+    return apply(_UPDATE, (x, values), {"index": index})
 
 
 @defop()
 def index_add(x, index, values, name=None):
     """``x`` with ``values`` added at ``index``; repeated indices add up (a scatter-add)."""
     x = as_tensor(x)
-    values = _tensor_on(values, x) if not isinstance(values, Tensor) else values
+    values = data_like(values, x) if not isinstance(values, Tensor) else values
     if values.dtype != x.dtype:
         values = cast(values, x.dtype)
+    index = prepare_index(index, x.shape, x.backend, "index_add")
     return x + index_add_into_zeros(x.shape, index, values)
 
 
@@ -192,6 +198,8 @@ def tensor_scatter_nd_add(tensor, indices, updates, name=None):
 def scatter_nd(indices, updates, shape, name=None):
     """TensorFlow's scatter_nd: zeros of ``shape`` with ``updates`` added at ``indices``."""
     updates = as_tensor(updates)
-    shape = tuple(int(d) for d in shape)
+    shape = shape_arg(shape, "scatter_nd")
     idx = _int_indices(indices, updates, "scatter_nd")
-    return index_add_into_zeros(shape, _nd_index(shape, idx, "scatter_nd"), updates)
+    index = prepare_index(_nd_index(shape, idx, "scatter_nd"), shape, updates.backend,
+                          "scatter_nd")
+    return index_add_into_zeros(shape, index, updates)

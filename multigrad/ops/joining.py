@@ -1,6 +1,5 @@
 """Joining and splitting: hstack, vstack, column_stack, split, array_split, hsplit, vsplit, pad."""
 
-from ..axes import normalize_axis
 from ..convert import as_tensor
 from ..primitive import Primitive, apply
 from ..tensor import Tensor
@@ -8,6 +7,7 @@ from ._cotangents import align_cotangents
 from ._define import defop
 from .layout import atleast_1d, atleast_2d, flip
 from .shape import broadcast_to, concatenate, index_add_into_zeros, reshape
+from ..args import single_axis
 
 __all__ = ["hstack", "vstack", "column_stack", "split", "array_split", "hsplit", "vsplit",
            "pad"]
@@ -67,7 +67,7 @@ def _split_primitive(k):
 
 
 def _split_at(x, cuts, axis, opname):
-    (axis,) = normalize_axis(axis, x.ndim, opname)
+    axis = single_axis(axis, x.ndim, opname)
     n = x.shape[axis]
     cuts = [min(max(c if c >= 0 else c + n, 0), n) for c in cuts]
     edges = [0] + cuts + [n]
@@ -96,7 +96,7 @@ def _split(x, indices_or_sections, axis, even, opname):
     x = as_tensor(x)
     if x.ndim == 0:
         raise ValueError(f"mg.{opname}: cannot split a 0-d tensor")
-    (ax,) = normalize_axis(axis, x.ndim, opname)
+    ax = single_axis(axis, x.ndim, opname)
     if isinstance(indices_or_sections, int):
         cuts = _sections(x.shape[ax], indices_or_sections, even, opname, axis)
     else:

@@ -12,6 +12,7 @@ from ..tensor import Tensor
 from ._define import defop
 from .indexing import take
 from .shape import broadcast_to, expand_dims, reshape, transpose
+from ..args import shape_arg, single_axis
 
 __all__ = ["ravel", "flatten", "swapaxes", "moveaxis", "atleast_1d", "atleast_2d",
            "atleast_3d", "flip", "flipud", "fliplr", "rot90", "roll", "tile", "repeat"]
@@ -180,7 +181,7 @@ _TILE = Primitive("tile", lambda ns, x, reps: ns.tile(x, reps)).defvjp(_tile_vjp
 def tile(x, reps, name=None):
     """Repeat the whole tensor ``reps`` times along each axis (``tf.tile``, ``np.tile``)."""
     x = as_tensor(x)
-    reps = (reps,) if isinstance(reps, int) else tuple(int(r) for r in reps)
+    reps = shape_arg(reps, "tile", "reps", allow_negative=True)
     if any(r < 0 for r in reps):
         raise ValueError(f"mg.tile: reps {reps} must be non-negative")
     nd = max(len(reps), x.ndim)
@@ -200,7 +201,7 @@ def repeat(x, repeats, axis=None, name=None):
     x = as_tensor(x)
     if axis is None:
         x, axis = reshape(x, (x.size,)), 0
-    (axis,) = normalize_axis(axis, x.ndim, "repeat")
+    axis = single_axis(axis, x.ndim, "repeat")
     n = x.shape[axis]
     if isinstance(repeats, Tensor):
         repeats = [int(r) for r in repeats.numpy().reshape(-1)]

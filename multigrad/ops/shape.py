@@ -5,7 +5,9 @@ from ..tape_entry import batch_ndim, unbroadcast
 from ..axes import normalize_axis
 from ..tensor import Tensor
 from ._define import defop
+from ._index_check import prepare_index
 from ..convert import as_tensor, convert_to_tensor
+from ..args import axis_items, check_axis, shape_arg, single_axis
 
 __all__ = ["reshape", "transpose", "matrix_transpose", "expand_dims", "squeeze",
            "broadcast_to", "concatenate", "stack", "getitem"]
@@ -19,7 +21,7 @@ _RESHAPE.defvjp(lambda ns, g, ans, x, shape:
 
 
 def _resolve_shape(shape, size, opname):
-    shape = (shape,) if isinstance(shape, int) else tuple(int(d) for d in shape)
+    shape = shape_arg(shape, opname, allow_negative=True)
     unknown = [i for i, d in enumerate(shape) if d == -1]
     known = 1
     for d in shape:
@@ -96,7 +98,8 @@ def transpose(x, perm=None, axes=None, name=None):
     if perm is None:
         perm = tuple(range(x.ndim - 1, -1, -1))
     else:
-        perm = tuple(int(p) % x.ndim if x.ndim else int(p) for p in perm)
+        perm = tuple(check_axis(p, x.ndim, "transpose")
+                     for p in axis_items(perm, "transpose", "perm"))
         if sorted(perm) != list(range(x.ndim)):
             raise ValueError(f"mg.transpose: axes {perm} are not a permutation of the "
                              f"{x.ndim} axes of a tensor of shape {x.shape}")
@@ -123,7 +126,7 @@ _BROADCAST.defvjp(lambda ns, g, ans, x, shape:
 @defop(_BROADCAST)
 def broadcast_to(x, shape, name=None):
     x = as_tensor(x)
-    shape = (shape,) if isinstance(shape, int) else tuple(int(d) for d in shape)
+    shape = shape_arg(shape, "broadcast_to")
     return apply(_BROADCAST, (x,), {"shape": shape})
 
 
@@ -156,11 +159,13 @@ def _join_inputs(values, opname):
 def concatenate(values, axis=0, name=None):
     """Join tensors along an existing axis (``tf.concat``)."""
     values = _join_inputs(values, "concatenate")
+    if axis is None:          # NumPy: flatten every tensor first
+        values, axis = tuple(reshape(v, (v.size,)) for v in values), 0
     ndim = values[0].ndim
     if ndim == 0:
         raise ValueError("mg.concatenate: zero-dimensional tensors cannot be concatenated; "
                          "use mg.stack")
-    (axis,) = normalize_axis(axis, ndim, "concatenate")
+    axis = single_axis(axis, ndim, "concatenate")
     return apply(_CONCAT, values, {"axis": axis})
 
 
@@ -177,7 +182,7 @@ _STACK.defvjp_all(_stack_vjp)
 def stack(values, axis=0, name=None):
     """Join tensors along a new axis."""
     values = _join_inputs(values, "stack")
-    (axis,) = normalize_axis(axis, values[0].ndim + 1, "stack")
+    axis = single_axis(axis, values[0].ndim + 1, "stack")
     return apply(_STACK, values, {"axis": axis})
 
 
@@ -220,7 +225,12 @@ _INDEX_ADD.defvjp(_index_add_vjp)
 def getitem(x, index):
     """``x[index]``: basic slicing, integer arrays (repeats accumulate) and boolean masks."""
     x = as_tensor(x)
-    return apply(_GETITEM, (x,), {"index": _raw_index(index)})
+    return apply(_GETITEM, (x,), {"index": prepare_index(index, x.shape, x.backend, "getitem")})
+
+
+def _getitem_checked(x, raw_index):
+    """``getitem`` for a raw index already known to be valid (a sort's permutation)."""
+    return apply(_GETITEM, (x,), {"index": raw_index})
 
 
 def index_add_into_zeros(shape, index, values):

@@ -109,10 +109,9 @@ _LOGSUMEXP = Primitive("logsumexp", _logsumexp_forward).defvjp(_logsumexp_vjp)
 def logsumexp(x, axis=None, keepdims=False, name=None):
     """log(sum(exp(x))) over ``axis``, without overflow (``tf.reduce_logsumexp``)."""
     x = as_tensor(x)
-    if x.size == 0:
-        raise ValueError(f"mg.logsumexp: cannot reduce an empty tensor of shape {x.shape} "
-                         f"(its maximum is undefined)")
     ax = normalize_axis(axis, x.ndim, "logsumexp")
+    if _count(x.shape, ax) == 0:      # an empty sum: log(0) = -inf (NumPy, JAX, SciPy)
+        return sum(x, axis=ax, keepdims=keepdims) - float("inf")
     return apply(_LOGSUMEXP, (x,), {"axis": ax, "keepdims": bool(keepdims)})
 
 
