@@ -163,9 +163,24 @@ def _index_text(index):
         if i is Ellipsis:
             return "..."
         if isinstance(i, np.ndarray):
-            return f"np.array({i.tolist()})"
+            return f"np.array({i.tolist()}, dtype='{i.dtype.name}')"
         return repr(i)
     return ", ".join(one(i) for i in index) if index else "()"
+
+
+def index_tags(index, shape):
+    """"np_index": a NumPy index array; "oob_slice": a slice bound outside the axis."""
+    tags, dims = set(), iter(shape)
+    for i in index:
+        if isinstance(i, np.ndarray):
+            tags.add("np_index")
+        if i is None or i is Ellipsis:
+            continue
+        d = next(dims, 0)
+        if isinstance(i, slice) and any(v is not None and not -d <= v < d
+                                        for v in (i.start, i.stop)):
+            tags.add("oob_slice")
+    return tags
 
 
 def _basic_index(b, shape):
@@ -219,7 +234,8 @@ def _getitem(b, x):
     else:
         index, sub = _advanced_index(b, x.shape)
         name = {"mask": "getitem_mask", "int": "getitem_int", "oob": "getitem_oob"}[sub]
-    return b.apply(name, lambda xp, a: a[index], [x], "{0}[" + _index_text(index) + "]")
+    return b.apply(name, lambda xp, a: a[index], [x], "{0}[" + _index_text(index) + "]",
+                   index_tags(index, x.shape))
 
 
 @op("take", "rc", "index")
@@ -232,7 +248,9 @@ def _take(b, x):
         shape = list(x.shape)
         shape[ax] = b.draw(st.integers(0, 3))
         idx = b.rng.integers(0, max(n, 1), shape) if n else np.zeros(shape, np.int64)
-        return b.call("take_along_axis", "take_along_axis", x, idx, axis=ax)
+        return b.apply("take_along_axis", lambda xp, a: xp.take_along_axis(a, idx, axis=ax),
+                       [x], f"mg.take_along_axis({{0}}, {_index_text((idx,))}, axis={ax})",
+                       {"np_index"})
     return b.call("take_oob" if oob and n else "take", "take", x, idx, axis=ax)
 
 
@@ -249,6 +267,8 @@ def _index_update(b, x):
         index, _ = _advanced_index(b, x.shape, distinct=True)
     name = b.draw(st.sampled_from(["index_update", "index_add"]))
     slot = x.ref[index].shape
-    values = partner(b, x, slot[1:] if slot and b.rng.random() < 0.3 else slot)
+    values = partner(b, x, slot[1:] if slot and b.rng.random() < 0.3 else slot,
+                     real=not x.is_complex)
     return b.apply(name, lambda xp, a, v: getattr(xp, name)(a, index, v), [x, values],
-                   f"mg.{name}({{0}}, np.s_[{_index_text(index)}], {{1}})")
+                   f"mg.{name}({{0}}, np.s_[{_index_text(index)}], {{1}})",
+                   index_tags(index, x.shape))

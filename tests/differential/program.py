@@ -47,8 +47,9 @@ class Val:
 
 
 class Node:
-    def __init__(self, name, op, fn, args, text):
+    def __init__(self, name, op, fn, args, text, tags=()):
         self.name, self.op, self.fn, self.args, self.text = name, op, fn, args, text
+        self.tags = frozenset(tags)     # facts KNOWN_FAILURES can match (e.g. "oob_slice")
 
 
 def _array_text(a):
@@ -84,6 +85,10 @@ class Program:
     @property
     def ops(self):
         return {n.op for n in self.nodes}
+
+    @property
+    def tags(self):
+        return set().union(*[n.tags for n in self.nodes])
 
     def input_arrays(self, dtype=None):
         """Host input arrays; ``dtype="float64"`` upcasts float32 inputs (the FD oracle)."""
@@ -165,10 +170,11 @@ class Builder:
                 return y
         return self.fresh(x.shape, domain, real=real)
 
-    def apply(self, op, fn, args, text):
+    def apply(self, op, fn, args, text, tags=()):
         """Record ``fn(xp, *args)`` (``args``: Vals and Consts) and return its output Val."""
         name = self._name("v")
-        node = Node(name, op, fn, [a.name if isinstance(a, Val) else a for a in args], text)
+        node = Node(name, op, fn, [a.name if isinstance(a, Val) else a for a in args], text,
+                    tags)
         env = {n: a for n, a in self.inputs}
         env.update({v.name: v.ref for v in self.pool})
         try:
