@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 import multigrad as mg
 
 from .generate import programs
+from .known import known_failure
 from .runner import run_program
 
 
@@ -33,10 +34,13 @@ def collect(backend, n, seed, out):
             stats[f"ran:{check}"] += 1
             if isinstance(r, Exception):
                 stats[f"fail:{check}"] += 1
+                stats["failed_programs"] += check == next(
+                    k for k, v in results.items() if isinstance(v, Exception))
                 out.write(json.dumps({
                     "backend": backend, "check": check, "dtype": program.dtype,
                     "ops": sorted(program.ops), "n_nodes": len(program.nodes),
                     "empty": program.has_empty(), "error": type(r).__name__,
+                    "known": known_failure(check, program, backend),
                     "message": str(r)[:400], "repro": program.repro()}) + "\n")
                 out.flush()
 

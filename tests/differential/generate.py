@@ -16,7 +16,9 @@ def _prune(b, out):
             live.update(a for a in node.args if isinstance(a, str))
             nodes.append(node)
     inputs = [(n, a) for n, a in b.inputs if n in live]
-    return Program(b.dtype, inputs, nodes[::-1], out, b.expect_error)
+    program = Program(b.dtype, inputs, nodes[::-1], out, b.expect_error)
+    program.empty = any(v.ref.size == 0 for v in b.pool if v.name in live)
+    return program
 
 
 def _pick_op(draw, x, allowed):

@@ -32,6 +32,24 @@ KNOWN_FAILURES = [
             "a real input raise TypeError (a real array reaches fftn)",
      "checks": ("hvp", "jvp", "forward_accumulator"), "backends": ("array_api_strict",),
      "ops": FFT},
+    {"bug": "F7: array_api_strict: take with empty indices on a size-0 array raises "
+            "ValueError (cannot reshape array of size 0)",
+     "checks": ALL, "backends": ("array_api_strict",), "ops": ("take",),
+     "when": lambda p: p.has_empty()},
+    {"bug": "F8: the gradient of var/std over a zero-length axis raises ZeroDivisionError",
+     "checks": GRADIENTS, "ops": ("var", "std"), "when": lambda p: p.has_empty()},
+    {"bug": "F9: power(real x, complex y): the gradient for y is wrong (drops log(x)'s "
+            "complex factor)",
+     "checks": ("grad", "hvp", "jvp", "forward_accumulator"), "dtypes": ("complex128",),
+     "tags": ("real_base_complex_exponent",)},
+    {"bug": "F10: logsumexp, log_softmax, softmax (and softmax cross-entropy) over an empty "
+            "axis raise ValueError (NumPy: -inf, or an empty result)",
+     "checks": ALL, "ops": ("logsumexp", "nn.log_softmax", "nn.softmax",
+                            "nn.softmax_cross_entropy_with_logits"),
+     "when": lambda p: p.has_empty()},
+    {"bug": "F11: mg.clip rejects a None bound (np.clip(x, lo, None) is NumPy's one-sided "
+            "clip)",
+     "checks": ALL, "tags": ("clip_none",)},
     {"bug": "F6: dask: gradients through size-0 arrays raise ValueError in index_add",
      "checks": GRADIENTS, "backends": ("dask",), "when": lambda p: p.has_empty()},
 ]

@@ -73,7 +73,7 @@ def _clip(b, x):
     lo, hi = cuts[i] if i else None, cuts[j] if j < len(cuts) - 1 else None
     if lo is None and hi is None:
         lo = -1e6
-    return b.call("clip", "clip", x, lo, hi)
+    return b.call("clip", "clip", x, lo, hi, _tags={"clip_none"} if None in (lo, hi) else ())
 
 
 # (name, kinds, domain of x, domain of y)
@@ -93,7 +93,9 @@ def _binary(path, kinds, dx, dy):
             x, y = y, x
         if b.rng.random() < 0.2 and path in ("add", "multiply", "subtract", "divide"):
             return b.call(path, path, x, float(np.round(b.rng.uniform(0.5, 2), 2)))
-        return b.call(path, path, x, y)
+        tags = {"real_base_complex_exponent"} if path == "power" and (
+            not x.is_complex and y.is_complex) else ()
+        return b.call(path, path, x, y, _tags=tags)
     return plan
 
 

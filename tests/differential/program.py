@@ -97,11 +97,10 @@ class Program:
             out.append(a.astype("float64") if dtype == "float64" and a.dtype.kind == "f" else a)
         return out
 
-    def has_empty(self):
-        return any(a.size == 0 for _, a in self.inputs) or self.output_size() == 0
+    empty = False           # set by the generator: some value of the program has size 0
 
-    def output_size(self):
-        return int(np.prod(self.reference().shape))
+    def has_empty(self):
+        return self.empty or any(a.size == 0 for _, a in self.inputs)
 
     def run(self, xp, args):
         env = {name: a for (name, _), a in zip(self.inputs, args)}
@@ -197,7 +196,8 @@ class Builder:
 
     def call(self, op, path, *args, **kw):
         """``mg.<path>(*args, **kw)``: positional and keyword values mix Vals, Consts and
-        literals; the Vals and Consts are the node's arguments."""
+        literals; the Vals and Consts are the node's arguments. ``_tags``: the node's tags."""
+        tags = kw.pop("_tags", ())
         items = list(enumerate(args)) + list(kw.items())
         slots = [k for k, v in items if isinstance(v, (Val, Const))]
         fixed = {k: v for k, v in items if k not in slots}
@@ -214,7 +214,7 @@ class Builder:
         shown = [where.get(i) or literal(a) for i, a in enumerate(args)]
         shown += [f"{k}=" + (where.get(k) or literal(v)) for k, v in kw.items()]
         return self.apply(op, fn, [dict(items)[k] for k in slots],
-                          f"mg.{path}(" + ", ".join(shown) + ")")
+                          f"mg.{path}(" + ", ".join(shown) + ")", tags)
 
     def program(self, out):
         return Program(self.dtype, self.inputs, self.nodes, out.name if out else
