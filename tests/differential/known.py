@@ -32,9 +32,9 @@ KNOWN_FAILURES = [
             "a real input raise TypeError (a real array reaches fftn)",
      "checks": ("hvp", "jvp", "forward_accumulator"), "backends": ("array_api_strict",),
      "ops": FFT},
-    {"bug": "F7: array_api_strict: take with empty indices on a size-0 array raises "
+    {"bug": "F7: array_api_strict: the gradient of take on a size-0 array raises "
             "ValueError (cannot reshape array of size 0)",
-     "checks": ALL, "backends": ("array_api_strict",), "ops": ("take",),
+     "checks": GRADIENTS, "backends": ("array_api_strict",), "ops": ("take",),
      "when": lambda p: p.has_empty()},
     {"bug": "F8: the gradient of var/std over a zero-length axis raises ZeroDivisionError",
      "checks": GRADIENTS, "ops": ("var", "std"), "when": lambda p: p.has_empty()},
@@ -50,7 +50,11 @@ KNOWN_FAILURES = [
     {"bug": "F11: mg.clip rejects a None bound (np.clip(x, lo, None) is NumPy's one-sided "
             "clip)",
      "checks": ALL, "tags": ("clip_none",)},
-    {"bug": "F6: dask: gradients through size-0 arrays raise ValueError in index_add",
+    {"bug": "F12: dask: take and x[idx] with an out-of-range index return values instead of "
+            "raising IndexError (silently wrong)",
+     "checks": ("raises",), "backends": ("dask",), "ops": ("take_oob", "getitem_oob")},
+    {"bug": "F6: dask: gradients of slicing (getitem, array_split, cross) of an array with "
+            "a zero-length axis raise ValueError in the index_add scatter",
      "checks": GRADIENTS, "backends": ("dask",), "when": lambda p: p.has_empty()},
 ]
 

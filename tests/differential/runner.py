@@ -4,7 +4,7 @@ import numpy as np
 
 import multigrad as mg
 
-from .checks import (CHECKS, Mismatch, assert_close, directions, host_directional,
+from .checks import (CHECKS, HVP_TOLERANCES, Mismatch, _host_loss, assert_close, directions, host_directional,
                      host_gradient, host_second, inner, on_backend, tensors)
 from .known import known_failure
 from .program import loss, loss_terms
@@ -80,10 +80,12 @@ def check_hvp(program, backend):
         results["mg.hvp"] = mg.hvp(lambda *xs: loss(mg, _run(program, list(xs))),
                                    tuple(args), tuple(on_backend(vs, args)))
     norm_w = np.sqrt(sum(inner(w, w) for w in ws))
+    value = abs(_host_loss(program, program.input_arrays("float64")))
     for how, hv in results.items():
         got = sum(inner(h.numpy(), w) for h, w in zip(hv, ws))
         norm = np.sqrt(sum(inner(h.numpy(), h.numpy()) for h in hv))
-        assert_close(got, want, dtype, f"hvp ({how}): w.Hv", max(1.0, norm * norm_w))
+        assert_close(got, want, dtype, f"hvp ({how}): w.Hv", max(1.0, norm * norm_w, value),
+                     HVP_TOLERANCES)
         for k, (h, a) in enumerate(zip(hv, args)):
             if h.dtype != a.dtype:
                 raise Mismatch(f"hvp ({how}): input {k}: dtype {h.dtype.name}, source "
@@ -112,7 +114,7 @@ def check_forward_accumulator(program, backend):
         value = loss(mg, out)
     _compare_tangent(acc.jvp(out, unconnected_gradients="zero"), out,
                      host_directional(program, vs), "ForwardAccumulator: J v")
-    from .checks import _host_loss, EPS
+    from .checks import EPS
     xs = program.input_arrays("float64")
     d = (_host_loss(program, [x + EPS * v for x, v in zip(xs, vs)]) -
          _host_loss(program, [x - EPS * v for x, v in zip(xs, vs)])) / (2 * EPS)
