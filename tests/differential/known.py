@@ -53,6 +53,13 @@ KNOWN_FAILURES = [
     {"bug": "F12: dask: take and x[idx] with an out-of-range index return values instead of "
             "raising IndexError (silently wrong)",
      "checks": ("raises",), "backends": ("dask",), "ops": ("take_oob", "getitem_oob")},
+    {"bug": "F13: dask: after a boolean mask (sizes unknown, NaN) forward mode fails, and so "
+            "do gradients where the masked values meet broadcasting",
+     "checks": GRADIENTS, "backends": ("dask",), "ops": ("getitem_mask",)},
+    {"bug": "F14: dask: index_add / index_update with an empty index array fail in the "
+            "forward pass (Dask reshape of a size-0 array)",
+     "checks": ALL, "backends": ("dask",), "ops": ("index_add", "index_update"),
+     "when": lambda p: p.has_empty()},
     {"bug": "F6: dask: gradients of slicing (getitem, array_split, cross) of an array with "
             "a zero-length axis raise ValueError in the index_add scatter",
      "checks": GRADIENTS, "backends": ("dask",), "when": lambda p: p.has_empty()},
