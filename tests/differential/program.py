@@ -7,6 +7,8 @@ arguments, so it can keep away from kinks, ties and domain edges by construction
 guard on the value, or a fresh input drawn inside the op's domain).
 """
 
+import warnings
+
 import numpy as np
 
 from .refns import REF, const, is_reference
@@ -177,7 +179,8 @@ class Builder:
         env = {n: a for n, a in self.inputs}
         env.update({v.name: v.ref for v in self.pool})
         try:
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
                 ref = np.asarray(node.fn(REF, *[_arg(REF, env, a) for a in node.args]))
         except (IndexError, ValueError, np.linalg.LinAlgError) as e:
             if not op.endswith("_oob"):
