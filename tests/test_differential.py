@@ -17,7 +17,7 @@ from differential.generate import programs
 from differential.runner import run_program
 
 # Programs per backend in the seeded CI run (Dask's chunked graphs are the slowest).
-CI_EXAMPLES = {"numpy": 150, "array_api_strict": 90, "dask": 10}
+CI_EXAMPLES = {"numpy": 250, "array_api_strict": 150, "dask": 10}
 DEFAULT_EXAMPLES = 50
 
 

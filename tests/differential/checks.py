@@ -12,7 +12,7 @@ import numpy as np
 
 import multigrad as mg
 
-from .program import loss, loss_terms
+from .program import loss
 
 # (rtol, atol) by the dtype of the value compared, never by backend.
 TOLERANCES = {"float64": (1e-6, 1e-8), "complex128": (1e-6, 1e-8),

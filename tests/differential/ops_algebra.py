@@ -117,7 +117,6 @@ def _decompositions(b, x):
     a = _square(b, x)
     name = b.draw(st.sampled_from(["cholesky", "eigvalsh", "eigvecsh", "svdvals", "qr_r",
                                    "qr_q", "norm"]))
-    n = a.shape[-1]
     if name == "cholesky":
         return b.apply("linalg.cholesky", lambda xp, m: xp.linalg.cholesky(
             xp.matmul(m, xp.matrix_transpose(m)) + 0.5), [a],
