@@ -1,0 +1,10 @@
+"""The randomized differential tester behind tests/test_differential.py.
+
+- ``program``: Program (a DAG of ops, runnable on mg or NumPy, printable as a repro), Builder
+- ``domains``: how inputs are drawn, and when a value is safely inside an op's domain
+- ``catalogue``, ``ops_elementwise``, ``ops_structure``, ``ops_algebra``: the ops
+- ``generate``: the hypothesis strategy ``programs()``
+- ``checks``, ``runner``: the checks and their host oracles
+- ``known``: KNOWN_FAILURES (unfixed bug classes, skipped narrowly); see FINDINGS.md
+- ``collect``: long runs that tally every failure (``python -m differential.collect``)
+"""
