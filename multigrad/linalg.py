@@ -188,9 +188,9 @@ def _svd_vjp(ns, g, ans, a):
     s2 = s * s
     f, eye = _off_diagonal_inverse(ns, s2[..., None, :] - s2[..., :, None])
     ut_gu = _mT(ns, u) @ gu
-    vt_gv = v_t_gv = _mT(ns, v) @ gv
+    vt_gv = _mT(ns, v) @ gv
     j = f * (ut_gu - _mT(ns, ut_gu))
-    k = f * (vt_gv - _mT(ns, v_t_gv))
+    k = f * (vt_gv - _mT(ns, vt_gv))
     core = j * s[..., None, :] + gs[..., None, :] * eye + s[..., :, None] * k
     ga = u @ core @ vh
     inv_s = 1 / s

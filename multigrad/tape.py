@@ -350,7 +350,8 @@ def _unconnected_mode(value):
 
 @contextlib.contextmanager
 def stop_recording_all():
-    """Pause every tape in this context (used by stop_gradient-style helpers)."""
+    """Pause every tape in this context: what runs inside is not recorded anywhere
+    (optimizers apply their updates under it)."""
     token = _state.active_tapes.set(())
     try:
         yield

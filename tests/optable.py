@@ -13,7 +13,7 @@ from multigrad.testing import check_grads
 
 
 class Case:
-    def __init__(self, id, fn, shapes, domain=None, order=2, ints=None):
+    def __init__(self, id, fn, shapes, domain=None, order=2):
         self.id = id
         self.fn = fn
         self.shapes = shapes

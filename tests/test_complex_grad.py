@@ -89,3 +89,23 @@ def test_check_grads_detects_a_missing_conj(backend):
         return mg.primitive.apply(wrong, (z,))
     with pytest.raises(AssertionError, match="order-1 derivative mismatch"):
         check_grads(f, [_complex((3,), 5)])
+
+
+@pytest.mark.parametrize("dtype", [mg.complex64, mg.complex128])
+def test_a_gradient_through_real_or_imag_has_the_complex_source_dtype(backend, dtype):
+    # Regression: the one-input fast path once skipped the cast back to the source's
+    # dtype, so d sum(real(z)) / dz came back float64 for a complex128 z.
+    z = mg.cast(_complex((3,), 5), dtype)
+    for part, expected in ((mg.real, 1.0), (mg.imag, 1j)):
+        with mg.GradientTape() as tape:
+            tape.watch(z)
+            y = mg.sum(part(z) * 2.0)
+        g = tape.gradient(y, z)
+        assert g.dtype == dtype
+        np.testing.assert_allclose(g.numpy(), np.full(3, 2 * expected))
+    with mg.GradientTape() as tape:
+        tape.watch(z)
+        y = mg.real(z) * mg.constant([1.0, 2.0, 3.0])
+    jac = tape.jacobian(y, z)
+    assert jac.dtype == dtype
+    np.testing.assert_allclose(jac.numpy(), np.diag([1.0, 2.0, 3.0]))

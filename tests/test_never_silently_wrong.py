@@ -221,3 +221,30 @@ def test_take_along_axis_with_axis_none_flattens(backend):
 def test_single_axis_ops_refuse_none_and_tuples(backend, call):
     with pytest.raises(TypeError, match="axis must be an integer"):
         call(mg.zeros((2, 2)))
+
+
+# --- found by the differential test (tests/differential/FINDINGS.md) --------------------
+
+def test_power_of_a_real_base_with_a_complex_exponent(backend):
+    # F9: the exponent's rule missed the conjugate of x**y when only y is complex.
+    from multigrad.testing import check_grads
+    base = mg.constant([0.5, 1.7, 2.3], dtype=mg.float64)
+    exponent = mg.constant([0.3 - 0.8j, -0.9 + 0.4j, 1.1 + 0.2j], dtype=mg.complex128)
+    check_grads(lambda y: mg.real(mg.power(base, y) ** 2), [exponent], order=2)
+    check_grads(lambda y: mg.real(mg.power(1.6, y) ** 2), [exponent], order=2)
+    check_grads(lambda x: mg.imag(mg.power(x, exponent)), [base], order=2)
+
+
+def test_clip_with_one_bound_is_numpys_one_sided_clip(backend):
+    # F11: a None bound raised "expected a Tensor ..., got NoneType".
+    from multigrad.testing import check_grads
+    x = mg.constant([-2.0, -0.4, 0.3, 2.5], dtype=mg.float64)
+    np.testing.assert_array_equal(mg.clip(x, -1.0, None).numpy(), np.clip(x.numpy(), -1, None))
+    np.testing.assert_array_equal(mg.clip(x, None, 1.0).numpy(), np.clip(x.numpy(), None, 1))
+    np.testing.assert_array_equal(mg.clip(x, a_min=0.0, a_max=1.0).numpy(),
+                                  np.clip(x.numpy(), 0, 1))
+    check_grads(lambda t: mg.clip(t, -1.0, None) ** 2, [x], order=2)
+    lo = mg.constant([-3.0, 0.0, 0.0, 0.0], dtype=mg.float64)
+    check_grads(lambda t, b: mg.clip(t, b, None) * t, [x, lo], order=2)
+    with pytest.raises(ValueError, match="needs at least one of"):
+        mg.clip(x, None, None)

@@ -85,3 +85,17 @@ def test_aliases_are_the_same_functions():
     assert all(getattr(mg, alias) is getattr(mg, name) for alias, name in ALIASES.items())
     assert all(getattr(ops_package.tensor_ops, alias) is getattr(mg, name)
                for alias, name in ALIASES.items())
+
+
+def _extras_in_table(path, heading):
+    """The backticked names in the first column of the table under ``heading``."""
+    text = path.read_text()
+    table = text[text.index(heading):].split("\n\n")[1]
+    return [re.match(r"\| `(\w+)", row).group(1) for row in table.splitlines()[2:]]
+
+
+def test_the_extras_tables_list_exactly_the_extras():
+    from multigrad.array_backend import EXTRAS
+    root = DOC.parent.parent
+    assert sorted(_extras_in_table(root / "docs" / "design.md", "The list is")) == sorted(EXTRAS)
+    assert sorted(_extras_in_table(root / "README.md", "**Extras**")) == sorted(EXTRAS)

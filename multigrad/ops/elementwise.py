@@ -63,14 +63,15 @@ def _pow_vjp_y(ns, g, ans, x, y):
     if not hasattr(x, "shape"):     # a Python number base: no array to mask
         if isinstance(x, complex):
             return g * maybe_conj(ns, ans * _cmath.log(x)) if x != 0 else g * 0.0
-        return g * ans * _math.log(x) if x > 0 else g * 0.0
+        return g * maybe_conj(ns, ans) * _math.log(x) if x > 0 else g * 0.0
     if is_complex(x):
         nonzero = x != 0
         safe_x = ns.where(nonzero, x, 1.0)
         return ns.where(nonzero, g * maybe_conj(ns, ans * ns.log(safe_x)), 0.0)
     positive = x > 0
     safe_x = ns.where(positive, x, 1.0)
-    return ns.where(positive, g * ans * ns.log(safe_x), 0.0)
+    # a real base with a complex exponent: ans is complex, and the rule is g * conj(f'(y))
+    return ns.where(positive, g * maybe_conj(ns, ans) * ns.log(safe_x), 0.0)
 
 
 power = binary("power", "pow", _pow_vjp_x, _pow_vjp_y)
@@ -148,27 +149,33 @@ def _clip_forward(ns, x, lo, hi):
 
 _CLIP = Primitive("clip", _clip_forward, broadcasting=True)
 _CLIP.defvjp(
-    lambda ns, g, ans, x, lo, hi: ns.where(_inside(x, lo, hi), g, 0.0),
+    lambda ns, g, ans, x, lo, hi: ns.where((x >= lo) & (x <= hi), g, 0.0),
     lambda ns, g, ans, x, lo, hi: ns.where(x < lo, g, 0.0),
     lambda ns, g, ans, x, lo, hi: ns.where(x > hi, g, 0.0))
-
-
-def _inside(x, lo, hi):
-    if lo is None:
-        return x <= hi
-    if hi is None:
-        return x >= lo
-    return (x >= lo) & (x <= hi)
+# One-sided clips (NumPy's np.clip(x, lo, None)): the missing bound is not an input.
+_CLIP_BELOW = Primitive("clip", lambda ns, x, lo: ns.clip(x, min=lo), broadcasting=True)
+_CLIP_BELOW.defvjp(lambda ns, g, ans, x, lo: ns.where(x >= lo, g, 0.0),
+                   lambda ns, g, ans, x, lo: ns.where(x < lo, g, 0.0))
+_CLIP_ABOVE = Primitive("clip", lambda ns, x, hi: ns.clip(x, max=hi), broadcasting=True)
+_CLIP_ABOVE.defvjp(lambda ns, g, ans, x, hi: ns.where(x <= hi, g, 0.0),
+                   lambda ns, g, ans, x, hi: ns.where(x > hi, g, 0.0))
 
 
 @defop(_CLIP)
-def clip(x, clip_value_min=None, clip_value_max=None, name=None):
-    """Limit values to [min, max] (``np.clip`` / ``tf.clip_by_value``); the gradient
-    passes where the input lies inside the bounds (inclusive), and to a tensor bound
-    where it is active."""
-    if clip_value_min is None and clip_value_max is None:
+def clip(x, clip_value_min=None, clip_value_max=None, name=None, *, a_min=None, a_max=None):
+    """Limit values to [min, max] (``np.clip`` / ``tf.clip_by_value``); either bound may be
+    None (a one-sided clip; NumPy's ``a_min=``/``a_max=`` spellings work too). The gradient
+    passes where the input lies inside the bounds (inclusive), and to a tensor bound where
+    it is active."""
+    lo = a_min if clip_value_min is None else clip_value_min
+    hi = a_max if clip_value_max is None else clip_value_max
+    if lo is None and hi is None:
         raise ValueError("mg.clip needs at least one of clip_value_min and clip_value_max")
-    return apply(_CLIP, (x, clip_value_min, clip_value_max))
+    if hi is None:
+        return apply(_CLIP_BELOW, (x, lo))
+    if lo is None:
+        return apply(_CLIP_ABOVE, (x, hi))
+    return apply(_CLIP, (x, lo, hi))
 
 
 # --- comparisons and logic (never differentiable) ------------------------------------
