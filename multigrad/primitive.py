@@ -19,6 +19,7 @@ __all__ = ["Primitive", "apply", "unary_op", "binary_op", "record", "unbroadcast
 _NO_PARAMS = {}
 _check_numerics = None   # set by multigrad.debugging while numerics checking is on
 _SCALARS = (int, float, bool, complex)
+_make = Tensor._make
 
 
 class Primitive:
@@ -135,21 +136,13 @@ def apply(prim, inputs, params=_NO_PARAMS):
     if _check_numerics is not None:     # mg.debugging.enable_check_numerics()
         _check_numerics(prim, out, backend.ops, None)
     if prim.n_outputs == 1:
-        result = _new_tensor(out, backend)
+        result = _make(out, backend)
     else:
-        result = tuple(_new_tensor(o, backend) for o in out)
+        result = tuple(_make(o, backend) for o in out)
     tapes = _state.active_tapes.get()
     if tapes and prim.differentiable:
         record(prim, params or None, raws, inputs, result, tapes)
     return result
-
-
-def _new_tensor(value, backend, _new=object.__new__, _Tensor=Tensor):
-    t = _new(_Tensor)
-    t._value = value
-    t._backend = backend
-    t._id = 0
-    return t
 
 
 def unary_op(prim, _new=object.__new__):
@@ -175,7 +168,7 @@ def unary_op(prim, _new=object.__new__):
             raise _explain(prim, exc, (value,)) from exc
         if _check_numerics is not None:
             _check_numerics(prim, out, backend.ops, None)
-        result = _new(Tensor)
+        result = _new(Tensor)       # Tensor._make, inlined: a call per op is measurable
         result._value = out
         result._backend = backend
         result._id = 0
@@ -228,7 +221,7 @@ def binary_op(prim, _new=object.__new__):
             raise _explain(prim, exc, (xv, yv)) from exc
         if _check_numerics is not None:
             _check_numerics(prim, out, backend.ops, None)
-        result = _new(Tensor)
+        result = _new(Tensor)       # Tensor._make, inlined (as in unary_op)
         result._value = out
         result._backend = backend
         result._id = 0

@@ -9,18 +9,15 @@ both libraries have the name (``shape``, ``size``) the function returns what
 import math as _math
 
 from . import dtypes as _dt
+from .convert import as_tensor
 from .ops import (arange, broadcast_to, cast, constant, convert_to_tensor, equal,
                   expand_dims, isfinite, maximum, reshape, sqrt, sum, where)
-from .norms import global_norm
+from .norms import global_norm, tensor_list
 from .tensor import Tensor
 from .ops._define import defop
 
 __all__ = ["norm", "clip_by_norm", "clip_by_global_norm", "shape", "size", "rank", "fill",
            "one_hot", "add_n", "is_tensor", "range"]
-
-
-def _tensor(x):
-    return x if isinstance(x, Tensor) else convert_to_tensor(x)
 
 
 # --- norms and clipping --------------------------------------------------------------
@@ -47,7 +44,7 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=False, name=None):  # noqa
     """``tf.norm``: the whole tensor as one vector when ``axis`` is None, a vector norm
     over an int axis, a matrix norm over a pair of axes ('euclidean' is Frobenius there)."""
     from . import linalg
-    x = _tensor(tensor)
+    x = as_tensor(tensor)
     axes = None if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
     if axes is not None and len(axes) not in (1, 2):
         raise ValueError(f"mg.norm: axis must be None, an int or a pair of ints, got {axis!r}")
@@ -81,7 +78,7 @@ def _safe_l2(t, axes):
 def clip_by_norm(t, clip_norm, axes=None, name=None):
     """``t * clip_norm / max(l2norm(t, axes), clip_norm)`` (``tf.clip_by_norm``): rescaled
     so that its L2 norm over ``axes`` (all by default) is at most ``clip_norm``."""
-    t = _tensor(t)
+    t = as_tensor(t)
     if t.dtype.is_complex:
         raise TypeError("mg.clip_by_norm: complex tensors are not supported; clip the real "
                         "and imaginary parts (mg.real, mg.imag) instead")
@@ -89,20 +86,13 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     return t * clip_norm / maximum(_safe_l2(t, axes), clip_norm)
 
 
-def _tensor_list(t_list, opname):
-    if isinstance(t_list, Tensor) or not isinstance(t_list, (list, tuple)):
-        raise TypeError(f"mg.{opname}: t_list must be a list or tuple of tensors, got "
-                        f"{type(t_list).__name__}; wrap a single tensor as [t]")
-    return [None if t is None else _tensor(t) for t in t_list]
-
-
 @defop()
 def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     """``(clipped, global_norm)`` (``tf.clip_by_global_norm``): every tensor scaled by
     ``clip_norm / max(global_norm, clip_norm)``. An infinite or NaN global norm makes every
     entry NaN (as TensorFlow). None entries stay None."""
-    tensors = _tensor_list(t_list, "clip_by_global_norm")
-    norm_value = global_norm(tensors) if use_norm is None else _tensor(use_norm)
+    tensors = tensor_list(t_list, "clip_by_global_norm")
+    norm_value = global_norm(tensors) if use_norm is None else as_tensor(use_norm)
     clip_norm = _bound(clip_norm, norm_value)
     # clip_norm / max(norm, clip_norm) is TF's clip_norm * min(1/norm, 1/clip_norm)
     # without a division by zero when every tensor is 0.
@@ -116,7 +106,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
 
 def _known(x):
     """x with its sizes worked out where a lazy backend left them unknown (after a mask)."""
-    return _tensor(x)._known_shape()
+    return as_tensor(x)._known_shape()
 
 
 @defop(differentiable=False)
@@ -136,7 +126,7 @@ def size(input, out_type=_dt.int32, name=None):  # noqa: A002
 @defop(differentiable=False)
 def rank(input, name=None):  # noqa: A002
     """The number of axes as a 0-d int32 Tensor (``tf.rank``); ``x.ndim`` is an int."""
-    x = _tensor(input)
+    x = as_tensor(input)
     return constant(x.ndim, dtype=_dt.int32, backend=x.backend)
 
 
@@ -153,7 +143,7 @@ def _dims(dims, opname):
 def fill(dims, value, name=None):
     """A tensor of shape ``dims`` filled with the scalar ``value`` (``tf.fill``): its dtype
     is ``value``'s, and the gradient with respect to ``value`` is the sum of the cotangent."""
-    v = _tensor(value)
+    v = as_tensor(value)
     if v.ndim != 0:
         raise ValueError(f"mg.fill: value must be a scalar, got shape {v.shape}; use "
                          f"mg.broadcast_to to repeat a tensor")
@@ -168,7 +158,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     of ``on_value`` (or ``off_value``; a Python int is int32), else float32; gradients
     reach tensor on/off values.
     """
-    idx = _tensor(indices)
+    idx = as_tensor(indices)
     if not idx.dtype.is_integer:
         raise TypeError(f"mg.one_hot: indices must be integers, got dtype {idx.dtype.name}; "
                         f"cast them with mg.cast(indices, mg.int32)")
@@ -178,10 +168,10 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
                          f"{idx.ndim} (the output has rank {idx.ndim + 1})")
     axis %= idx.ndim + 1
     if dtype is None:
-        given = [_tensor(v) for v in (on_value, off_value) if v is not None]
+        given = [as_tensor(v) for v in (on_value, off_value) if v is not None]
         dtype = given[0].dtype if given else _dt.float32
-    on = cast(_tensor(1 if on_value is None else on_value), dtype)
-    off = cast(_tensor(0 if off_value is None else off_value), dtype)
+    on = cast(as_tensor(1 if on_value is None else on_value), dtype)
+    off = cast(as_tensor(0 if off_value is None else off_value), dtype)
     positions = reshape(arange(int(depth), dtype=idx.dtype, backend=idx.backend),
                         (1,) * axis + (int(depth),) + (1,) * (idx.ndim - axis))
     return where(equal(expand_dims(idx, axis), positions), on, off)
@@ -194,7 +184,7 @@ def add_n(inputs, name=None):
     """The elementwise sum of a list of tensors of one shape (``tf.add_n``, no broadcasting)."""
     if isinstance(inputs, Tensor) or not isinstance(inputs, (list, tuple)) or not inputs:
         raise ValueError("mg.add_n: inputs must be a non-empty list of tensors of one shape")
-    tensors = [_tensor(t) for t in inputs]
+    tensors = [as_tensor(t) for t in inputs]
     shapes = {t.shape for t in tensors}
     if len(shapes) != 1:
         raise ValueError(f"mg.add_n: every input must have the same shape (add_n does not "

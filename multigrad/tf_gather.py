@@ -9,6 +9,7 @@ error (NumPy would wrap negative ones).
 import math as _math
 
 from . import dtypes as _dt
+from .convert import as_tensor
 from .ops import (any, arange, argmax, cast, constant, convert_to_tensor, expand_dims,
                   getitem, isnan, max, maximum, moveaxis, ones_like, reshape, scatter_nd,
                   sort, stack, stop_gradient, sum, take, take_along_axis, to_backend, transpose,
@@ -19,10 +20,6 @@ from .ops._define import defop
 
 __all__ = ["gather", "gather_nd", "boolean_mask", "top_k", "unsorted_segment_sum",
            "segment_sum", "unsorted_segment_mean", "segment_mean"]
-
-
-def _tensor(x):
-    return x if isinstance(x, Tensor) else convert_to_tensor(x)
 
 
 def _indices(indices, like, opname, what="indices"):
@@ -61,7 +58,7 @@ def _check_batch(params, idx, batch_dims, opname):
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
     """``tf.gather``: slices of ``params`` along ``axis`` at ``indices``; the result has shape
     ``params.shape[:axis] + indices.shape[batch_dims:] + params.shape[axis + 1:]``."""
-    params = _tensor(params)
+    params = as_tensor(params)
     idx = _indices(indices, params, "gather")
     b = batch_dims + idx.ndim if batch_dims < 0 else batch_dims
     axis = b if axis is None else axis + params.ndim if axis < 0 else axis
@@ -100,7 +97,7 @@ def _seq(n, start=0):
 def gather_nd(params, indices, batch_dims=0, name=None):
     """``tf.gather_nd``: ``indices[..., :K]`` address the first K axes (after the batch
     axes) of ``params``; the result has shape ``indices.shape[:-1] + params.shape[b + K:]``."""
-    params = _tensor(params)
+    params = as_tensor(params)
     idx = _indices(indices, params, "gather_nd")
     b = int(batch_dims)
     if idx.ndim < 1 or not 0 <= b < idx.ndim or idx.shape[-1] > params.ndim - b:
@@ -126,7 +123,7 @@ def gather_nd(params, indices, batch_dims=0, name=None):
 def boolean_mask(tensor, mask, axis=None, name=None):
     """``tf.boolean_mask``: the entries of ``tensor`` where the K-D ``mask`` (matching axes
     ``axis .. axis + K``) is true, those K axes becoming one."""
-    x = _tensor(tensor)
+    x = as_tensor(tensor)
     m = mask if isinstance(mask, Tensor) else convert_to_tensor(mask, backend=x.backend)
     if not m.dtype.is_bool:
         raise TypeError(f"mg.boolean_mask: mask must be boolean, got dtype {m.dtype.name}; "
@@ -154,7 +151,7 @@ def top_k(input, k=1, sorted=True, index_type=_dt.int32, name=None):  # noqa: A0
     """``tf.math.top_k``: ``(values, indices)`` of the ``k`` largest entries along the last
     axis, largest first, the lower index first among equal values; the values are
     differentiable. Costs k passes over the input (use mg.sort for k close to the size)."""
-    x = _tensor(input)
+    x = as_tensor(input)
     if x.ndim == 0 or not 0 <= int(k) <= x.shape[-1]:
         raise ValueError(f"mg.top_k: need an input of rank >= 1 and 0 <= k <= its last size; "
                          f"got shape {x.shape}, k={k}")
@@ -182,7 +179,7 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     """``tf.math.unsorted_segment_sum``: out[i] = sum of ``data[j]`` with segment_ids[j] == i.
 
     ``segment_ids`` cover the first axes of ``data``; negative ids are dropped (TF)."""
-    data = _tensor(data)
+    data = as_tensor(data)
     ids = _indices(segment_ids, data, "unsorted_segment_sum", "segment_ids")
     num_segments = int(num_segments)
     if data.shape[:ids.ndim] != ids.shape:
@@ -202,7 +199,7 @@ def _counts(ids, num_segments, like):
 @defop()
 def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
     """``tf.math.unsorted_segment_mean``: segment sums over the counts (0 for empty ones)."""
-    data = _tensor(data)
+    data = as_tensor(data)
     ids = _indices(segment_ids, data, "unsorted_segment_mean", "segment_ids")
     return (unsorted_segment_sum(data, ids, num_segments)
             / _counts(ids, int(num_segments), data))
@@ -223,7 +220,7 @@ def _sorted_segments(segment_ids, data, opname):
 @defop()
 def segment_sum(data, segment_ids, name=None):
     """``tf.math.segment_sum``: sorted ids; ``max(ids) + 1`` segments (empty ones are 0)."""
-    data = _tensor(data)
+    data = as_tensor(data)
     ids, n = _sorted_segments(segment_ids, data, "segment_sum")
     return unsorted_segment_sum(data, ids, n)
 
@@ -231,6 +228,6 @@ def segment_sum(data, segment_ids, name=None):
 @defop()
 def segment_mean(data, segment_ids, name=None):
     """``tf.math.segment_mean``: sorted ids; the mean of each segment (empty ones are 0)."""
-    data = _tensor(data)
+    data = as_tensor(data)
     ids, n = _sorted_segments(segment_ids, data, "segment_mean")
     return unsorted_segment_mean(data, ids, n)

@@ -7,20 +7,16 @@ branch is first replaced by a harmless value, so that the gradient of the branch
 """
 
 from . import dtypes as _dt
-from .ops import (abs, all, logaddexp, cast, convert_to_tensor, equal, isfinite, log, log1p, logical_or,
+from .convert import as_tensor
+from .ops import (abs, all, cast, equal, isfinite, log, log1p, logaddexp, logical_or,
                   maximum, mean, not_equal, reciprocal, reshape, sqrt, square, subtract, sum,
                   var, where, zeros_like)
-from .tensor import Tensor
 from .ops._define import defop
 
 __all__ = ["squared_difference", "xlogy", "xdivy", "xlog1py", "divide_no_nan",
            "multiply_no_nan", "reciprocal_no_nan", "log_sigmoid", "rsqrt", "softsign",
            "scalar_mul", "reduce_euclidean_norm", "l2_normalize", "polyval", "zero_fraction",
            "is_non_decreasing", "is_strictly_increasing", "moments", "l2_loss"]
-
-
-def _tensor(x):
-    return x if isinstance(x, Tensor) else convert_to_tensor(x)
 
 
 @defop()
@@ -32,7 +28,7 @@ def squared_difference(x, y, name=None):
 @defop()
 def xlogy(x, y, name=None):
     """x * log(y), and 0 where x == 0 (even where y is 0 or NaN)."""
-    x, y = _tensor(x), _tensor(y)
+    x, y = as_tensor(x), as_tensor(y)
     zero = equal(x, 0)
     return where(zero, 0.0, x * log(where(zero, 1.0, y)))
 
@@ -40,7 +36,7 @@ def xlogy(x, y, name=None):
 @defop()
 def xdivy(x, y, name=None):
     """x / y, and 0 where x == 0 (even where y is 0)."""
-    x, y = _tensor(x), _tensor(y)
+    x, y = as_tensor(x), as_tensor(y)
     zero = equal(x, 0)
     return where(zero, 0.0, x / where(zero, 1.0, y))
 
@@ -48,7 +44,7 @@ def xdivy(x, y, name=None):
 @defop()
 def xlog1py(x, y, name=None):
     """x * log1p(y), and 0 where x == 0 (even where y is -1)."""
-    x, y = _tensor(x), _tensor(y)
+    x, y = as_tensor(x), as_tensor(y)
     zero = equal(x, 0)
     return where(zero, 0.0, x * log1p(where(zero, 0.0, y)))
 
@@ -56,7 +52,7 @@ def xlog1py(x, y, name=None):
 @defop()
 def divide_no_nan(x, y, name=None):
     """x / y, and 0 where y == 0 (even where x is 0, inf or NaN)."""
-    x, y = _tensor(x), _tensor(y)
+    x, y = as_tensor(x), as_tensor(y)
     zero = equal(y, 0)
     return where(zero, 0.0, x / where(zero, 1.0, y))
 
@@ -64,7 +60,7 @@ def divide_no_nan(x, y, name=None):
 @defop()
 def multiply_no_nan(x, y, name=None):
     """x * y, and 0 where y == 0 even where x is inf or NaN (``tf.math.multiply_no_nan``)."""
-    x, y = _tensor(x), _tensor(y)
+    x, y = as_tensor(x), as_tensor(y)
     # Only a non-finite x needs replacing: a finite x keeps d/dy = x at y == 0.
     return where(logical_or(isfinite(x), not_equal(y, 0)), x, 0.0) * y
 
@@ -72,13 +68,13 @@ def multiply_no_nan(x, y, name=None):
 @defop()
 def reciprocal_no_nan(x, name=None):
     """1 / x, and 0 where x == 0."""
-    return divide_no_nan(1.0, _tensor(x))
+    return divide_no_nan(1.0, as_tensor(x))
 
 
 @defop()
 def log_sigmoid(x, name=None):
     """log(sigmoid(x)) = -softplus(-x) = -logaddexp(0, -x), finite for any input."""
-    return -logaddexp(0.0, -_tensor(x))      # softplus(-x), stable for any x
+    return -logaddexp(0.0, -as_tensor(x))      # softplus(-x), stable for any x
 
 
 @defop()
@@ -90,25 +86,25 @@ def rsqrt(x, name=None):
 @defop()
 def softsign(features, name=None):
     """x / (1 + |x|) (``tf.nn.softsign``)."""
-    x = _tensor(features)
+    x = as_tensor(features)
     return x / (1 + abs(x))
 
 
 @defop()
 def scalar_mul(scalar, x, name=None):
     """``scalar * x`` for a 0-d ``scalar`` (``tf.math.scalar_mul``)."""
-    s = _tensor(scalar)
+    s = as_tensor(scalar)
     if s.ndim != 0:
         raise ValueError(f"mg.math.scalar_mul: scalar must be 0-d, got shape {s.shape}; use "
                          f"mg.multiply to broadcast a tensor")
-    return s * _tensor(x)
+    return s * as_tensor(x)
 
 
 @defop()
 def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
     """sqrt(sum(x**2)) over ``axis``; integer input gives an integer (truncated), as TF.
     The gradient is undefined (NaN) where the norm is 0."""
-    x = _tensor(input_tensor)
+    x = as_tensor(input_tensor)
     if x.dtype.is_integer:       # the Array API has no sqrt of integers
         root = sqrt(sum(square(cast(x, _dt.float64)), axis=axis, keepdims=keepdims))
         return cast(root, x.dtype)
@@ -118,20 +114,20 @@ def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
 @defop()
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
     """x / sqrt(max(sum(x**2, axis), epsilon)) (``tf.math.l2_normalize``)."""
-    x = _tensor(x)
+    x = as_tensor(x)
     return x * reciprocal(sqrt(maximum(sum(square(x), axis=axis, keepdims=True), epsilon)))
 
 
 @defop()
 def polyval(coeffs, x, name=None):
     """coeffs[0] * x**(n-1) + ... + coeffs[n-1], by Horner's rule; 0 for no coefficients."""
-    x = _tensor(x)
+    x = as_tensor(x)
     if not isinstance(coeffs, (list, tuple)):
         raise TypeError(f"mg.math.polyval: coeffs must be a list of coefficients (highest "
                         f"power first), got {type(coeffs).__name__}")
     if not coeffs:
         return zeros_like(x)
-    result = _tensor(coeffs[0]) + zeros_like(x)       # x's shape even for a lone constant
+    result = as_tensor(coeffs[0]) + zeros_like(x)       # x's shape even for a lone constant
     for c in coeffs[1:]:
         result = result * x + c
     return result
@@ -140,11 +136,11 @@ def polyval(coeffs, x, name=None):
 @defop(differentiable=False)
 def zero_fraction(value, name=None):
     """The fraction of entries equal to 0, as a float32 scalar."""
-    return mean(cast(equal(_tensor(value), 0), _dt.float32))
+    return mean(cast(equal(as_tensor(value), 0), _dt.float32))
 
 
 def _flat_pairs(x, opname):
-    x = reshape(_tensor(x), (-1,))
+    x = reshape(as_tensor(x), (-1,))
     if x.dtype.is_complex:
         raise TypeError(f"mg.math.{opname}: complex numbers have no order")
     return x[1:], x[:-1]
@@ -170,7 +166,7 @@ def is_strictly_increasing(x, name=None):
 def moments(x, axes, shift=None, keepdims=False, name=None):
     """``(mean, variance)`` over ``axes`` (``tf.nn.moments``; ``shift`` is ignored, as in
     TF 2). Exact at every order: the variance is mg.var's, not a stop_gradient form."""
-    x = _tensor(x)
+    x = as_tensor(x)
     axes = axes if isinstance(axes, int) else tuple(axes)
     return mean(x, axis=axes, keepdims=keepdims), var(x, axis=axes, keepdims=keepdims)
 
@@ -178,4 +174,4 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
 @defop()
 def l2_loss(t, name=None):
     """sum(t**2) / 2 (``tf.nn.l2_loss``)."""
-    return sum(square(_tensor(t))) / 2
+    return sum(square(as_tensor(t))) / 2
