@@ -133,7 +133,7 @@ def move_array(value, source, target):
     DLPack (zero-copy where possible) when both sides support it, else a copy through
     host NumPy (``source.to_numpy`` then ``target.asarray``).
     """
-    from_dlpack = getattr(target.xp, "from_dlpack", None)
+    from_dlpack = getattr(target.ops, "from_dlpack", None)
     if from_dlpack is not None and hasattr(value, "__dlpack__"):
         try:
             moved = from_dlpack(value)

@@ -148,7 +148,8 @@ class ArrayOps:
 class Backend:
     """A loaded backend: the namespace the core computes with, and its host bridges.
 
-    namespace:    an Array-API-conforming module or object (numpy >= 2, cupy, ...).
+    namespace:    an Array-API-conforming module or object (numpy >= 2, cupy, ...), kept as
+                  ``xp`` for plugins and users; the core computes only through ``ops``.
     array_types:  the concrete array types this backend owns (for inference/mismatch).
     to_numpy:     array -> host numpy.ndarray (default: ``numpy.asarray``).
     from_numpy:   host numpy.ndarray -> backend array (default: ``namespace.asarray``).
@@ -210,7 +211,7 @@ class Backend:
         if not isinstance(obj, self.array_types) and hasattr(obj, "__array__") \
                 and self._from_numpy is not None:
             obj = self._from_numpy(obj)
-        return self.xp.asarray(obj, dtype=native)
+        return self.ops.asarray(obj, dtype=native)
 
     def to_numpy(self, array):
         if self._to_numpy is not None:

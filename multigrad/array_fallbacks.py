@@ -3,6 +3,7 @@ functional update, einsum. ``ArrayOps`` falls back on these; a backend with a na
 version passes it as an extra (``Backend(..., extras=...)``).
 """
 
+from ._complex import is_complex as _is_complex
 from .einsum_parse import parse
 
 __all__ = ["generic_getitem", "generic_index_add", "generic_index_update", "einsum_fallback"]
@@ -136,9 +137,11 @@ def generic_index_update(xp, x, index, values):
     selected = tuple(_getitem(xp, x, index).shape)
     values = xp.broadcast_to(xp.asarray(values, dtype=x.dtype), selected)
     placed = generic_index_add(xp, x.shape, index, values)
-    count = generic_index_add(xp, x.shape, index, xp.ones(selected, dtype=x.dtype))
+    # Count in a real dtype (complex numbers have no order for ``count > 0``).
+    real = xp.real(xp.zeros((), dtype=x.dtype)).dtype if _is_complex(x) else x.dtype
+    count = generic_index_add(xp, x.shape, index, xp.ones(selected, dtype=real))
     written = count > 0
-    return xp.where(written, placed / xp.where(written, count, 1), x)
+    return xp.where(written, placed / xp.astype(xp.where(written, count, 1), x.dtype), x)
 
 
 def _diagonals(xp, x, term):

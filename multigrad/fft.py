@@ -163,7 +163,7 @@ def _c2r(x, s, axes, norm, opname):
     half = n // 2 + 1
     w = [1.0 if k == 0 or 2 * k == n else 2.0 for k in range(half)]
     b = x.backend
-    weights = b.xp.reshape(b.asarray(w, real), (half,) + (1,) * (-axes[-1] - 1))
+    weights = b.ops.reshape(b.asarray(w, real), (half,) + (1,) * (-axes[-1] - 1))
     return apply(_C2R, (x,), {"s": s, "axes": axes, "norm": _norm(norm, opname),
                               "cdtype": cdtype, "weights": weights})
 

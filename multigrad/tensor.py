@@ -283,7 +283,7 @@ class Variable(Tensor):
 
 
 def _device_copy(t):
-    return t._backend.xp.asarray(t._value, copy=True)
+    return t._backend.ops.asarray(t._value, copy=True)
 
 
 def _rebuild_tensor(data, dtype, backend):

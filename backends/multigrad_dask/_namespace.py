@@ -11,6 +11,7 @@ import math
 import numpy
 
 from multigrad.array_fallbacks import generic_getitem, generic_index_update
+from multigrad.einsum_parse import parse as parse_einsum
 
 from ._linalg_fft import DaskFFT, DaskLinalg
 
@@ -196,8 +197,8 @@ class DaskNamespace:
         extra = len(shape) - like.ndim
         if not hasattr(like, "chunks") or not hasattr(x, "chunks") or x.ndim != len(shape) \
                 or _unknown(shape) or _unknown(like.shape) or extra < 0 \
-                or shape[extra:] != tuple(like.shape):
-            return self.broadcast_to(x, shape)
+                or shape[extra:] != tuple(like.shape) or 0 in shape:
+            return self.broadcast_to(x, shape)      # (dask mis-chunks empty broadcasts)
         # Axes x already spans keep its chunks (dask requires it); broadcast axes take the
         # data's chunks.
         chunks = tuple(x.chunks[i] if x.shape[i] == n else
@@ -213,6 +214,37 @@ class DaskNamespace:
         return self._da.reshape(x, shape)
 
     # --- the extras --------------------------------------------------------------------
+
+    def _reduce(self, name, x, axis=None, keepdims=False, **kwargs):
+        """dask's reduction, except when the result itself is empty (a size-0 axis that is
+        not reduced): dask then builds chunks of the wrong shape; the result is empty."""
+        if 0 in tuple(x.shape) and not _unknown(x.shape):
+            axes = range(x.ndim) if axis is None else \
+                [a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis)]
+            kept = [n for i, n in enumerate(x.shape) if i not in axes]
+            if 0 in kept:
+                shape = tuple(1 if i in axes else n for i, n in enumerate(x.shape)) \
+                    if keepdims else tuple(kept)
+                return self.zeros(shape, dtype=kwargs.get("dtype") or x.dtype)
+        return getattr(self._da, name)(x, axis=axis, keepdims=keepdims, **kwargs)
+
+    def max(self, x, axis=None, keepdims=False):  # noqa: A003 - the standard's names
+        return self._reduce("max", x, axis, keepdims)
+
+    def min(self, x, axis=None, keepdims=False):  # noqa: A003
+        return self._reduce("min", x, axis, keepdims)
+
+    def sum(self, x, axis=None, keepdims=False, dtype=None):  # noqa: A003
+        return self._reduce("sum", x, axis, keepdims, dtype=dtype)
+
+    def einsum(self, subscripts, *operands):
+        if any(0 in tuple(x.shape) for x in operands):
+            # dask's einsum fails on empty operands; every output element is then an empty
+            # sum (or the output itself is empty): zeros of the output's shape.
+            _, out, sizes = parse_einsum(subscripts, [tuple(x.shape) for x in operands])
+            dtype = self._da.result_type(*operands)
+            return self.zeros(tuple(sizes[c] for c in out), dtype=dtype)
+        return self._da.einsum(subscripts, *operands)
 
     def getitem(self, x, index):
         """``x[index]`` with NumPy's rules; indices dask does not take are rewritten."""
@@ -239,7 +271,8 @@ class DaskNamespace:
         items = index if isinstance(index, tuple) else (index,)
         if _is_basic(items):
             out = self.zeros(shape, dtype=values.dtype)
-            out[items] = values
+            if 0 not in tuple(values.shape):   # dask's __setitem__ refuses empty values
+                out[items] = values
             return out
         k = 0
         while k < len(items) and k < len(shape) and _is_full_slice(items[k]):

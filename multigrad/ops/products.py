@@ -241,7 +241,7 @@ def einsum(subscripts, *operands, name=None):
         for p, c in enumerate(term):
             if c in term[:p] and c not in eyes:
                 b = x.backend
-                eyes[c] = b.xp.eye(sizes[c], dtype=b.native_dtype(x.dtype))
+                eyes[c] = b.ops.eye(sizes[c], dtype=b.native_dtype(x.dtype))
     explicit = ",".join(terms) + "->" + out
     return apply(_EINSUM, xs, {"subscripts": explicit, "terms": tuple(terms), "out": out,
                                "sizes": sizes, "eyes": eyes})

@@ -44,7 +44,9 @@ def _var_vjp(ns, g, ans, x, axis, keepdims, ddof):
     # d/dx sum|x - mean|^2 = 2 (x - mean): the mean's own dependence cancels.
     g = expand_reduced(ns, g, tuple(x.shape), axis, keepdims, batch_ndim(g, ans))
     centered = x - ns.mean(x, axis=axis, keepdims=True)
-    return g * centered * (2.0 / (_count(x.shape, axis) - ddof))
+    n = _count(x.shape, axis) - ddof
+    # n == 0: an empty axis (the cotangent is empty too) or ddof == N (NumPy: inf, nan)
+    return g * centered * (2.0 / n if n else float("inf"))
 
 
 def _var_forward(ns, x, axis, keepdims, ddof):

@@ -111,7 +111,7 @@ def inside(a, domain):
                   "unit": lambda: m.max() < 0.6, "small": lambda: m.max() < 1.5,
                   "frac": lambda: False, "gt1": lambda: False}
     else:
-        frac = a - np.floor(a)
+        frac = a - np.floor(a) if np.isfinite(a).all() else a * np.nan
         checks = {"positive": lambda: a.min() > 0.3, "nonzero": lambda: m.min() > 0.3,
                   "unit": lambda: m.max() < 0.85, "small": lambda: m.max() < 2.5,
                   "gt1": lambda: a.min() > 1.3,
