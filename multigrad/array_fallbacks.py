@@ -82,7 +82,7 @@ def generic_getitem(xp, x, index):
 def _getitem(xp, x, index):
     try:
         return x[index]
-    except (IndexError, NotImplementedError):    # dask raises the latter for nd indices
+    except (IndexError, NotImplementedError, AssertionError):   # dask's, for nd indices
         return generic_getitem(xp, x, index)
 
 
