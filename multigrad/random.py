@@ -150,21 +150,24 @@ def _to_backend(host, dtype, b):
 
 # --- sampling from one NumPy stream (shared by every entry point) ---------------------------
 
-def _normal(stream, shape, mean, stddev, dtype, backend, where):
+def _standard_draw(stream, shape, mean, stddev, dtype, backend, where):
+    """The checked arguments of a normal draw and one standard-normal sample on the host."""
     shape, dtype = _shape(shape, where), _float_dtype(dtype, where)
     b, host = _target(backend, dtype), _host_float(dtype)
     mean = _parameter(mean, host, shape, "mean", where)
     stddev = _parameter(stddev, host, shape, "stddev", where)
-    z = stream.standard_normal(shape, dtype=host)
+    return shape, dtype, b, host, mean, stddev, stream.standard_normal(shape, dtype=host)
+
+
+def _normal(stream, shape, mean, stddev, dtype, backend, where):
+    shape, dtype, b, host, mean, stddev, z = _standard_draw(stream, shape, mean, stddev, dtype,
+                                                            backend, where)
     return _to_backend(mean + stddev * z, dtype, b)
 
 
 def _truncated_normal(stream, shape, mean, stddev, dtype, backend, where):
-    shape, dtype = _shape(shape, where), _float_dtype(dtype, where)
-    b, host = _target(backend, dtype), _host_float(dtype)
-    mean = _parameter(mean, host, shape, "mean", where)
-    stddev = _parameter(stddev, host, shape, "stddev", where)
-    z = stream.standard_normal(shape, dtype=host)
+    shape, dtype, b, host, mean, stddev, z = _standard_draw(stream, shape, mean, stddev, dtype,
+                                                            backend, where)
     # TF: values more than 2 standard deviations from the mean are dropped and re-drawn
     # (rejection: ~4.6% of draws per round, so a few rounds suffice).
     outside = _np.abs(z) > 2

@@ -25,36 +25,36 @@ def squared_difference(x, y, name=None):
     return square(subtract(x, y))
 
 
+def _zero_where_zero(x, y, zero_of, safe, f):
+    """f(x, y), and 0 where ``zero_of`` (x or y) is 0. There y is replaced by ``safe``
+    inside f, so those entries get a gradient of 0, not NaN (0 * inf)."""
+    x, y = as_tensor(x), as_tensor(y)
+    zero = equal(x if zero_of == "x" else y, 0)
+    return where(zero, 0.0, f(x, where(zero, safe, y)))
+
+
 @defop()
 def xlogy(x, y, name=None):
     """x * log(y), and 0 where x == 0 (even where y is 0 or NaN)."""
-    x, y = as_tensor(x), as_tensor(y)
-    zero = equal(x, 0)
-    return where(zero, 0.0, x * log(where(zero, 1.0, y)))
+    return _zero_where_zero(x, y, "x", 1.0, lambda a, b: a * log(b))
 
 
 @defop()
 def xdivy(x, y, name=None):
     """x / y, and 0 where x == 0 (even where y is 0)."""
-    x, y = as_tensor(x), as_tensor(y)
-    zero = equal(x, 0)
-    return where(zero, 0.0, x / where(zero, 1.0, y))
+    return _zero_where_zero(x, y, "x", 1.0, lambda a, b: a / b)
 
 
 @defop()
 def xlog1py(x, y, name=None):
     """x * log1p(y), and 0 where x == 0 (even where y is -1)."""
-    x, y = as_tensor(x), as_tensor(y)
-    zero = equal(x, 0)
-    return where(zero, 0.0, x * log1p(where(zero, 0.0, y)))
+    return _zero_where_zero(x, y, "x", 0.0, lambda a, b: a * log1p(b))
 
 
 @defop()
 def divide_no_nan(x, y, name=None):
     """x / y, and 0 where y == 0 (even where x is 0, inf or NaN)."""
-    x, y = as_tensor(x), as_tensor(y)
-    zero = equal(y, 0)
-    return where(zero, 0.0, x / where(zero, 1.0, y))
+    return _zero_where_zero(x, y, "y", 1.0, lambda a, b: a / b)
 
 
 @defop()
