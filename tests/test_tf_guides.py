@@ -158,6 +158,19 @@ def test_autodiff_vector_target_sums(backend):
     close(tape.gradient(y, x), 2.0 - 5.0 + 0.5)
 
 
+def test_output_gradients_weight_the_targets(backend):
+    # not a guide cell: the weighted form of the sum above (tf.GradientTape.gradient's
+    # output_gradients), for a list of targets
+    x = mg.Variable([1.0, 2.0])
+    with mg.GradientTape() as tape:
+        y0 = x * x
+        y1 = 3.0 * x
+    # one Tensor per target (a nested Python list would be flattened to numbers, as in TF)
+    g = tape.gradient([y0, y1], x,
+                      output_gradients=[mg.constant([1.0, -1.0]), mg.constant([0.5, 2.0])])
+    close(g, [2 * 1.0 * 1.0 + 1.5, 2 * 2.0 * -1.0 + 6.0])
+
+
 def test_autodiff_elementwise_gradient_over_a_linspace(backend):
     x = mg.linspace(-6.0, 6.0, 121)
     assert x.dtype == mg.float32 and x.shape == (121,)
