@@ -49,11 +49,17 @@ def softplus(x, name=None):
     return apply(_SOFTPLUS, (x,))
 
 
-@defop()
+# sign(relu(x)) is relu's derivative (0 at 0, as TF) and, unlike a mask, a differentiable
+# function of x (with zero derivative): a second-order pass reaches x and gives zeros, as
+# TF's ReluGrad does, where a mask would leave x unconnected (None).
+_RELU = Primitive("relu", lambda ns, x: ns.where(x > 0, x, ns.zeros_like(x))).defvjp(
+    lambda ns, g, ans, x: g * ns.sign(ans))
+
+
+@defop(_RELU)
 def relu(x, name=None):
     """max(x, 0); the gradient at 0 is 0 (as TensorFlow)."""
-    x = as_tensor(x)
-    return where(x > 0, x, 0.0)
+    return apply(_RELU, (x,))
 
 
 @defop()

@@ -115,6 +115,14 @@ class GradientTape:
             self._tracked.add(var._id)
             self._watched.add(var._id)
 
+    def _read_variable_targets(self, targets):
+        # TF reads a Variable target under the tape, which watches it (trainable, with
+        # watch_accessed_variables): tape.gradient(v, v) is ones, not None.
+        if self._watch_accessed_variables:
+            for t in targets:
+                if type(t) is Variable and t.trainable:
+                    self._watch_variable(t)
+
     def watched_variables(self):
         """The Variables this tape watched, in the order they were first watched."""
         return tuple(self._variables.values())
@@ -133,6 +141,9 @@ class GradientTape:
                 raise TypeError(f"GradientTape.gradient: target must be a Tensor (or a nested "
                                 f"structure of Tensors), got {type(t).__name__}")
         _check_sources(source_list, "gradient")
+        _warn_not_differentiable(targets, "target", "it gives no gradient")
+        _warn_not_differentiable(source_list, "source", "its gradient is None")
+        self._read_variable_targets(targets)
         seeds = _seeds(targets, output_gradients)
         grads = self._backward(targets, seeds, source_list)
         out = [_finish(g, s, unconnected) for g, s in zip(grads, source_list)]
@@ -151,6 +162,7 @@ class GradientTape:
             raise TypeError(f"GradientTape.jacobian: target must be a Tensor, got "
                             f"{type(target).__name__}")
         source_list = _check_sources(nest.flatten(sources), "jacobian")
+        self._read_variable_targets([target])
         size = target._known_shape().size
         out = []
         if size:
@@ -182,6 +194,7 @@ class GradientTape:
         unconnected = _unconnected_mode(unconnected_gradients)
         if not isinstance(target, Tensor) or not isinstance(source, Tensor):
             raise TypeError("GradientTape.batch_jacobian: target and source must be Tensors")
+        self._read_variable_targets([target])
         target._known_shape()
         if target.ndim < 1 or source.ndim < 1 or target.shape[0] != source.shape[0]:
             raise ValueError(
@@ -323,6 +336,14 @@ def _check_sources(sources, what):
             raise TypeError(f"GradientTape.{what}: sources must be Tensors or Variables "
                             f"(or nested structures of them), got {type(s).__name__}")
     return sources
+
+
+def _warn_not_differentiable(tensors, what, consequence):
+    for t in tensors:
+        if not t.dtype.is_differentiable:
+            warnings.warn(f"GradientTape.gradient: the dtype of the {what} must be floating or "
+                          f"complex (e.g. mg.float32), got {t.dtype.name}; {consequence}",
+                          stacklevel=3)
 
 
 def _as_tensor(g, source):

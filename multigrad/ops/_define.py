@@ -13,6 +13,7 @@ Every public function is made here, so every one says whether it is differentiab
 """
 
 from ..axes import normalize_axis
+from ..dtypes import int32, int64, python_data_dtype
 from ..primitive import Primitive, apply, binary_op, unary_op
 from ..tensor import Tensor
 from ..convert import convert_to_tensor
@@ -80,8 +81,20 @@ def reduction(name, forward, vjp, doc):
         prim.defvjp(vjp)
 
     def op(x, axis=None, keepdims=False, name=None):
+        python_int32 = False
         if not isinstance(x, Tensor):
+            python_int32 = python_data_dtype(x) is int32
             x = convert_to_tensor(x)
         ax = normalize_axis(axis, x.ndim, prim.name)
-        return apply(prim, (x,), {"axis": ax, "keepdims": bool(keepdims)})
+        out = apply(prim, (x,), {"axis": ax, "keepdims": bool(keepdims)})
+        return _keep_int32(out) if python_int32 else out
     return declare(op, prim, name=name, doc=doc)
+
+
+def _keep_int32(out):
+    """Python ints reduce to int32, as in TensorFlow (``tf.reduce_prod(x.shape)``), where
+    NumPy's sum and prod would promote to int64; Tensors keep NumPy's promotion."""
+    if out.dtype is not int64:
+        return out
+    b = out._backend
+    return Tensor._make(b.ops.astype(out._value, b.native_dtype(int32)), b)

@@ -101,9 +101,13 @@ def arange(start, stop=None, step=1, dtype=None, backend=None):
 
 
 @defop(differentiable=False)
-def linspace(start, stop, num=50, dtype=_dt.float32, backend=None):
-    number_arg(start, "linspace", "start")
-    number_arg(stop, "linspace", "stop")
+def linspace(start, stop, num=50, dtype=None, backend=None):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (both included). Without
+    ``dtype``: float32 for float endpoints (TF's default for Python floats), float64 when
+    both are integers (what ``tf.linspace(-2, 2, n)`` and ``np.linspace`` give)."""
+    ends = (number_arg(start, "linspace", "start"), number_arg(stop, "linspace", "stop"))
+    if dtype is None:
+        dtype = _dt.float64 if all(isinstance(v, int) for v in ends) else _dt.float32
     num = integer_arg(num, "linspace", "num")
     if num < 0:
         raise ValueError(f"mg.linspace: num must be non-negative, got {num}")
