@@ -147,8 +147,24 @@ def array_function(self, func, types, args, kwargs):
     if key in _HOST:
         return func(*_host(args), **dict(zip(kwargs, _host(kwargs.values()))))
     op = _lookup(key)
+    if key == "linalg.svd":
+        args, kwargs = _svd_form(args, kwargs)
     args, kwargs = _translate(key, func, op, args, kwargs)
     return op(*args, **kwargs)
+
+
+def _svd_form(args, kwargs):
+    """NumPy's default full SVD is the reduced one for square matrices; otherwise it needs
+    full_matrices=False, which is all mg.linalg.svd offers."""
+    kwargs = {**dict(zip(("full_matrices", "compute_uv", "hermitian"), args[1:])), **kwargs}
+    full = kwargs.get("full_matrices", True)
+    shape = getattr(args[0], "shape", ())
+    if full and len(shape) >= 2 and shape[-1] != shape[-2]:
+        raise ValueError(
+            f"np.linalg.svd of a {shape[-2]}x{shape[-1]} mg.Tensor: the full SVD (NumPy's "
+            f"default, full_matrices=True) is not offered, its extra singular vectors are not "
+            f"unique; pass full_matrices=False for the reduced SVD")
+    return args[:1], {**kwargs, "full_matrices": False}
 
 
 def _host(values):
