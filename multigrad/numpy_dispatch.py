@@ -192,13 +192,13 @@ def _translate(key, func, op, args, kwargs):
     if theirs is None or ours is None:
         return args, kwargs
     their_names, our_names = list(theirs), list(ours)
-    positional, given = list(args[:1]), {}
-    for i, value in enumerate(args[1:], start=1):
+    positional, given = [], {}
+    for i, value in enumerate(args):
         p = theirs[their_names[i]] if i < len(their_names) else None
         if p is None or p.kind is p.VAR_POSITIONAL:
             positional.extend(args[i:])
             break
-        if i < len(our_names) and our_names[i] == p.name:
+        if i == 0 or i < len(our_names) and our_names[i] == p.name:
             positional.append(value)
         else:
             given[p.name] = value
