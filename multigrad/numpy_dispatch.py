@@ -13,7 +13,6 @@ raise instead of being ignored. ``np.asarray(t)`` still gives a host array (``__
 """
 
 import functools
-import inspect
 
 from . import ops as _ops
 from .dtypes import as_dtype
@@ -173,6 +172,7 @@ def _host(values):
 
 @functools.cache
 def _parameters(fn):
+    import inspect              # here, not at import: it costs ~10 ms (benchmark W6)
     try:
         return inspect.signature(fn).parameters
     except (TypeError, ValueError):
