@@ -18,11 +18,14 @@ from .ops import *  # noqa: F401,F403 - the array functions are the public API
 from .primitive import Primitive
 from .tape import GradientTape, UnconnectedGradients
 from .tensor import Tensor, Variable
+from . import numpy_dispatch as _numpy_dispatch
 # TensorFlow's top-level functions NumPy has no name for (mg.norm, mg.gather, mg.range...).
 from .tf_functions import (add_n, clip_by_global_norm, clip_by_norm, fill, is_tensor, norm,
                            one_hot, rank, shape, size)
 from .tf_functions import range  # noqa: A004 - tf.range; the builtin is unchanged elsewhere
 from .tf_gather import boolean_mask, gather, gather_nd
+
+_numpy_dispatch.install(Tensor)     # np.sin(t) is mg.sin(t): NumPy's protocols on Tensor
 
 __version__ = "0.1.0"
 

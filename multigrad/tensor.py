@@ -14,8 +14,6 @@ class Tensor:
     """An immutable array on one backend, recordable by a GradientTape."""
 
     __slots__ = ("_value", "_backend", "_id", "__weakref__")
-    # Make NumPy hand binary operators over to us: ndarray * Tensor -> Tensor.
-    __array_ufunc__ = None
     __array_priority__ = 1000
 
     def __init__(self, value, dtype=None):
@@ -171,23 +169,9 @@ class Tensor:
             "mg.Tensor is immutable; use mg.index_update(x, index, value) (or "
             "mg.tensor_scatter_nd_update) for a new tensor, or Variable.assign for state")
 
-    # --- NumPy-style methods ------------------------------------------------------------
-
-    def reshape(self, *shape):
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = shape[0]
-        return _ops.reshape(self, tuple(shape))
-
-    def transpose(self, *axes):
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = axes[0]
-        return _ops.transpose(self, tuple(axes) if axes else None)
-
-    def sum(self, axis=None, keepdims=False): return _ops.sum(self, axis=axis, keepdims=keepdims)
-    def mean(self, axis=None, keepdims=False): return _ops.mean(self, axis=axis, keepdims=keepdims)
-    def max(self, axis=None, keepdims=False): return _ops.max(self, axis=axis, keepdims=keepdims)
-    def min(self, axis=None, keepdims=False): return _ops.min(self, axis=axis, keepdims=keepdims)
-    def astype(self, dtype): return _ops.cast(self, dtype)
+    # ndarray's methods and attributes (``sum``, ``reshape``, ``real``, ``mT`` ...) are
+    # installed by ``multigrad.tensor_methods``; NumPy's ``__array_ufunc__`` and
+    # ``__array_function__`` (np.sin(t) -> mg.sin(t)) by ``multigrad.numpy_dispatch``.
 
 
 class Variable(Tensor):

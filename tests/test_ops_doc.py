@@ -99,3 +99,13 @@ def test_the_extras_tables_list_exactly_the_extras():
     root = DOC.parent.parent
     assert sorted(_extras_in_table(root / "docs" / "design.md", "The list is")) == sorted(EXTRAS)
     assert sorted(_extras_in_table(root / "README.md", "**Extras**")) == sorted(EXTRAS)
+
+
+def test_every_numpy_name_maps_to_a_documented_op():
+    # np.f(t) runs the op numpy_dispatch's table names: it must be one docs/ops.md lists.
+    from multigrad.numpy_dispatch import numpy_table
+    documented = {id(getattr(ns, n)) for ns, names, aliases, _ in documented_rows()
+                  for n in names + aliases}
+    undocumented = [f"np.{key} -> {op.__module__}.{op.__name__}"
+                    for key, op in numpy_table().items() if id(op) not in documented]
+    assert not undocumented, f"NumPy names dispatched to undocumented ops: {undocumented}"

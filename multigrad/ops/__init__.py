@@ -5,13 +5,14 @@ Each module lists its public ops in ``__all__``; adding a module means adding it
 """
 
 from .. import tensor as _tensor_module
+from .. import tensor_methods as _tensor_methods
 from . import (creation, elementwise, indexing, joining, layout, logic, math, matrices, products,
-               reductions, scans, shape, stats)
+               reductions, scans, shape, sorting, stats)
 from ..vocabulary import tensor_ops
 from .aliases import ALIASES
 
 _MODULES = (creation, elementwise, reductions, products, shape, math, stats, scans, logic, layout,
-            joining, matrices, indexing)
+            joining, matrices, indexing, sorting)
 
 globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
 globals().update({alias: globals()[name] for alias, name in ALIASES.items()})
@@ -54,3 +55,4 @@ def _reflected(op):
 
 
 _install_operators(_tensor_module.Tensor, tensor_ops)
+_tensor_methods.install(_tensor_module.Tensor, tensor_ops)
