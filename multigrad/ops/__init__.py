@@ -5,13 +5,13 @@ Each module lists its public ops in ``__all__``; adding a module means adding it
 """
 
 from .. import tensor as _tensor_module
-from . import (creation, elementwise, indexing, joining, layout, logic, math, matrices, products,
-               reductions, scans, shape, stats)
+from . import (creation, differences, elementwise, indexing, joining, layout, logic, math,
+               matrices, products, reductions, scans, shape, stacking, stats)
 from ..vocabulary import tensor_ops
 from .aliases import ALIASES
 
 _MODULES = (creation, elementwise, reductions, products, shape, math, stats, scans, logic, layout,
-            joining, matrices, indexing)
+            joining, matrices, indexing, differences, stacking)
 
 globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
 globals().update({alias: globals()[name] for alias, name in ALIASES.items()})
