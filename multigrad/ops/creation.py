@@ -14,7 +14,7 @@ from ._define import declare, defop
 from ..args import integer_arg, number_arg, shape_arg
 
 __all__ = ["constant", "convert_to_tensor", "asarray", "zeros", "ones", "full", "zeros_like",
-           "ones_like", "full_like", "arange", "linspace", "eye", "cast", "to_backend"]
+           "ones_like", "full_like", "arange", "eye", "cast", "to_backend"]
 
 declare(convert_to_tensor, differentiable=False)
 
@@ -98,17 +98,6 @@ def arange(start, stop=None, step=1, dtype=None, backend=None):
         dtype = python_data_dtype([start, stop, step])
     b = get_backend() if backend is None else load_backend(backend)
     return Tensor._make(b.ops.arange(start, stop, step, dtype=b.native_dtype(dtype)), b)
-
-
-@defop(differentiable=False)
-def linspace(start, stop, num=50, dtype=_dt.float32, backend=None):
-    number_arg(start, "linspace", "start")
-    number_arg(stop, "linspace", "stop")
-    num = integer_arg(num, "linspace", "num")
-    if num < 0:
-        raise ValueError(f"mg.linspace: num must be non-negative, got {num}")
-    b = get_backend() if backend is None else load_backend(backend)
-    return Tensor._make(b.ops.linspace(start, stop, num, dtype=b.native_dtype(dtype)), b)
 
 
 @defop(differentiable=False)
