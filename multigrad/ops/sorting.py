@@ -96,9 +96,9 @@ def _check_q(q, opname):
                          f"mg.{opname}: percentiles must be in the range [0, 100]")
 
 
-def _pick(s, pos, method):
-    """Values of the sorted ``s`` (shape R + (m,)) at fractional positions ``pos`` (Q + R)."""
-    m = s.shape[-1]
+def _pick(s, pos, last, method):
+    """Values of the sorted ``s`` (shape R + (m,)) at fractional positions ``pos`` (Q + R),
+    ``last`` the last valid position (a number, or per slice: NaNs sort after it)."""
     lo = floor(pos)
     frac = pos - lo
     if method == "nearest":       # NumPy rounds half to even
@@ -110,8 +110,9 @@ def _pick(s, pos, method):
         frac = frac * 0
     elif method == "midpoint":
         frac = where(frac > 0, frac * 0 + 0.5, frac * 0)
-    lo_i = cast(clip(lo, 0, m - 1), int64)
-    hi_i = cast(minimum(clip(lo, 0, m - 1) + 1, m - 1), int64)
+    lo = clip(lo, 0, s.shape[-1] - 1)
+    lo_i = cast(lo, int64)
+    hi_i = cast(clip(minimum(lo + 1, last), 0, s.shape[-1] - 1), int64)
     src = reshape(s, (1,) * (pos.ndim - s.ndim + 1) + tuple(s.shape))
     v_lo = squeeze(take_along_axis(src, expand_dims(lo_i, -1), axis=-1), axis=-1)
     v_hi = squeeze(take_along_axis(src, expand_dims(hi_i, -1), axis=-1), axis=-1)
@@ -139,7 +140,7 @@ def _quantile(a, q, axis, method, keepdims, opname, skip_nan, scale=1.0, out=Non
     else:
         s, n = sort(flat, axis=-1), flat.shape[-1]
     pos = reshape(q, tuple(q.shape) + (1,) * (flat.ndim - 1)) * (n - 1)
-    res = _pick(s, pos, method)
+    res = _pick(s, pos, n - 1, method)
     if skip_nan:
         res = where(n == 0, float("nan"), res)
     if keepdims:
