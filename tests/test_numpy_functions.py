@@ -126,6 +126,16 @@ CASES = [
     Case("matrix_norm", lambda x: mg.linalg.matrix_norm(x), [(2, 2, 3)]),
     Case("vecdot-trace-diagonal", lambda x, y: mg.linalg.vecdot(x, y) + mg.linalg.trace(x)[:, None]
          + mg.linalg.diagonal(y), [(2, 3, 3), (3, 3)]),
+    Case("copysign", lambda x, y: mg.copysign(x, y) * x, [(3,), (3,)],
+         domain=lambda a: np.where(np.abs(a) < 0.1, 0.3, a)),
+    Case("vecdot-matvec-vecmat", lambda m, v: mg.vecdot(m, v) + mg.matvec(m, v)
+         + mg.vecmat(v, mg.matrix_transpose(m)), [(2, 3, 3), (3,)]),
+    Case("meshgrid", lambda x, y: mg.meshgrid(x, y)[0] * mg.meshgrid(x, y, indexing="ij")[1].T,
+         [(3,), (2,)]),
+    Case("broadcast_arrays-unstack", lambda x, y: mg.unstack(
+        mg.broadcast_arrays(x, y)[1], axis=1)[0] * x[:, 0], [(2, 3), (3,)]),
+    Case("cov-corrcoef", lambda x: mg.cov(x) + mg.corrcoef(x, rowvar=False)[:2, :2], [(2, 4)]),
+    Case("diagflat-vander", lambda x: mg.diagflat(x, k=1)[:3, :3] + mg.vander(x, 3), [(3,)]),
     Case("fftshift", lambda x: mg.fft.fftshift(x) * mg.fft.ifftshift(x, axes=0), [(3, 4)]),
     Case("hfft", lambda x: mg.fft.hfft(x * (1 + 1j), 6), [(4,)]),
     Case("ihfft", lambda x: mg.real(mg.fft.ihfft(x)) + mg.imag(mg.fft.ihfft(x)), [(5,)]),
@@ -193,6 +203,12 @@ VALUES = [
     ("linspace-no-endpoint", lambda m: m.linspace(0.0, 1.0, 4, endpoint=False)),
     ("logspace", lambda m: m.logspace(0.0, 2.0, 5, base=3.0)),
     ("geomspace-negative", lambda m: m.geomspace(-1.0, -1000.0, 4)),
+    ("fix", lambda m: m.fix(A * 3)),
+    ("float_power", lambda m: m.float_power(np.abs(A), 1.5)),
+    ("cov-y-ddof", lambda m: m.cov(A, A[::-1], ddof=2)),
+    ("corrcoef", lambda m: m.corrcoef(A, rowvar=False)),
+    ("vander", lambda m: m.vander(V3, 4, increasing=True)),
+    ("diagflat", lambda m: m.diagflat(A[:2, :2], k=-1)),
     ("average-returned", lambda m: m.average(A, axis=1, weights=V5[:4] ** 2, returned=True)[1]),
 ]
 
@@ -215,6 +231,15 @@ def test_argsort_is_stable_ascending_and_descending(backend):
     assert mg.argsort(x, descending=True).numpy().tolist() == [0, 4, 2, 1, 3]
     assert mg.argsort(mg.reshape(x, (5, 1)), axis=None).numpy().tolist() == [1, 3, 2, 0, 4]
     assert not mg.argsort.differentiable and not mg.argpartition.differentiable
+
+
+def test_float_power_is_float64_and_differentiable():
+    x = mg.constant(np.float32([1.0, 4.0]))
+    with mg.GradientTape() as tape:
+        tape.watch(x)
+        y = mg.float_power(x, 0.5)
+    assert y.dtype == mg.float64
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [0.5, 0.25])
 
 
 def test_argpartition_puts_kth_in_place():
@@ -361,6 +386,9 @@ ERRORS = [
     (lambda: mg.linalg.multi_dot([A, A3, A]), ValueError, "inner arrays must be 2-D"),
     (lambda: mg.linalg.tensorinv(A, ind=1), ValueError, "is not square"),
     (lambda: mg.linalg.outer(A, V3), ValueError, "expects 1-D vectors"),
+    (lambda: mg.meshgrid(V3, indexing="xyz"), ValueError, "indexing must be 'xy' or 'ij'"),
+    (lambda: mg.broadcast_arrays(A, V3), ValueError, "do not broadcast"),
+    (lambda: mg.cov(A3), ValueError, "m must be 1-D or 2-D"),
     (lambda: mg.fft.fftfreq(0), ValueError, "n must be positive"),
     (lambda: mg.fft.hfft(V3, norm="both"), ValueError, "norm must be"),
 ]
