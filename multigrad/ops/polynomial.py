@@ -5,6 +5,7 @@ from ..args import integer_arg
 from ..convert import as_tensor
 from ..tensor import Tensor
 from ._define import defop
+from .creation import zeros_like
 from .differences import like
 from .math import conj
 from .joining import pad
@@ -25,14 +26,23 @@ def _coefficients(p, opname):
 
 @defop()
 def polyval(p, x, name=None):
-    """``p[0] * x**(n-1) + ... + p[n-1]`` by Horner's rule; differentiable in p and x."""
-    p = _coefficients(p, "polyval")
-    x = like(x, p)
-    if p.shape[0] == 0:
-        return x * 0
-    y = p[0] + x * 0
-    for i in range(1, p.shape[0]):
-        y = y * x + p[i]
+    """``p[0] * x**(n-1) + ... + p[n-1]`` by Horner's rule; differentiable in p and x.
+
+    ``p`` is NumPy's 1-D coefficient array, or ``tf.math.polyval``'s list of coefficients
+    (each may be a tensor broadcasting against ``x``; ``[]`` gives zeros): one function
+    serves ``mg.polyval`` and ``mg.math.polyval``.
+    """
+    if isinstance(p, (list, tuple)) and not p:
+        return zeros_like(as_tensor(x))
+    if isinstance(p, (list, tuple)) and any(isinstance(c, Tensor) for c in p):
+        coeffs = list(p)
+    else:
+        p = _coefficients(p, "polyval")
+        coeffs = [p[i] for i in range(p.shape[0])]
+    x = like(x, as_tensor(coeffs[0]))
+    y = coeffs[0] + zeros_like(x)           # x's shape even for a lone constant
+    for c in coeffs[1:]:
+        y = y * x + c
     return y
 
 
