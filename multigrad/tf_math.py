@@ -10,7 +10,7 @@ from . import dtypes as _dt
 from .convert import as_tensor
 from .ops import (abs, all, cast, equal, isfinite, log, log1p, logaddexp, logical_or,
                   maximum, mean, not_equal, reciprocal, reshape, sqrt, square, subtract, sum,
-                  var, where, zeros_like)
+                  var, where)
 from .ops._define import defop
 
 __all__ = ["squared_difference", "xlogy", "xdivy", "xlog1py", "divide_no_nan",

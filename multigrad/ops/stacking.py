@@ -6,13 +6,15 @@ from ..convert import as_tensor
 from ..errors import AxisError
 from ..tensor import Tensor
 from ._define import defop
-from .creation import zeros_like
+from ..dtypes import int64
+from .creation import arange, cast, zeros_like
 from .differences import like
 from .elementwise import where
-from .indexing import index_update
+from .indexing import index_update, sort, take
+from .reductions import sum as _sum
 from .joining import _sequence, _split
 from .layout import atleast_3d, moveaxis
-from .shape import broadcast_to, concatenate
+from .shape import broadcast_to, concatenate, reshape
 
 __all__ = ["dstack", "dsplit", "rollaxis", "select", "piecewise"]
 
@@ -94,8 +96,8 @@ def _piecewise_conditions(x, condlist):
 def piecewise(x, condlist, funclist, *args, **kw):
     """NumPy's ``piecewise``: ``funclist[i]`` (a function of ``x[cond]``, or a constant)
     where ``condlist[i]`` holds, a later condition winning; one extra function gives the
-    value where no condition holds (else 0). Each function sees only its own elements, so
-    its gradient is exact there (a function undefined elsewhere leaves no NaN behind).
+    value where no condition holds (else 0). Each function sees only its own elements (a
+    1-D gather of them), so a function undefined elsewhere leaves no NaN in the gradient.
     """
     x = as_tensor(x)
     conds = _piecewise_conditions(x, condlist)
@@ -108,10 +110,19 @@ def piecewise(x, condlist, funclist, *args, **kw):
         for c in conds[1:]:
             none = none | c
         conds, funcs = [~none] + conds, [funcs[-1]] + funcs[:-1]
-    out = zeros_like(x)
+    flat, out = reshape(x, (-1,)), zeros_like(reshape(x, (-1,)))
     for cond, f in zip(conds, funcs):
+        cond = reshape(cond, (-1,))
         if callable(f):
-            out = index_update(out, cond, f(x[cond], *args, **kw))
+            # Integer positions of the true entries (sizes stay known, Dask included).
+            where_true = _positions(cond, x.backend)
+            out = index_update(out, where_true, f(take(flat, where_true), *args, **kw))
         else:
             out = where(cond, like(f, x), out)
-    return out
+    return reshape(out, x.shape)
+
+
+def _positions(flat_mask, backend):
+    n = flat_mask.shape[0]
+    count = int(_sum(cast(flat_mask, int64)).numpy())
+    return sort(where(flat_mask, arange(n, backend=backend), n))[:count]
