@@ -128,7 +128,10 @@ def _quantile(a, q, axis, method, keepdims, opname, skip_nan, scale=1.0, out=Non
     a = as_tensor(a)
     if not a.dtype.is_floating:
         a = cast(a, float64)
-    q = like(q, a) / scale if scale != 1.0 else like(q, a)
+    q = like(q, a)
+    if not q.dtype.is_floating:
+        q = cast(q, a.dtype)
+    q = q / scale if scale != 1.0 else q
     _check_q(q, opname)
     flat, axes = _reduced_last(a, axis, opname)
     if flat.shape[-1] == 0:
