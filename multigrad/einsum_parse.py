@@ -6,7 +6,7 @@ NumPy's broadcasting of ellipsis dimensions) and the output is always given afte
 
 import string
 
-__all__ = ["parse", "LETTERS"]
+__all__ = ["parse", "from_interleaved", "LETTERS"]
 
 LETTERS = string.ascii_letters
 
@@ -90,3 +90,30 @@ def _output(subscripts, out, expanded, sizes, ell):
     return out
 
 
+
+
+def _sublist_letters(sublist):
+    out = ""
+    for item in sublist:
+        if item is Ellipsis:
+            out += "..."
+            continue
+        if isinstance(item, bool) or not hasattr(type(item), "__index__"):
+            raise TypeError(f"mg.einsum: sublist entries must be integers in [0, 52) or "
+                            f"Ellipsis, got {item!r}")
+        k = int(item)
+        if not 0 <= k < len(LETTERS):
+            raise ValueError(f"mg.einsum: sublist entry {k} is out of range; use integers in "
+                             f"[0, {len(LETTERS)})")
+        out += LETTERS[k]
+    return out
+
+
+def from_interleaved(args):
+    """NumPy's interleaved form ``(op0, sublist0, op1, sublist1, ..., [out_sublist])`` as
+    ``(subscripts, operands)``."""
+    args = list(args)
+    out = _sublist_letters(args.pop()) if len(args) % 2 else None
+    operands, terms = args[0::2], [_sublist_letters(sub) for sub in args[1::2]]
+    subscripts = ",".join(terms) + ("" if out is None else "->" + out)
+    return subscripts, operands

@@ -12,12 +12,13 @@ import sys
 
 from . import dtypes as _dt
 from .convert import as_tensor
+from .fft_helpers import fftfreq, fftshift, ifftshift, rfftfreq
 from .ops._define import defop
 from .primitive import Primitive, apply
 from .vocabulary import tensor_ops
 
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2",
-           "rfftn", "irfftn"]
+           "rfftn", "irfftn", "hfft", "ihfft", "fftshift", "ifftshift", "fftfreq", "rfftfreq"]
 
 _DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
 _COMPLEX = {"float32": _dt.complex64, "float64": _dt.complex128, "float16": _dt.complex64}
@@ -247,3 +248,26 @@ def irfftn(x, s=None, axes=None, norm=None):
 # Rules name this extension as ``ns.fft.<name>``: on Tensors it is this module (on raw
 # arrays, the namespace's own extension). Registered here so it loads only when used.
 tensor_ops.fft = sys.modules[__name__]
+
+
+@defop()
+def hfft(x, n=None, axis=-1, norm=None):
+    """The FFT of a Hermitian-symmetric signal given by its first half: a real spectrum of
+    length ``n`` (``2 (m - 1)`` by default); ``irfft`` of the conjugate with the dual norm."""
+    x = as_tensor(x)
+    norm = "backward" if norm is None else norm
+    if norm not in _DUAL:
+        raise ValueError(f"mg.fft.hfft: norm must be 'backward', 'ortho' or 'forward', got "
+                         f"{norm!r}")
+    return irfft(tensor_ops.conj(x) if x.dtype.is_complex else x, n, axis, _DUAL[norm])
+
+
+@defop()
+def ihfft(x, n=None, axis=-1, norm=None):
+    """The inverse of ``hfft`` for real input: the conjugate of ``rfft`` with the dual norm."""
+    norm = "backward" if norm is None else norm
+    if norm not in _DUAL:
+        raise ValueError(f"mg.fft.ihfft: norm must be 'backward', 'ortho' or 'forward', got "
+                         f"{norm!r}")
+    return tensor_ops.conj(rfft(x, n, axis, _DUAL[norm]))
+

@@ -20,6 +20,10 @@ from . import ops
 from ._complex import maybe_conj
 from .axes import normalize_axis
 from .norms import global_norm
+from .linalg_more import (cond, cross, diagonal, eigvalsh, matmul, matrix_norm, matrix_power,
+                          matrix_rank, multi_dot, outer, svdvals, tensordot, tensorinv,
+                          tensorsolve, trace, vecdot, vector_norm)
+from . import linalg_more as _more
 from .convert import as_tensor
 from .ops._cotangents import align_cotangents
 from .ops._define import defop
@@ -29,7 +33,7 @@ from .primitive import Primitive, apply
 from .vocabulary import tensor_ops
 
 __all__ = ["inv", "pinv", "det", "slogdet", "solve", "cholesky", "eigh", "svd", "qr", "norm",
-           "lstsq", "matrix_transpose", "global_norm"]
+           "lstsq", "matrix_transpose", "global_norm"] + _more.__all__
 
 
 def _mT(ns, x):
@@ -205,13 +209,16 @@ _SVD.defvjp(_svd_vjp)
 
 
 @defop(_SVD)
-def svd(a, full_matrices=False, name=None):
+def svd(a, full_matrices=False, compute_uv=True, hermitian=False, name=None):
     """Reduced SVD ``(U, S, Vh)`` with ``a == U @ diag(S) @ Vh``, S descending.
 
     Only the reduced form is offered (``full_matrices=True`` raises): the extra columns of
     the full form are not unique. Gradients need distinct non-zero singular values, except
-    through ``S`` alone (as in ``norm(ord='nuc')``).
+    through ``S`` alone (as in ``norm(ord='nuc')``). ``compute_uv=False`` returns ``S``
+    only (``svdvals``, whose gradient holds for repeated singular values too).
     """
+    if not compute_uv:
+        return svdvals(a)
     if full_matrices:
         raise ValueError("mg.linalg.svd: only full_matrices=False (the reduced SVD) is "
                          "supported; the extra singular vectors of the full SVD are not unique")

@@ -27,6 +27,7 @@ from .ops import isnan as is_nan
 from .ops import max as reduce_max
 from .ops import mean as reduce_mean
 from .ops import min as reduce_min
+from .ops import polyval
 from .ops import power as pow
 from .ops import remainder as floormod
 from .ops import sum as reduce_sum
@@ -35,7 +36,7 @@ from .tf_functions import add_n as accumulate_n
 from .tf_gather import (segment_mean, segment_sum, top_k, unsorted_segment_mean,
                         unsorted_segment_sum)
 from .tf_math import (divide_no_nan, is_non_decreasing, is_strictly_increasing, l2_normalize,
-                      log_sigmoid, multiply_no_nan, polyval, reciprocal_no_nan,
+                      log_sigmoid, multiply_no_nan, reciprocal_no_nan,
                       reduce_euclidean_norm, rsqrt, scalar_mul, softsign, squared_difference,
                       xdivy, xlog1py, xlogy, zero_fraction)
 

@@ -198,7 +198,7 @@ def _translate(key, func, op, args, kwargs):
         if p is None or p.kind is p.VAR_POSITIONAL:
             positional.extend(args[i:])
             break
-        if i == 0 or i < len(our_names) and our_names[i] == p.name:
+        if i == 0 or p.kind is p.POSITIONAL_ONLY or i < len(our_names) and our_names[i] == p.name:
             positional.append(value)
         else:
             given[p.name] = value

@@ -10,12 +10,12 @@ from . import dtypes as _dt
 from .convert import as_tensor
 from .ops import (abs, all, cast, equal, isfinite, log, log1p, logaddexp, logical_or,
                   maximum, mean, not_equal, reciprocal, reshape, sqrt, square, subtract, sum,
-                  var, where, zeros_like)
+                  var, where)
 from .ops._define import defop
 
 __all__ = ["squared_difference", "xlogy", "xdivy", "xlog1py", "divide_no_nan",
            "multiply_no_nan", "reciprocal_no_nan", "log_sigmoid", "rsqrt", "softsign",
-           "scalar_mul", "reduce_euclidean_norm", "l2_normalize", "polyval", "zero_fraction",
+           "scalar_mul", "reduce_euclidean_norm", "l2_normalize", "zero_fraction",
            "is_non_decreasing", "is_strictly_increasing", "moments", "l2_loss"]
 
 
@@ -116,21 +116,6 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
     """x / sqrt(max(sum(x**2, axis), epsilon)) (``tf.math.l2_normalize``)."""
     x = as_tensor(x)
     return x * reciprocal(sqrt(maximum(sum(square(x), axis=axis, keepdims=True), epsilon)))
-
-
-@defop()
-def polyval(coeffs, x, name=None):
-    """coeffs[0] * x**(n-1) + ... + coeffs[n-1], by Horner's rule; 0 for no coefficients."""
-    x = as_tensor(x)
-    if not isinstance(coeffs, (list, tuple)):
-        raise TypeError(f"mg.math.polyval: coeffs must be a list of coefficients (highest "
-                        f"power first), got {type(coeffs).__name__}")
-    if not coeffs:
-        return zeros_like(x)
-    result = as_tensor(coeffs[0]) + zeros_like(x)       # x's shape even for a lone constant
-    for c in coeffs[1:]:
-        result = result * x + c
-    return result
 
 
 @defop(differentiable=False)

@@ -229,7 +229,7 @@ def test_setitem_message_points_to_existing_functions(backend):
     (lambda: mg.split(np.ones(5), 2), "does not split into 2 equal parts; use mg.array_split"),
     (lambda: mg.tensordot(np.ones((2, 3)), np.ones((2, 3)), axes=1), "contracted axes must match"),
     (lambda: mg.dot(np.ones((2, 3)), np.ones((2, 3))), "not aligned"),
-    (lambda: mg.cross(np.ones(2), np.ones(2)), "size 3"),
+    (lambda: mg.cross(np.ones(4), np.ones(4)), "size 2 or 3"),
     (lambda: mg.pad(np.ones(3), 3, mode="reflect"), "smaller than the axis size"),
     (lambda: mg.pad(np.ones(3), 1, mode="wrap"), "'constant', 'edge' or 'reflect'"),
     (lambda: mg.pad(np.ones((2, 2)), [(1, 1)] * 3), "one non-negative pair per axis"),

@@ -17,6 +17,7 @@ ALIASES = {
     # NumPy
     "amax": "max", "amin": "min", "absolute": "abs", "fabs": "abs", "true_divide": "divide",
     "mod": "remainder", "conjugate": "conj", "radians": "deg2rad", "degrees": "rad2deg",
+    "row_stack": "vstack", "around": "round",
     # the Array API standard (and TensorFlow, for concat and the inverse trigonometry)
     "asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh",
     "acosh": "arccosh", "atanh": "arctanh", "atan2": "arctan2", "concat": "concatenate",

@@ -14,7 +14,7 @@ from ._define import declare, defop
 from ..args import integer_arg, number_arg, shape_arg
 
 __all__ = ["constant", "convert_to_tensor", "asarray", "zeros", "ones", "full", "zeros_like",
-           "ones_like", "full_like", "arange", "linspace", "eye", "cast", "to_backend"]
+           "ones_like", "full_like", "arange", "eye", "cast", "to_backend"]
 
 declare(convert_to_tensor, differentiable=False)
 
@@ -98,21 +98,6 @@ def arange(start, stop=None, step=1, dtype=None, backend=None):
         dtype = python_data_dtype([start, stop, step])
     b = get_backend() if backend is None else load_backend(backend)
     return Tensor._make(b.ops.arange(start, stop, step, dtype=b.native_dtype(dtype)), b)
-
-
-@defop(differentiable=False)
-def linspace(start, stop, num=50, dtype=None, backend=None):
-    """``num`` evenly spaced values from ``start`` to ``stop`` (both included). Without
-    ``dtype``: float32 for float endpoints (TF's default for Python floats), float64 when
-    both are integers (what ``tf.linspace(-2, 2, n)`` and ``np.linspace`` give)."""
-    ends = (number_arg(start, "linspace", "start"), number_arg(stop, "linspace", "stop"))
-    if dtype is None:
-        dtype = _dt.float64 if all(isinstance(v, int) for v in ends) else _dt.float32
-    num = integer_arg(num, "linspace", "num")
-    if num < 0:
-        raise ValueError(f"mg.linspace: num must be non-negative, got {num}")
-    b = get_backend() if backend is None else load_backend(backend)
-    return Tensor._make(b.ops.linspace(start, stop, num, dtype=b.native_dtype(dtype)), b)
 
 
 @defop(differentiable=False)

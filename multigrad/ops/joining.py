@@ -14,7 +14,14 @@ __all__ = ["hstack", "vstack", "column_stack", "split", "array_split", "hsplit",
 
 
 def _sequence(values, opname):
-    if isinstance(values, Tensor) or not isinstance(values, (list, tuple)):
+    if isinstance(values, Tensor) or hasattr(values, "ndim"):
+        # One array: NumPy iterates its first axis (each row is one input).
+        values = as_tensor(values)
+        if values.ndim == 0:
+            raise TypeError(f"mg.{opname} expects a list or tuple of tensors or one array of "
+                            f"at least one dimension, got a 0-d tensor")
+        return [values[i] for i in range(values.shape[0])]
+    if not isinstance(values, (list, tuple)):
         raise TypeError(f"mg.{opname} expects a list or tuple of tensors, got "
                         f"{type(values).__name__}")
     if not values:

@@ -159,19 +159,32 @@ def kron(a, b, name=None):
     return reshape(a2 * b2, tuple(m * n for m, n in zip(sa, sb)))
 
 
+def _cross_operand(x, axis, which):
+    if x.ndim == 0 or not -x.ndim <= axis < x.ndim or x.shape[axis] not in (2, 3):
+        raise ValueError(f"mg.cross: {which} (shape {x.shape}) must have size 2 or 3 along "
+                         f"axis {axis}")
+    x = moveaxis(x, axis, -1)
+    zero = x[..., 0] * 0
+    return [x[..., 0], x[..., 1], x[..., 2] if x.shape[-1] == 3 else zero], x.shape[-1]
+
+
 @defop()
-def cross(a, b, axis=-1, name=None):
-    """Cross product of 3-vectors along ``axis`` (other axes broadcast)."""
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None, name=None):
+    """Cross product of 2- or 3-vectors along ``axisa``/``axisb`` (``axis`` sets all three),
+    other axes broadcast, the result's vectors along ``axisc``. Two 2-vectors give the
+    z component only (a scalar per pair), as NumPy."""
     a, b = as_tensor(a), as_tensor(b)
-    for x, which in ((a, "a"), (b, "b")):
-        if x.ndim == 0 or not -x.ndim <= axis < x.ndim or x.shape[axis] != 3:
-            raise ValueError(f"mg.cross: {which} (shape {x.shape}) must have size 3 along "
-                             f"axis {axis}; only 3-vectors are supported")
-    a, b = moveaxis(a, axis, -1), moveaxis(b, axis, -1)
-    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
-    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    (a0, a1, a2), na = _cross_operand(a, axisa, "a")
+    (b0, b1, b2), nb = _cross_operand(b, axisb, "b")
+    if na == 2 and nb == 2:
+        return a0 * b1 - a1 * b0
     out = stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
-    return moveaxis(out, -1, axis)
+    if not -out.ndim <= axisc < out.ndim:
+        raise ValueError(f"mg.cross: axisc {axisc} is out of bounds for a result of rank "
+                         f"{out.ndim}")
+    return moveaxis(out, -1, axisc)
 
 
 @defop()
@@ -230,8 +243,12 @@ _EINSUM.defvjp_all(_einsum_vjp)
 
 
 @defop(_EINSUM)
-def einsum(subscripts, *operands, name=None):
-    """Einstein summation with NumPy's subscripts (``'ij,jk->ik'``, ``'...ii->...i'``)."""
+def einsum(subscripts, *operands, optimize=False, name=None):
+    """Einstein summation with NumPy's subscripts (``'ij,jk->ik'``, ``'...ii->...i'``), or
+    NumPy's interleaved form ``einsum(a, [0, 1], b, [1, 2], [0, 2])``. ``optimize`` is
+    accepted (the backend's einsum chooses the contraction order)."""
+    if not isinstance(subscripts, str):
+        subscripts, operands = einsum_parse.from_interleaved((subscripts,) + operands)
     xs = tuple(as_tensor(x) for x in operands)
     if not xs:
         raise ValueError("mg.einsum needs at least one operand")

@@ -1,11 +1,14 @@
 """Cumulative sums and products along one axis (NumPy's names; ``axis=None`` flattens)."""
 
 from .._complex import maybe_conj
+from ..args import single_axis
 from ..axes import normalize_axis
 from ..convert import as_tensor
 from ..primitive import Primitive, apply
 from ._define import defop
-from .shape import reshape
+from .creation import cast, ones_like, zeros_like
+from .layout import flip
+from .shape import concatenate, reshape
 
 __all__ = ["cumsum", "cumprod"]
 
@@ -55,13 +58,39 @@ def _scan(prim, x, axis):
     return apply(prim, (x,), {"axis": a - x.ndim})
 
 
+def _scan_with_flags(prim, x, axis, dtype, out, exclusive, reverse):
+    """NumPy's ``dtype`` and TensorFlow's ``exclusive`` (start from the identity, each entry
+    leaving itself out) and ``reverse`` (scan from the end), as compositions."""
+    if out is not None:
+        raise TypeError(f"mg.{prim.name}: out= is not supported (tensors are immutable)")
+    x = as_tensor(x)
+    if dtype is not None:
+        x = cast(x, dtype)
+    if not exclusive and not reverse:
+        return _scan(prim, x, axis)
+    if axis is None or x.ndim == 0:
+        x, axis = reshape(x, (-1,)), 0
+    ax = single_axis(axis, x.ndim, prim.name)
+    if reverse:
+        x = flip(x, ax)
+    y = _scan(prim, x, ax)
+    if exclusive:
+        lead = (slice(None),) * ax
+        first = x[lead + (slice(0, 1), Ellipsis)]
+        start = zeros_like(first) if prim is _CUMSUM else ones_like(first)
+        y = concatenate([start, y[lead + (slice(0, -1), Ellipsis)]], axis=ax)
+    return flip(y, ax) if reverse else y
+
+
 @defop(_CUMSUM)
-def cumsum(x, axis=None, name=None):
-    """Cumulative sum along ``axis`` (the flattened input when None)."""
-    return _scan(_CUMSUM, x, axis)
+def cumsum(x, axis=None, dtype=None, out=None, *, exclusive=False, reverse=False, name=None):
+    """Cumulative sum along ``axis`` (the flattened input when None); ``dtype`` as NumPy,
+    ``exclusive`` and ``reverse`` as ``tf.math.cumsum``."""
+    return _scan_with_flags(_CUMSUM, x, axis, dtype, out, exclusive, reverse)
 
 
 @defop(_CUMPROD)
-def cumprod(x, axis=None, name=None):
-    """Cumulative product along ``axis`` (the flattened input when None); zeros are exact."""
-    return _scan(_CUMPROD, x, axis)
+def cumprod(x, axis=None, dtype=None, out=None, *, exclusive=False, reverse=False, name=None):
+    """Cumulative product along ``axis`` (the flattened input when None); zeros are exact.
+    ``dtype`` as NumPy, ``exclusive`` and ``reverse`` as ``tf.math.cumprod``."""
+    return _scan_with_flags(_CUMPROD, x, axis, dtype, out, exclusive, reverse)

@@ -122,13 +122,24 @@ def logsumexp(x, axis=None, keepdims=False, name=None):
 
 
 @defop()
-def average(x, axis=None, weights=None, keepdims=False, name=None):
+def average(x, axis=None, weights=None, returned=False, keepdims=False, name=None):
     """Weighted mean (``np.average``): sum(x * w) / sum(w) over ``axis``; ``weights`` has
-    ``x``'s shape, or is 1-D along a single ``axis``. Differentiable in x and weights."""
+    ``x``'s shape, or is 1-D along a single ``axis``. Differentiable in x and weights.
+    ``returned=True`` also gives the sum of the weights, broadcast to the result's shape."""
     x = as_tensor(x)
     if weights is None:
-        return mean(x, axis=axis, keepdims=keepdims)
-    w = as_tensor(weights)
+        avg = mean(x, axis=axis, keepdims=keepdims)
+        if not returned:
+            return avg
+        ax = normalize_axis(axis, x.ndim, "average")
+        return avg, broadcast_to(avg * 0 + _count(x.shape, ax), tuple(avg.shape))
+    w = _weights(x, as_tensor(weights), axis)
+    total = sum(w, axis=axis, keepdims=keepdims)
+    avg = sum(x * w, axis=axis, keepdims=keepdims) / total
+    return (avg, broadcast_to(total, tuple(avg.shape))) if returned else avg
+
+
+def _weights(x, w, axis):
     if tuple(w.shape) != tuple(x.shape):
         if axis is None or not isinstance(axis, int) or w.ndim != 1:
             raise ValueError(
@@ -140,4 +151,4 @@ def average(x, axis=None, weights=None, keepdims=False, name=None):
                              f"of x has length {x.shape[ax]}")
         w = reshape(w, tuple(n if i == ax else 1 for i, n in enumerate(x.shape)))
         w = broadcast_to(w, tuple(x.shape))
-    return sum(x * w, axis=axis, keepdims=keepdims) / sum(w, axis=axis, keepdims=keepdims)
+    return w

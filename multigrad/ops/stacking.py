@@ -1,0 +1,128 @@
+"""More of NumPy's joining, splitting and choosing: dstack, dsplit, rollaxis, select,
+piecewise. Compositions of concatenate, split, transpose, where and masked updates."""
+
+from ..args import integer_arg, single_axis
+from ..convert import as_tensor
+from ..errors import AxisError
+from ..tensor import Tensor
+from ._define import defop
+from ..dtypes import int64
+from .creation import arange, cast, zeros_like
+from .differences import like
+from .elementwise import where
+from .indexing import index_update, sort, take
+from .reductions import sum as _sum
+from .joining import _sequence, _split
+from .layout import atleast_3d, moveaxis
+from .shape import broadcast_to, concatenate, reshape
+
+__all__ = ["dstack", "dsplit", "rollaxis", "select", "piecewise"]
+
+
+@defop()
+def dstack(tup, name=None):
+    """Concatenate along axis 2, after making every input at least 3-D (NumPy's way)."""
+    values = [atleast_3d(v) for v in _sequence(tup, "dstack")]
+    return concatenate(values, axis=2)
+
+
+@defop()
+def dsplit(x, indices_or_sections, name=None):
+    """Split along axis 2 (for tensors of at least 3 dimensions)."""
+    x = as_tensor(x)
+    if x.ndim < 3:
+        raise ValueError(f"mg.dsplit needs at least 3 dimensions, got shape {x.shape}")
+    return _split(x, indices_or_sections, 2, True, "dsplit")
+
+
+@defop()
+def rollaxis(a, axis, start=0, name=None):
+    """NumPy's ``rollaxis``: move ``axis`` so that it lies before position ``start``."""
+    a = as_tensor(a)
+    n = a.ndim
+    axis = single_axis(axis, n, "rollaxis")
+    start = integer_arg(start, "rollaxis", "start")
+    if not -n <= start <= n:
+        raise AxisError(f"mg.rollaxis: start {start} is out of bounds for array of dimension "
+                        f"{n} (it must be in [{-n}, {n}])")
+    if start < 0:
+        start += n
+    if start > axis:
+        start -= 1
+    return moveaxis(a, axis, start) if start != axis else a
+
+
+def _same_length(condlist, choicelist):
+    if not isinstance(condlist, (list, tuple)) or not isinstance(choicelist, (list, tuple)):
+        raise TypeError("mg.select: condlist and choicelist must be lists of tensors")
+    if len(condlist) != len(choicelist):
+        raise ValueError(f"mg.select: condlist has {len(condlist)} entries but choicelist has "
+                         f"{len(choicelist)}; they must be the same length")
+
+
+@defop()
+def select(condlist, choicelist, default=0, name=None):
+    """``choicelist[i]`` where ``condlist[i]`` is the first true condition, else ``default``.
+
+    Differentiable in the choices and the default (the conditions get none).
+    """
+    _same_length(condlist, choicelist)
+    if not condlist:
+        raise ValueError("mg.select: condlist must not be empty")
+    conds = [as_tensor(c) for c in condlist]
+    for c in conds:
+        if not c.dtype.is_bool:
+            raise TypeError(f"mg.select: every condition must be boolean, got {c.dtype.name}")
+    choices = [as_tensor(c) if isinstance(c, Tensor) or not isinstance(c, (int, float))
+               else c for c in choicelist]
+    template = next((c for c in choices if isinstance(c, Tensor)), None)
+    out = like(default, template) if template is not None else as_tensor(default)
+    for cond, choice in zip(reversed(conds), reversed(choices)):
+        out = where(cond, choice, out)
+    return out
+
+
+def _piecewise_conditions(x, condlist):
+    if isinstance(condlist, Tensor) or hasattr(condlist, "ndim") or isinstance(condlist, bool):
+        condlist = [condlist]
+    conds = [as_tensor(c) for c in condlist]
+    for c in conds:
+        if not c.dtype.is_bool:
+            raise TypeError(f"mg.piecewise: every condition must be boolean, got {c.dtype.name}")
+    return [broadcast_to(c, x.shape) if c.shape != x.shape else c for c in conds]
+
+
+@defop()
+def piecewise(x, condlist, funclist, *args, **kw):
+    """NumPy's ``piecewise``: ``funclist[i]`` (a function of ``x[cond]``, or a constant)
+    where ``condlist[i]`` holds, a later condition winning; one extra function gives the
+    value where no condition holds (else 0). Each function sees only its own elements (a
+    1-D gather of them), so a function undefined elsewhere leaves no NaN in the gradient.
+    """
+    x = as_tensor(x)
+    conds = _piecewise_conditions(x, condlist)
+    funcs = list(funclist)
+    if len(funcs) not in (len(conds), len(conds) + 1):
+        raise ValueError(f"mg.piecewise: {len(conds)} conditions need {len(conds)} or "
+                         f"{len(conds) + 1} functions, got {len(funcs)}")
+    if len(funcs) == len(conds) + 1:
+        none = conds[0]
+        for c in conds[1:]:
+            none = none | c
+        conds, funcs = [~none] + conds, [funcs[-1]] + funcs[:-1]
+    flat, out = reshape(x, (-1,)), zeros_like(reshape(x, (-1,)))
+    for cond, f in zip(conds, funcs):
+        cond = reshape(cond, (-1,))
+        if callable(f):
+            # Integer positions of the true entries (sizes stay known, Dask included).
+            where_true = _positions(cond, x.backend)
+            out = index_update(out, where_true, f(take(flat, where_true), *args, **kw))
+        else:
+            out = where(cond, like(f, x), out)
+    return reshape(out, x.shape)
+
+
+def _positions(flat_mask, backend):
+    n = flat_mask.shape[0]
+    count = int(_sum(cast(flat_mask, int64)).numpy())
+    return sort(where(flat_mask, arange(n, backend=backend), n))[:count]
