@@ -4,7 +4,8 @@ Forward functions call the backend's standard ``linalg`` extension; rules are wr
 once against ``ns`` (``ns.linalg`` is that extension on raw arrays and this module on
 Tensors). Gradients are derived for real matrices; assumptions per function:
 
-- ``det``, ``inv``, ``solve``, ``slogdet``: the matrix is invertible.
+- ``inv``, ``solve``, ``slogdet``: the matrix is invertible (slogdet's gradient at a
+  singular one raises); ``det``'s gradient is the cofactor matrix, finite everywhere.
 - ``cholesky``, ``eigh``: the input is symmetric (only one triangle is read); the gradient
   returned is symmetric, i.e. for symmetric perturbations.
 - ``eigh``, ``svd`` (``linalg_spectral.py``): losses of the values alone are differentiable
@@ -24,7 +25,7 @@ from .ops._cotangents import align_cotangents
 from .ops._define import defop
 from .ops.layout import moveaxis
 from .ops.shape import expand_dims, matrix_transpose as _transpose, squeeze
-from ._linalg_util import absent, expand2, matrix_arg, mH, mT
+from ._linalg_util import absent, expand2, identity_like, matrix_arg, mH, mT
 from .linalg_spectral import eigh, svd
 from .primitive import Primitive, apply
 from .vocabulary import tensor_ops
@@ -51,21 +52,56 @@ def inv(a, name=None):
     return apply(_INV, (matrix_arg(a, "inv"),))
 
 
+def _inverse_or_none(ns, a):
+    """inv(a), or None when a matrix of the stack is singular (the inverse fails or is
+    not finite: NumPy raises LinAlgError, a ValueError; CuPy returns inf/nan)."""
+    try:
+        inv_a = ns.linalg.inv(a)
+        return inv_a if bool(ns.all(ns.isfinite(inv_a))) else None
+    except ValueError:
+        return None
+
+
+def _svd_cofactor(ns, a):
+    """The cofactor matrix adj(A)^T from the SVD: det(U) det(Vh) conj(U) diag(p) conj(Vh)
+    with p_i = prod_{j != i} s_j; no division, so finite and exact at singular A."""
+    u, s, vh = ns.linalg.svd(a, full_matrices=False)
+    eye = identity_like(ns, s[..., None, :] * s[..., :, None])
+    others = ns.prod(s[..., None, :] * (1 - eye) + eye, axis=-1)
+    sign = ns.linalg.det(u) * ns.linalg.det(vh)
+    return expand2(sign) * ((maybe_conj(ns, u) * others[..., None, :]) @ maybe_conj(ns, vh))
+
+
+def _cofactor(ns, a, det_a):
+    """d det(A) / dA = adj(A)^T: det(A) inv(A)^T where A is invertible, else from the SVD."""
+    inv_a = _inverse_or_none(ns, a) if bool(ns.all(det_a != 0)) else None
+    if inv_a is None:
+        return _svd_cofactor(ns, a)
+    return expand2(det_a) * mT(ns, inv_a)
+
+
 _DET = Primitive("det", lambda ns, a: ns.linalg.det(a))
-# d det(A) = det(A) tr(A^-1 dA), so the cotangent is g det(A) A^-T.
-_DET.defvjp(lambda ns, g, ans, a:
-            expand2(g * maybe_conj(ns, ans)) * mH(ns, ns.linalg.inv(a)))
+# d det(A) = tr(adj(A) dA): the cotangent is g conj(adj(A)^T) (= g conj(det(A) A^-T)).
+_DET.defvjp(lambda ns, g, ans, a: expand2(g) * maybe_conj(ns, _cofactor(ns, a, ans)))
 
 
 @defop(_DET)
 def det(a, name=None):
-    """The determinant of each square matrix."""
+    """The determinant of each square matrix; its gradient is finite at singular ones."""
     return apply(_DET, (matrix_arg(a, "det"),))
 
 
 def _slogdet_vjp(ns, g, ans, a):
-    g_sign, g_log = align_cotangents(ns, g, ans)
-    return expand2(g_log) * mT(ns, ns.linalg.inv(a))     # the sign is piecewise constant
+    g_sign, g_log = align_cotangents(ns, g, ans)     # the sign is piecewise constant
+    inv_a = _inverse_or_none(ns, a) if bool(ns.all(ans[0] != 0)) else None
+    if inv_a is not None:
+        return expand2(g_log) * mT(ns, inv_a)
+    if absent(ns, g_log):
+        return expand2(g_log) * ns.zeros_like(a)
+    raise ValueError("mg.linalg.slogdet: the gradient of log|det| is infinite at a singular "
+                     "matrix (sign 0, log|det| = -inf: d log|det| / dA = inv(A)^T does not "
+                     "exist); differentiate mg.linalg.det instead, whose gradient (the "
+                     "cofactor matrix) is finite there, or regularise the matrix")
 
 
 _SLOGDET = Primitive("slogdet", lambda ns, a: tuple(ns.linalg.slogdet(a)), n_outputs=2)

@@ -139,3 +139,50 @@ def test_second_order_at_repeated_values_is_never_silently_wrong(backend, f):
                          ids=["eigh-V", "svd-U", "svd-Vh"])
 def test_vectors_at_repeated_values_are_not_silently_wrong(backend, f):
     assert not np.all(np.isfinite(_grad(lambda x: mg.reduce_sum(f(x) ** 3), np.eye(3))))
+
+
+# --- det / slogdet at singular matrices ----------------------------------------------------
+
+def _cofactor(a):
+    """adj(a)^T from the minors (the reference for d det / dA)."""
+    n = a.shape[-1]
+    out = np.empty_like(a)
+    for i in range(n):
+        for j in range(n):
+            minor = np.delete(np.delete(a, i, axis=-2), j, axis=-1)
+            out[..., i, j] = (-1) ** (i + j) * (np.linalg.det(minor) if n > 1 else 1.0)
+    return out
+
+
+SINGULAR = {"2x2": np.array([[1.0, 2.0], [2.0, 4.0]]),
+            "rank-2": np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]),
+            "rank-1": np.outer([1.0, 2.0, 3.0], [1.0, -1.0, 0.5]),
+            "zero": np.zeros((3, 3)),
+            "batch-one-singular": np.stack([np.array([[1.0, 2.0], [2.0, 4.0]]),
+                                            np.array([[2.0, 1.0], [0.0, 3.0]])])}
+
+
+@pytest.mark.parametrize("name", sorted(SINGULAR))
+def test_det_gradient_at_a_singular_matrix_is_the_cofactor_matrix(backend, name):
+    a = SINGULAR[name]
+    g = _grad(lambda x: mg.reduce_sum(la.det(x)), a)
+    assert np.all(np.isfinite(g))
+    np.testing.assert_allclose(g, _cofactor(a), atol=1e-10)
+
+
+def test_det_second_order_at_a_singular_matrix(backend):
+    a = SINGULAR["rank-2"]                 # singular values distinct: second order defined
+    d = np.random.default_rng(7).standard_normal((3, 3))
+    eps = 1e-5
+    expected = (_cofactor(a + eps * d) - _cofactor(a - eps * d)) / (2 * eps)
+    np.testing.assert_allclose(_hvp(la.det, a, d), expected, atol=1e-7)
+
+
+def test_slogdet_gradient_at_a_singular_matrix_is_a_clear_error(backend):
+    x = mg.constant(SINGULAR["2x2"])
+    with mg.GradientTape(persistent=True) as t:
+        t.watch(x)
+        sign, logdet = la.slogdet(x)
+    with pytest.raises(ValueError, match="infinite at a singular matrix.*mg.linalg.det"):
+        t.gradient(logdet, x)
+    np.testing.assert_array_equal(t.gradient(sign, x).numpy(), np.zeros((2, 2)))
