@@ -122,8 +122,14 @@ class DaskNamespace:
 
     def eye(self, n_rows, n_cols=None, k=0, dtype=None, device=None):
         chunks = self._settings.chunks
-        return self._blocks(self._da.eye(n_rows, chunks=chunks, M=n_cols, k=k,
-                                         dtype=dtype or numpy.float64))
+        dtype = dtype or numpy.float64
+        if (n_cols is None or n_cols == n_rows) and k == 0:
+            return self._blocks(self._da.eye(n_rows, chunks=chunks, dtype=dtype))
+        # dask's eye loses blocks for rectangular shapes or offsets smaller than a chunk
+        # (a missing-dependency error at compute): compare row and column indices.
+        rows = self._da.arange(n_rows, chunks=chunks)[:, None] + k
+        cols = self._da.arange(n_rows if n_cols is None else n_cols, chunks=chunks)[None, :]
+        return self._blocks((rows == cols).astype(dtype))
 
     def astype(self, x, dtype, copy=True, device=None):
         return x.astype(dtype)
