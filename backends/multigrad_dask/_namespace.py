@@ -254,6 +254,9 @@ class DaskNamespace:
 
     def getitem(self, x, index):
         """``x[index]`` with NumPy's rules; indices dask does not take are rewritten."""
+        if 0 in tuple(x.shape) and _is_array(index) and index.dtype == bool:
+            # A mask over an empty array selects nothing (dask's ravel of it fails).
+            return self.zeros((0,) + tuple(x.shape[index.ndim:]), dtype=x.dtype)
         try:
             return x[index]
         except (IndexError, NotImplementedError, AssertionError):
@@ -280,6 +283,8 @@ class DaskNamespace:
             if 0 not in tuple(values.shape):   # dask's __setitem__ refuses empty values
                 out[items] = values
             return out
+        if 0 in shape or 0 in tuple(values.shape):   # nothing to add (dask cannot reshape
+            return self.zeros(shape, dtype=values.dtype)  # an empty arange to (0, n))
         k = 0
         while k < len(items) and k < len(shape) and _is_full_slice(items[k]):
             k += 1
