@@ -24,10 +24,30 @@ def _contains_tensor(data):
     return isinstance(data, (list, tuple)) and any(_contains_tensor(d) for d in data)
 
 
+def _fractional(data):
+    """The first Python float in ``data`` (nested lists) that is not a whole number, or None."""
+    if isinstance(data, (list, tuple)):
+        return next((f for f in map(_fractional, data) if f is not None), None)
+    if isinstance(data, complex):
+        return data if data.imag or not float(data.real).is_integer() else None
+    return data if isinstance(data, float) and not data.is_integer() else None
+
+
+def _check_lossless(value, dtype):
+    """TensorFlow refuses Python floats with a fractional part (or inf/nan) into an integer
+    dtype instead of truncating them; so do we. Arrays keep NumPy's casting."""
+    if dtype.is_integer and (bad := _fractional(value)) is not None:
+        raise TypeError(f"cannot convert {bad!r} to a tensor of dtype {dtype.name}: it is not a "
+                        f"whole number (converting would truncate it); round it first "
+                        f"(e.g. round(x)) or cast an array explicitly with mg.cast")
+
+
 def convert_to_tensor(value, dtype=None, backend=None, name=None):
     """A Tensor from a Tensor, a backend array, or Python data (TensorFlow's defaults).
 
     ``backend`` (a name or Backend) applies to Python data; arrays keep their backend.
+    Python floats with a fractional part (or inf/nan) into an integer dtype raise a
+    TypeError, as in TensorFlow; arrays are cast as NumPy casts them.
     """
     if isinstance(value, Tensor):
         if type(value) is not Tensor:               # a Variable: read its current value
@@ -54,6 +74,8 @@ def convert_to_tensor(value, dtype=None, backend=None, name=None):
         target = get_backend() if backend is None else load_backend(backend)
         if dtype is None and kind is not None:
             dtype = python_data_dtype(value)
+        elif kind in ("f", "c"):
+            _check_lossless(value, _dt.as_dtype(dtype))
         if isinstance(value, range):
             value = list(value)
     try:

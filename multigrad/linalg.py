@@ -4,12 +4,12 @@ Forward functions call the backend's standard ``linalg`` extension; rules are wr
 once against ``ns`` (``ns.linalg`` is that extension on raw arrays and this module on
 Tensors). Gradients are derived for real matrices; assumptions per function:
 
-- ``det``, ``inv``, ``solve``, ``slogdet``: the matrix is invertible.
+- ``inv``, ``solve``, ``slogdet``: the matrix is invertible (slogdet's gradient at a
+  singular one raises); ``det``'s gradient is the cofactor matrix, finite everywhere.
 - ``cholesky``, ``eigh``: the input is symmetric (only one triangle is read); the gradient
   returned is symmetric, i.e. for symmetric perturbations.
-- ``eigh``: distinct eigenvalues (the rule divides by their differences).
-- ``svd``: distinct, non-zero singular values; the rule for U and V is not defined when
-  two coincide (e.g. the zero ones of a rank-deficient matrix); ``S`` alone always is.
+- ``eigh``, ``svd`` (``linalg_spectral.py``): losses of the values alone are differentiable
+  everywhere; through the vectors, distinct values are needed (non-finite otherwise).
 - ``qr``: m >= n and R invertible (full column rank) for the gradient.
 - ``pinv``, ``lstsq``: the rank is constant near the input (e.g. full rank).
 """
@@ -29,27 +29,13 @@ from .ops._cotangents import align_cotangents
 from .ops._define import defop
 from .ops.layout import moveaxis
 from .ops.shape import expand_dims, matrix_transpose as _transpose, squeeze
+from ._linalg_util import absent, expand2, identity_like, matrix_arg, mH, mT
+from .linalg_spectral import eigh, svd
 from .primitive import Primitive, apply
 from .vocabulary import tensor_ops
 
 __all__ = ["inv", "pinv", "det", "slogdet", "solve", "cholesky", "eigh", "svd", "qr", "norm",
            "lstsq", "matrix_transpose", "global_norm"] + _more.__all__
-
-
-def _mT(ns, x):
-    return ns.matrix_transpose(x)
-
-
-def _mH(ns, x):
-    return maybe_conj(ns, ns.matrix_transpose(x))
-
-
-def _matrix(x, opname, square=True):
-    x = as_tensor(x)
-    if x.ndim < 2 or (square and x.shape[-1] != x.shape[-2]):
-        need = "square matrices (shape (..., n, n))" if square else "matrices (shape (..., m, n))"
-        raise ValueError(f"mg.linalg.{opname} expects {need}, got shape {x.shape}")
-    return x
 
 
 @defop()
@@ -58,37 +44,68 @@ def matrix_transpose(x, name=None):
     return _transpose(x)
 
 
-def _expand2(x):
-    return x[..., None, None]
-
-
 # --- inverse, determinant, solve ------------------------------------------------------------
 
 _INV = Primitive("inv", lambda ns, a: ns.linalg.inv(a))
-_INV.defvjp(lambda ns, g, ans, a: -(_mH(ns, ans) @ g @ _mH(ns, ans)))
+_INV.defvjp(lambda ns, g, ans, a: -(mH(ns, ans) @ g @ mH(ns, ans)))
 
 
 @defop(_INV)
 def inv(a, name=None):
     """The inverse of each square matrix."""
-    return apply(_INV, (_matrix(a, "inv"),))
+    return apply(_INV, (matrix_arg(a, "inv"),))
+
+
+def _inverse_or_none(ns, a):
+    """inv(a), or None when a matrix of the stack is singular (the inverse fails or is
+    not finite: NumPy raises LinAlgError, a ValueError; CuPy returns inf/nan)."""
+    try:
+        inv_a = ns.linalg.inv(a)
+        return inv_a if bool(ns.all(ns.isfinite(inv_a))) else None
+    except ValueError:
+        return None
+
+
+def _svd_cofactor(ns, a):
+    """The cofactor matrix adj(A)^T from the SVD: det(U) det(Vh) conj(U) diag(p) conj(Vh)
+    with p_i = prod_{j != i} s_j; no division, so finite and exact at singular A."""
+    u, s, vh = ns.linalg.svd(a, full_matrices=False)
+    eye = identity_like(ns, s[..., None, :] * s[..., :, None])
+    others = ns.prod(s[..., None, :] * (1 - eye) + eye, axis=-1)
+    sign = ns.linalg.det(u) * ns.linalg.det(vh)
+    return expand2(sign) * ((maybe_conj(ns, u) * others[..., None, :]) @ maybe_conj(ns, vh))
+
+
+def _cofactor(ns, a, det_a):
+    """d det(A) / dA = adj(A)^T: det(A) inv(A)^T where A is invertible, else from the SVD."""
+    inv_a = _inverse_or_none(ns, a) if bool(ns.all(det_a != 0)) else None
+    if inv_a is None:
+        return _svd_cofactor(ns, a)
+    return expand2(det_a) * mT(ns, inv_a)
 
 
 _DET = Primitive("det", lambda ns, a: ns.linalg.det(a))
-# d det(A) = det(A) tr(A^-1 dA), so the cotangent is g det(A) A^-T.
-_DET.defvjp(lambda ns, g, ans, a:
-            _expand2(g * maybe_conj(ns, ans)) * _mH(ns, ns.linalg.inv(a)))
+# d det(A) = tr(adj(A) dA): the cotangent is g conj(adj(A)^T) (= g conj(det(A) A^-T)).
+_DET.defvjp(lambda ns, g, ans, a: expand2(g) * maybe_conj(ns, _cofactor(ns, a, ans)))
 
 
 @defop(_DET)
 def det(a, name=None):
-    """The determinant of each square matrix."""
-    return apply(_DET, (_matrix(a, "det"),))
+    """The determinant of each square matrix; its gradient is finite at singular ones."""
+    return apply(_DET, (matrix_arg(a, "det"),))
 
 
 def _slogdet_vjp(ns, g, ans, a):
-    g_sign, g_log = align_cotangents(ns, g, ans)
-    return _expand2(g_log) * _mT(ns, ns.linalg.inv(a))     # the sign is piecewise constant
+    g_sign, g_log = align_cotangents(ns, g, ans)     # the sign is piecewise constant
+    inv_a = _inverse_or_none(ns, a) if bool(ns.all(ans[0] != 0)) else None
+    if inv_a is not None:
+        return expand2(g_log) * mT(ns, inv_a)
+    if absent(ns, g_log):
+        return expand2(g_log) * ns.zeros_like(a)
+    raise ValueError("mg.linalg.slogdet: the gradient of log|det| is infinite at a singular "
+                     "matrix (sign 0, log|det| = -inf: d log|det| / dA = inv(A)^T does not "
+                     "exist); differentiate mg.linalg.det instead, whose gradient (the "
+                     "cofactor matrix) is finite there, or regularise the matrix")
 
 
 _SLOGDET = Primitive("slogdet", lambda ns, a: tuple(ns.linalg.slogdet(a)), n_outputs=2)
@@ -98,20 +115,20 @@ _SLOGDET.defvjp(_slogdet_vjp)
 @defop(_SLOGDET)
 def slogdet(a, name=None):
     """(sign, log|det|) of each square matrix; differentiable through log|det| (real input)."""
-    return apply(_SLOGDET, (_matrix(a, "slogdet"),))
+    return apply(_SLOGDET, (matrix_arg(a, "slogdet"),))
 
 
 def _solve_vjp_b(ns, g, ans, a, b):
     if b.ndim == 1:                       # a vector right-hand side: solve as a column
-        return ns.linalg.solve(_mH(ns, a), g[..., None])[..., 0]
-    return ns.linalg.solve(_mH(ns, a), g)
+        return ns.linalg.solve(mH(ns, a), g[..., None])[..., 0]
+    return ns.linalg.solve(mH(ns, a), g)
 
 
 def _solve_vjp_a(ns, g, ans, a, b):
     gb = _solve_vjp_b(ns, g, ans, a, b)
     if b.ndim == 1:
         return -(gb[..., :, None] * maybe_conj(ns, ans)[..., None, :])
-    return -(gb @ _mH(ns, ans))
+    return -(gb @ mH(ns, ans))
 
 
 _SOLVE = Primitive("solve", lambda ns, a, b: ns.linalg.solve(a, b), broadcasting=True)
@@ -121,7 +138,7 @@ _SOLVE.defvjp(_solve_vjp_a, _solve_vjp_b)
 @defop(_SOLVE)
 def solve(a, b, name=None):
     """x with ``a @ x == b``; ``b`` is a vector when 1-D, else a stack of (n, k) matrices."""
-    a, b = _matrix(a, "solve"), as_tensor(b)
+    a, b = matrix_arg(a, "solve"), as_tensor(b)
     n = a.shape[-1]
     rows = b.shape[0] if b.ndim == 1 else (b.shape[-2] if b.ndim >= 2 else None)
     if rows != n:
@@ -135,11 +152,11 @@ def solve(a, b, name=None):
 def _cholesky_vjp(ns, g, ans, a):
     # A = L L^T: with P = Phi(L^T gL) (lower triangle, halved diagonal) the cotangent is
     # L^-T P L^-1, symmetrised because only symmetric A are valid inputs.
-    low = _mT(ns, ans) @ g
+    low = mT(ns, ans) @ g
     phi = (ns.tril(low) + ns.tril(low, k=-1)) * 0.5
     l_inv = ns.linalg.inv(ans)
-    s = _mT(ns, l_inv) @ phi @ l_inv
-    return (s + _mT(ns, s)) * 0.5
+    s = mT(ns, l_inv) @ phi @ l_inv
+    return (s + mT(ns, s)) * 0.5
 
 
 _CHOLESKY = Primitive("cholesky", lambda ns, a: ns.linalg.cholesky(a)).defvjp(_cholesky_vjp)
@@ -148,81 +165,7 @@ _CHOLESKY = Primitive("cholesky", lambda ns, a: ns.linalg.cholesky(a)).defvjp(_c
 @defop(_CHOLESKY)
 def cholesky(a, name=None):
     """Lower-triangular L with ``L @ L^T == a`` for symmetric positive-definite ``a``."""
-    return apply(_CHOLESKY, (_matrix(a, "cholesky"),))
-
-
-def _identity_like(ns, m):
-    """Identity matrices shaped like the square ``m``, on its backend."""
-    return ns.tril(ns.triu(ns.ones_like(m)))
-
-
-def _off_diagonal_inverse(ns, diff):
-    """1 / diff off the diagonal, 0 on it."""
-    eye = _identity_like(ns, diff)
-    return (1 - eye) / (diff + eye), eye
-
-
-def _eigh_vjp(ns, g, ans, a):
-    gw, gv = align_cotangents(ns, g, ans)
-    w, v = ans
-    f, eye = _off_diagonal_inverse(ns, w[..., None, :] - w[..., :, None])
-    inner = f * (_mT(ns, v) @ gv) + gw[..., None, :] * eye
-    ga = v @ inner @ _mT(ns, v)
-    return (ga + _mT(ns, ga)) * 0.5
-
-
-_EIGH = Primitive("eigh", lambda ns, a: tuple(ns.linalg.eigh(a)), n_outputs=2)
-_EIGH.defvjp(_eigh_vjp)
-
-
-@defop(_EIGH)
-def eigh(a, name=None):
-    """(eigenvalues ascending, eigenvectors as columns) of symmetric matrices.
-
-    Gradients assume distinct eigenvalues. Eigenvectors are defined up to sign, so only
-    sign-invariant functions of them have meaningful gradients.
-    """
-    return apply(_EIGH, (_matrix(a, "eigh"),))
-
-
-def _svd_vjp(ns, g, ans, a):
-    gu, gs, gvh = align_cotangents(ns, g, ans)
-    u, s, vh = ans
-    v, gv = _mT(ns, vh), _mT(ns, gvh)
-    s2 = s * s
-    f, eye = _off_diagonal_inverse(ns, s2[..., None, :] - s2[..., :, None])
-    ut_gu = _mT(ns, u) @ gu
-    vt_gv = _mT(ns, v) @ gv
-    j = f * (ut_gu - _mT(ns, ut_gu))
-    k = f * (vt_gv - _mT(ns, vt_gv))
-    core = j * s[..., None, :] + gs[..., None, :] * eye + s[..., :, None] * k
-    ga = u @ core @ vh
-    inv_s = 1 / s
-    # The parts of gU, gV outside the spans of U, V (absent when A is square).
-    ga = ga + ((gu - u @ ut_gu) * inv_s[..., None, :]) @ vh
-    ga = ga + u @ (inv_s[..., :, None] * (gvh - (gvh @ v) @ vh))
-    return ga
-
-
-_SVD = Primitive("svd", lambda ns, a: tuple(ns.linalg.svd(a, full_matrices=False)), n_outputs=3)
-_SVD.defvjp(_svd_vjp)
-
-
-@defop(_SVD)
-def svd(a, full_matrices=False, compute_uv=True, hermitian=False, name=None):
-    """Reduced SVD ``(U, S, Vh)`` with ``a == U @ diag(S) @ Vh``, S descending.
-
-    Only the reduced form is offered (``full_matrices=True`` raises): the extra columns of
-    the full form are not unique. Gradients need distinct non-zero singular values, except
-    through ``S`` alone (as in ``norm(ord='nuc')``). ``compute_uv=False`` returns ``S``
-    only (``svdvals``, whose gradient holds for repeated singular values too).
-    """
-    if not compute_uv:
-        return svdvals(a)
-    if full_matrices:
-        raise ValueError("mg.linalg.svd: only full_matrices=False (the reduced SVD) is "
-                         "supported; the extra singular vectors of the full SVD are not unique")
-    return apply(_SVD, (_matrix(a, "svd", square=False),))
+    return apply(_CHOLESKY, (matrix_arg(a, "cholesky"),))
 
 
 def _qr_vjp(ns, g, ans, a):
@@ -232,10 +175,10 @@ def _qr_vjp(ns, g, ans, a):
                          f"transpose instead")
     gq, gr = align_cotangents(ns, g, ans)
     q, r = ans
-    m = r @ _mT(ns, gr) - _mT(ns, gq) @ q
-    copied = ns.tril(m) + _mT(ns, ns.tril(m, k=-1))       # lower triangle mirrored up
+    m = r @ mT(ns, gr) - mT(ns, gq) @ q
+    copied = ns.tril(m) + mT(ns, ns.tril(m, k=-1))       # lower triangle mirrored up
     b = gq + q @ copied
-    return _mT(ns, ns.linalg.solve(r, _mT(ns, b)))          # b R^-T
+    return mT(ns, ns.linalg.solve(r, mT(ns, b)))          # b R^-T
 
 
 _QR = Primitive("qr", lambda ns, a: tuple(ns.linalg.qr(a)), n_outputs=2).defvjp(_qr_vjp)
@@ -244,7 +187,7 @@ _QR = Primitive("qr", lambda ns, a: tuple(ns.linalg.qr(a)), n_outputs=2).defvjp(
 @defop(_QR)
 def qr(a, mode="reduced", name=None):
     """Reduced QR ``(Q, R)``; differentiable for m >= n (full column rank)."""
-    a = _matrix(a, "qr", square=False)
+    a = matrix_arg(a, "qr", square=False)
     if mode != "reduced":
         raise ValueError(f"mg.linalg.qr: only mode='reduced' is supported, got {mode!r}")
     return apply(_QR, (a,))
@@ -252,12 +195,12 @@ def qr(a, mode="reduced", name=None):
 
 def _pinv_vjp(ns, g, ans, a):
     p = ans
-    gt = _mT(ns, g)
-    ppt = p @ _mT(ns, p)
-    ptp = _mT(ns, p) @ p
+    gt = mT(ns, g)
+    ppt = p @ mT(ns, p)
+    ptp = mT(ns, p) @ p
     x = gt @ ppt
     y = ptp @ gt
-    return -(_mT(ns, p) @ g @ _mT(ns, p)) + (x - a @ (p @ x)) + (y - (y @ p) @ a)
+    return -(mT(ns, p) @ g @ mT(ns, p)) + (x - a @ (p @ x)) + (y - (y @ p) @ a)
 
 
 _PINV = Primitive("pinv", lambda ns, a: ns.linalg.pinv(a)).defvjp(_pinv_vjp)
@@ -266,7 +209,7 @@ _PINV = Primitive("pinv", lambda ns, a: ns.linalg.pinv(a)).defvjp(_pinv_vjp)
 @defop(_PINV)
 def pinv(a, name=None):
     """Moore-Penrose pseudo-inverse; gradients assume the rank is locally constant."""
-    return apply(_PINV, (_matrix(a, "pinv", square=False),))
+    return apply(_PINV, (matrix_arg(a, "pinv", square=False),))
 
 
 @defop()
@@ -276,7 +219,7 @@ def lstsq(a, b, name=None):
     Returns only the solution, as TensorFlow does (not NumPy's tuple); computed as
     ``pinv(a) @ b`` so its gradient holds while the rank of ``a`` is locally constant.
     """
-    a, b = _matrix(a, "lstsq", square=False), as_tensor(b)
+    a, b = matrix_arg(a, "lstsq", square=False), as_tensor(b)
     rows = b.shape[0] if b.ndim == 1 else b.shape[-2]
     if b.ndim == 0 or rows != a.shape[-2]:
         raise ValueError(f"mg.linalg.lstsq: b of shape {b.shape} does not match a of shape "

@@ -9,6 +9,7 @@ from . import nest
 from . import ops as _ops
 from . import primitive as _primitive
 from .errors import PerformanceWarning
+from .jacobian_chunks import check_jacobian_size, chunk_size, chunked_backward
 from .tape_entry import entry_cotangents, output_cotangent
 from .tensor import Tensor, Variable
 
@@ -154,9 +155,10 @@ class GradientTape:
                  parallel_iterations=None, experimental_use_pfor=True):
         """d target[i...] / d source[j...] for each source: shape target.shape + source.shape.
 
-        One backward pass with a batch of one-hot cotangents (not one pass per element).
+        One backward pass with a batch of one-hot cotangents (not one pass per element);
+        ``parallel_iterations=K``: K rows of that batch per pass. A pass that would need more
+        than ``jacobian_chunks.MEMORY_LIMIT_BYTES`` raises, saying why, unless K is given.
         """
-        self._start_backward("jacobian")
         unconnected = _unconnected_mode(unconnected_gradients)
         if not isinstance(target, Tensor):
             raise TypeError(f"GradientTape.jacobian: target must be a Tensor, got "
@@ -164,8 +166,13 @@ class GradientTape:
         source_list = _check_sources(nest.flatten(sources), "jacobian")
         self._read_variable_targets([target])
         size = target._known_shape().size
+        chunk = chunk_size(parallel_iterations)
+        check_jacobian_size(target, source_list, size, chunk)   # before the tape is used
+        self._start_backward("jacobian")
         out = []
-        if size:
+        if size and chunk is not None and chunk < size:
+            grads = chunked_backward(self, target, source_list, size, chunk)
+        elif size:
             seed = _ops.reshape(_ops.eye(size, dtype=target.dtype, backend=target._backend),
                            (size,) + target.shape)
             grads = self._backward([target], [seed], source_list)
@@ -245,7 +252,7 @@ class GradientTape:
             self._tracked = set()
             self._watched = set()
 
-    def _backward(self, targets, seeds, sources):
+    def _backward(self, targets, seeds, sources, keep=False):
         """Cotangents for ``sources`` (None where unconnected); raw arrays or Tensors.
 
         Walk the entries back from the targets; for each one whose output received a
@@ -267,7 +274,7 @@ class GradientTape:
             if t._id in relevant:
                 _accumulate(grads, t._id, seed if higher else seed._value)
         pop, get = grads.pop, grads.get
-        release = not self._persistent
+        release = not (self._persistent or keep)   # keep: more chunked passes follow
         check = _primitive._check_numerics
         for i in range(len(entries) - 1, -1, -1):
             entry = entries[i]

@@ -65,6 +65,8 @@ CASES = [
     Case("svd-wide", lambda a: mg.ravel(sign_free(la.svd(a)[0]) + la.svd(a)[1]),
          [(2, 4)], domain=spread),
     Case("svd-batched-S", lambda a: la.svd(a)[1], [(2, 3, 2)], domain=spread),
+    Case("svd-wide-S-cubed", lambda a: la.svd(a)[1] ** 3, [(2, 4)], domain=spread),
+    Case("eigh-values-squared", lambda a: la.eigh(sym(a))[0] ** 2, [(3, 3)], domain=spread),
     Case("qr", lambda a: mg.concatenate([mg.ravel(la.qr(a)[0]), mg.ravel(la.qr(a)[1])]),
          [(4, 3)], domain=spread),
     Case("qr-square-R", lambda a: la.qr(a)[1], [(3, 3)], domain=spread),

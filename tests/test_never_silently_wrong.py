@@ -248,3 +248,20 @@ def test_clip_with_one_bound_is_numpys_one_sided_clip(backend):
     check_grads(lambda t, b: mg.clip(t, b, None) * t, [x, lo], order=2)
     with pytest.raises(ValueError, match="needs at least one of"):
         mg.clip(x, None, None)
+
+
+@pytest.mark.parametrize("value, dtype, bad", [
+    (1.5, "int32", "1.5"), ([1.0, 2.5], "int64", "2.5"), ([[0.0], [-0.25]], mg.int32, "-0.25"),
+    (float("inf"), "int32", "inf"), (float("nan"), "int64", "nan"), (0.5, "uint8", "0.5")])
+def test_python_floats_with_a_fraction_into_integer_dtypes_raise(backend, value, dtype, bad):
+    with pytest.raises(TypeError, match=rf"cannot convert {bad} to a tensor of dtype "
+                                        rf"\w+: it is not a whole number"):
+        mg.constant(value, dtype=dtype)
+
+
+def test_whole_python_floats_and_arrays_still_convert_to_integer_dtypes(backend):
+    assert mg.constant(2.0, dtype="int32").numpy().item() == 2
+    np.testing.assert_array_equal(mg.constant([1.0, -3.0], dtype="int64").numpy(), [1, -3])
+    # Arrays keep NumPy's casting (only Python data is checked).
+    np.testing.assert_array_equal(mg.constant(np.array([1.5, 2.7]), dtype="int32").numpy(),
+                                  [1, 2])

@@ -122,8 +122,14 @@ class DaskNamespace:
 
     def eye(self, n_rows, n_cols=None, k=0, dtype=None, device=None):
         chunks = self._settings.chunks
-        return self._blocks(self._da.eye(n_rows, chunks=chunks, M=n_cols, k=k,
-                                         dtype=dtype or numpy.float64))
+        dtype = dtype or numpy.float64
+        if (n_cols is None or n_cols == n_rows) and k == 0:
+            return self._blocks(self._da.eye(n_rows, chunks=chunks, dtype=dtype))
+        # dask's eye loses blocks for rectangular shapes or offsets smaller than a chunk
+        # (a missing-dependency error at compute): compare row and column indices.
+        rows = self._da.arange(n_rows, chunks=chunks)[:, None] + k
+        cols = self._da.arange(n_rows if n_cols is None else n_cols, chunks=chunks)[None, :]
+        return self._blocks((rows == cols).astype(dtype))
 
     def astype(self, x, dtype, copy=True, device=None):
         return x.astype(dtype)
@@ -248,6 +254,9 @@ class DaskNamespace:
 
     def getitem(self, x, index):
         """``x[index]`` with NumPy's rules; indices dask does not take are rewritten."""
+        if 0 in tuple(x.shape) and _is_array(index) and index.dtype == bool:
+            # A mask over an empty array selects nothing (dask's ravel of it fails).
+            return self.zeros((0,) + tuple(x.shape[index.ndim:]), dtype=x.dtype)
         try:
             return x[index]
         except (IndexError, NotImplementedError, AssertionError):
@@ -274,6 +283,8 @@ class DaskNamespace:
             if 0 not in tuple(values.shape):   # dask's __setitem__ refuses empty values
                 out[items] = values
             return out
+        if 0 in shape or 0 in tuple(values.shape):   # nothing to add (dask cannot reshape
+            return self.zeros(shape, dtype=values.dtype)  # an empty arange to (0, n))
         k = 0
         while k < len(items) and k < len(shape) and _is_full_slice(items[k]):
             k += 1

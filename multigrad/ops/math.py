@@ -225,18 +225,32 @@ angle = unary("angle", _angle_forward, _angle_vjp,
 # --- binary --------------------------------------------------------------------------------
 
 
+def _isnan(ns, v):
+    """isnan of an array, or of a Python number (the Array API's isnan takes arrays only)."""
+    return v != v if isinstance(v, (int, float)) else ns.isnan(v)
+
+
+def _nan_ignoring(ns, x, y, pick):
+    """pick(x, y), or the other operand where one is NaN (np.fmax is not in the Array API).
+    A Python number operand is tested here: ``where`` needs an array condition."""
+    if isinstance(y, (int, float)):
+        return x if y != y else ns.where(ns.isnan(x), y, pick(x, y))
+    if isinstance(x, (int, float)):
+        return y if x != x else ns.where(ns.isnan(y), x, pick(x, y))
+    return ns.where(ns.isnan(y), x, ns.where(ns.isnan(x), y, pick(x, y)))
+
+
 def _fmax_forward(ns, x, y):
-    # NaN-ignoring maximum (np.fmax is not in the Array API).
-    return ns.where(ns.isnan(y), x, ns.where(ns.isnan(x), y, ns.maximum(x, y)))
+    return _nan_ignoring(ns, x, y, ns.maximum)
 
 
 def _fmin_forward(ns, x, y):
-    return ns.where(ns.isnan(y), x, ns.where(ns.isnan(x), y, ns.minimum(x, y)))
+    return _nan_ignoring(ns, x, y, ns.minimum)
 
 
 def _f_share(ns, g, wins, x, y):
     """x's share: all where it is chosen (wins, or y is NaN), half on ties."""
-    return ns.where(wins | ns.isnan(y), g, ns.where(x == y, g * 0.5, 0.0))
+    return ns.where(wins | _isnan(ns, y), g, ns.where(x == y, g * 0.5, 0.0))
 
 
 fmax = binary("fmax", _fmax_forward,

@@ -5,6 +5,7 @@ from ..args import single_axis
 from ..axes import normalize_axis
 from ..convert import as_tensor
 from ..primitive import Primitive, apply
+from ..tensor import Tensor
 from ._define import defop
 from .creation import cast, ones_like, zeros_like
 from .layout import flip
@@ -25,9 +26,11 @@ def _cumsum_vjp(ns, g, ans, x, axis):
 def _cumprod_vjp(ns, g, ans, x, axis):
     """d ans_k / d x_j = prod_{m <= k, m != j} x_m for k >= j.
 
-    Before the first zero of a slice this is ans_k / x_j; at the first zero it is the
-    cumulative product with that zero replaced by 1; after it, 0. Exact at first order
-    with zeros; the second order is exact away from zeros.
+    Before the first zero z of a slice this is ans_k / x_j; at z, the cumulative product
+    of y (x with x_z replaced by 1); after z, x_z times the same rule applied to y. The
+    last is zero in value, so a first-order pass (raw arrays) writes 0; a recorded pass
+    (Tensors, to be differentiated again) builds it, which keeps every order exact with
+    zeros (one level per zero of the slice).
     """
     zero = x == 0
     zeros_so_far = ns.cumulative_sum(ns.where(zero, ns.ones_like(x), ns.zeros_like(x)),
@@ -35,9 +38,14 @@ def _cumprod_vjp(ns, g, ans, x, axis):
     before = zeros_so_far == 0
     first = zero & (zeros_so_far == 1)
     safe = ns.where(before, x, 1.0)
-    at_first = ns.cumulative_prod(ns.where(first, 1.0, x), axis=axis)
+    y = ns.where(first, 1.0, x)
+    at_first = ns.cumulative_prod(y, axis=axis)
+    after = ns.zeros_like(x)
+    if isinstance(x, Tensor) and bool(ns.any(~before & ~first)):
+        x_first = ns.sum(ns.where(first, x, 0.0), axis=axis, keepdims=True)
+        after = maybe_conj(ns, x_first) * _cumprod_vjp(ns, g, at_first, y, axis)
     return ns.where(before, _reverse_cumsum(ns, g * maybe_conj(ns, ans), axis) / maybe_conj(ns, safe),
-                    ns.where(first, _reverse_cumsum(ns, g * maybe_conj(ns, at_first), axis), 0.0))
+                    ns.where(first, _reverse_cumsum(ns, g * maybe_conj(ns, at_first), axis), after))
 
 
 _CUMSUM = Primitive("cumsum", lambda ns, x, axis: ns.cumulative_sum(x, axis=axis))
