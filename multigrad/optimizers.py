@@ -26,7 +26,7 @@ import warnings
 from .tape import GradientTape, stop_recording_all
 from .evaluation import compute
 from .tensor import Tensor, Variable
-from .ops import constant, convert_to_tensor, full_like, maximum, sqrt, zeros_like
+from .ops import cast, constant, convert_to_tensor, full_like, maximum, sqrt, zeros_like
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
 
@@ -38,6 +38,7 @@ class Optimizer:
         self.name = name or type(self).__name__
         self.learning_rate = _check_learning_rate(learning_rate, self.name)
         self.weight_decay = _check_weight_decay(weight_decay, self.name)
+        self._counter = None    # the step count: an int64 Variable once a step has run
         self.iterations = 0
         self._slots = {}        # var._id -> {slot name: Tensor}, in build order
         self._slot_vars = {}    # var._id -> the Variable (kept: state refers to it)
@@ -75,18 +76,16 @@ class Optimizer:
             # share runs once (not once per variable assign).
             pairs = list(zip(compute(*(g for g, _ in pairs)), (var for _, var in pairs)))
         lr = self.current_learning_rate()
+        counter = self._counter_on(pairs[0][1].backend)
+        self._step_factors = {}
         with stop_recording_all():
             for g, var in pairs:
                 if self.weight_decay:
                     var.assign(var - var * (self.weight_decay * lr))
                 self._update(var, g, lr, self._slots_for(var))
-        if lazy:
-            # Slots are state too: evaluated now, or their graph would grow every step.
-            for _, var in pairs:
-                slots = self._slots_for(var)
-                slots.update(zip(list(slots), compute(*slots.values())))
-        self.iterations += 1
-        return self.iterations
+            counter.assign_add(1)
+        self._step_factors = None
+        return counter
 
     def minimize(self, loss, var_list, tape=None):
         """One step on ``loss``: a zero-argument callable (evaluated under a new tape), or a
@@ -105,6 +104,24 @@ class Optimizer:
         grads = tape.gradient(loss, var_list)
         self.apply_gradients(zip(grads, var_list))
         return loss
+
+    @property
+    def iterations(self):
+        """The number of steps applied (a Python int; the state is an int64 Variable, so
+        that a step traced by ``mg.function`` advances it on every replay)."""
+        return self._count if self._counter is None else int(self._counter)
+
+    @iterations.setter
+    def iterations(self, value):
+        self._count = int(value)
+        if self._counter is not None:
+            self._counter.assign(self._count)
+
+    def _counter_on(self, backend):
+        if self._counter is None:
+            self._counter = Variable(constant(self._count, dtype="int64", backend=backend),
+                                     trainable=False, name="iterations")
+        return self._counter
 
     def current_learning_rate(self):
         lr = self.learning_rate
@@ -161,7 +178,7 @@ class Optimizer:
                 f"var_list, in the order the saved optimizer built them")
         restored = {var._id: {} for var in var_list}
         for value, (var, name) in zip(values[1:], slots):
-            restored[var._id][name] = _slot_value(value, name, var, self.name)
+            restored[var._id][name] = _slot(_slot_value(value, name, var, self.name), var, name)
         self.iterations = _iterations_value(values[0], self.name)
         self._slots = restored
         self._slot_vars = {var._id: var for var in var_list}
@@ -268,8 +285,14 @@ def _iterations_value(value, opt):
     return count
 
 
-def _zeros(var):
-    return zeros_like(var)
+def _slot(value, var, name):
+    """Optimizer state for ``var``: a non-trainable Variable, updated with ``assign`` (so
+    ``mg.function`` sees it as state, as Keras keeps its slots in Variables)."""
+    return Variable(value, trainable=False, name=f"{var._name}/{name}")
+
+
+def _zeros(var, name):
+    return _slot(zeros_like(var), var, name)
 
 
 def _check_unit(name, value, opt):
@@ -298,14 +321,14 @@ class SGD(Optimizer):
     _config_keys = ("learning_rate", "momentum", "nesterov", "weight_decay", "name")
 
     def _init_slots(self, var):
-        return {"momentum": _zeros(var)} if self.momentum else {}
+        return {"momentum": _zeros(var, "momentum")} if self.momentum else {}
 
     def _update(self, var, g, lr, slots):
         if not self.momentum:
             var.assign(var - g * lr)
             return
         m = slots["momentum"] * self.momentum - g * lr
-        slots["momentum"] = m
+        slots["momentum"].assign(m)
         var.assign(var + (m * self.momentum - g * lr if self.nesterov else m))
 
 
@@ -332,19 +355,31 @@ class Adam(Optimizer):
                     "name")
 
     def _init_slots(self, var):
-        slots = {"m": _zeros(var), "v": _zeros(var)}
+        slots = {"m": _zeros(var, "m"), "v": _zeros(var, "v")}
         if self.amsgrad:
-            slots["v_hat"] = _zeros(var)
+            slots["v_hat"] = _zeros(var, "v_hat")
         return slots
 
+    def _alpha(self, lr, dtype):
+        """``lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` in float64 from the step counter
+        (a tensor, not a Python number: a traced step must not bake ``t`` in), then in the
+        variable's dtype; once per dtype and step."""
+        alpha = self._step_factors.get(dtype)
+        if alpha is None:
+            t = cast(self._counter, "float64") + 1.0
+            alpha = lr * sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t)
+            alpha = self._step_factors[dtype] = cast(alpha, dtype)
+        return alpha
+
     def _update(self, var, g, lr, slots):
-        t = self.iterations + 1
-        alpha = lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        alpha = self._alpha(lr, var.dtype)
         m = slots["m"] + (g - slots["m"]) * (1 - self.beta_1)
         v = slots["v"] + (g * g - slots["v"]) * (1 - self.beta_2)
-        slots["m"], slots["v"] = m, v
+        slots["m"].assign(m)
+        slots["v"].assign(v)
         if self.amsgrad:
-            v = slots["v_hat"] = maximum(slots["v_hat"], v)
+            v = maximum(slots["v_hat"], v)
+            slots["v_hat"].assign(v)
         var.assign(var - m * alpha / (sqrt(v) + self.epsilon))
 
 
@@ -384,24 +419,27 @@ class RMSprop(Optimizer):
                     "name")
 
     def _init_slots(self, var):
-        slots = {"velocity": _zeros(var)}
+        slots = {"velocity": _zeros(var, "velocity")}
         if self.momentum:
-            slots["momentum"] = _zeros(var)
+            slots["momentum"] = _zeros(var, "momentum")
         if self.centered:
-            slots["average_gradient"] = _zeros(var)
+            slots["average_gradient"] = _zeros(var, "average_gradient")
         return slots
 
     def _update(self, var, g, lr, slots):
         rho = self.rho
-        s = slots["velocity"] = slots["velocity"] * rho + g * g * (1 - rho)
+        s = slots["velocity"] * rho + g * g * (1 - rho)
+        slots["velocity"].assign(s)
         if self.centered:
-            a = slots["average_gradient"] = slots["average_gradient"] * rho + g * (1 - rho)
+            a = slots["average_gradient"] * rho + g * (1 - rho)
+            slots["average_gradient"].assign(a)
             denominator = s - a * a + self.epsilon
         else:
             denominator = s + self.epsilon
         step = g * lr / sqrt(denominator)
         if self.momentum:
-            step = slots["momentum"] = slots["momentum"] * self.momentum + step
+            step = slots["momentum"] * self.momentum + step
+            slots["momentum"].assign(step)
         var.assign(var - step)
 
 
@@ -425,8 +463,10 @@ class Adagrad(Optimizer):
                     "name")
 
     def _init_slots(self, var):
-        return {"accumulator": full_like(var, self.initial_accumulator_value)}
+        return {"accumulator": _slot(full_like(var, self.initial_accumulator_value), var,
+                                     "accumulator")}
 
     def _update(self, var, g, lr, slots):
-        acc = slots["accumulator"] = slots["accumulator"] + g * g
+        acc = slots["accumulator"] + g * g
+        slots["accumulator"].assign(acc)
         var.assign(var - g * lr / sqrt(acc + self.epsilon))
