@@ -128,6 +128,11 @@ class Function:
 
     def _trace(self, key, leaves, args, kwargs):
         with self._lock:
+            for program in self._cache.get(key, ()):   # traced meanwhile by another thread
+                try:
+                    return program.run(leaves)
+                except Retrace:
+                    continue
             self._tracing_count += 1
             self._warn_retracing(key)
             trace = Trace(())
