@@ -19,14 +19,14 @@ order), ``opt.load_state(values, var_list)``, ``get_config``/``from_config``; ``
 ``mg.load`` (``multigrad/checkpoint.py``) write all of it to one ``.npz``.
 """
 
-import math
-import numbers
 import warnings
 
 from .tape import GradientTape, stop_recording_all
 from .evaluation import compute
-from .tensor import Tensor, Variable
+from .tensor import Variable
 from .ops import cast, constant, convert_to_tensor, full_like, maximum, sqrt, zeros_like
+from .optimizer_args import (check_learning_rate, check_unit, check_weight_decay,
+                             iterations_value, slot_value)
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
 
@@ -36,8 +36,8 @@ class Optimizer:
 
     def __init__(self, learning_rate, weight_decay=None, name=None):
         self.name = name or type(self).__name__
-        self.learning_rate = _check_learning_rate(learning_rate, self.name)
-        self.weight_decay = _check_weight_decay(weight_decay, self.name)
+        self.learning_rate = check_learning_rate(learning_rate, self.name)
+        self.weight_decay = check_weight_decay(weight_decay, self.name)
         self._counter = None    # the step count: an int64 Variable once a step has run
         self.iterations = 0
         self._slots = {}        # var._id -> {slot name: Tensor}, in build order
@@ -178,8 +178,8 @@ class Optimizer:
                 f"var_list, in the order the saved optimizer built them")
         restored = {var._id: {} for var in var_list}
         for value, (var, name) in zip(values[1:], slots):
-            restored[var._id][name] = _slot(_slot_value(value, name, var, self.name), var, name)
-        self.iterations = _iterations_value(values[0], self.name)
+            restored[var._id][name] = _slot(slot_value(value, name, var, self.name), var, name)
+        self.iterations = iterations_value(values[0], self.name)
         self._slots = restored
         self._slot_vars = {var._id: var for var in var_list}
 
@@ -226,65 +226,6 @@ class Optimizer:
         raise NotImplementedError
 
 
-def _is_number(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
-def _check_learning_rate(lr, opt):
-    """Fail in the constructor, not at the first apply_gradients (TF/Keras fail late)."""
-    if callable(lr) and not isinstance(lr, Tensor):
-        return lr
-    if isinstance(lr, Tensor):
-        ok = lr.size == 1 and (lr.dtype.is_floating or lr.dtype.is_integer)
-    else:
-        ok = _is_number(lr)
-    if not ok:
-        raise TypeError(f"{opt}: learning_rate must be a number, a one-element real Tensor or "
-                        f"Variable, or a callable schedule (step -> number); got "
-                        f"{type(lr).__name__} {lr!r:.40}")
-    value = float(lr)
-    if not (math.isfinite(value) and value >= 0):
-        raise ValueError(f"{opt}: learning_rate must be finite and >= 0, got {value!r}")
-    return lr
-
-
-def _check_weight_decay(wd, opt):
-    if wd is None:
-        return None
-    if not _is_number(wd):
-        raise TypeError(f"{opt}: weight_decay must be a number or None, got "
-                        f"{type(wd).__name__} {wd!r:.40}")
-    if not (math.isfinite(wd) and wd >= 0):
-        raise ValueError(f"{opt}: weight_decay must be finite and >= 0, got {wd!r}")
-    return wd
-
-
-def _slot_value(value, name, var, opt):
-    """A restored slot: exactly the variable's dtype, shape and backend (no silent cast)."""
-    given = getattr(value, "dtype", None)
-    t = convert_to_tensor(value, backend=var.backend,
-                          dtype=var.dtype if given is None else None)   # Python data
-    if t.backend is not var.backend or t.shape != var.shape or t.dtype != var.dtype:
-        raise ValueError(
-            f"{opt}.load_state: slot {name!r} of variable '{var.name}' must be "
-            f"{var.dtype.name} of shape {var.shape} on backend {var.backend.name!r}, got "
-            f"{t.dtype.name} of shape {t.shape} on {t.backend.name!r}")
-    return t
-
-
-def _iterations_value(value, opt):
-    n = value.numpy() if isinstance(value, Tensor) else value
-    try:
-        count = int(n)
-        exact = count == n and count >= 0
-    except (TypeError, ValueError):
-        exact = False
-    if not exact:
-        raise ValueError(f"{opt}.load_state: iterations (the first value) must be a whole "
-                         f"number >= 0, got {value!r:.60}")
-    return count
-
-
 def _slot(value, var, name):
     """Optimizer state for ``var``: a non-trainable Variable, updated with ``assign`` (so
     ``mg.function`` sees it as state, as Keras keeps its slots in Variables)."""
@@ -293,14 +234,6 @@ def _slot(value, var, name):
 
 def _zeros(var, name):
     return _slot(zeros_like(var), var, name)
-
-
-def _check_unit(name, value, opt):
-    if not _is_number(value):
-        raise TypeError(f"{opt}: {name} must be a number between 0 and 1, got "
-                        f"{type(value).__name__} {value!r:.40}")
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{opt}: {name} must be between 0 and 1, got {value!r}")
 
 
 class SGD(Optimizer):
@@ -314,7 +247,7 @@ class SGD(Optimizer):
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
                  name=None):
         super().__init__(learning_rate, weight_decay, name)
-        _check_unit("momentum", momentum, "SGD")
+        check_unit("momentum", momentum, "SGD")
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
 
@@ -344,8 +277,8 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, weight_decay=None, name=None):
         super().__init__(learning_rate, weight_decay, name)
-        _check_unit("beta_1", beta_1, type(self).__name__)
-        _check_unit("beta_2", beta_2, type(self).__name__)
+        check_unit("beta_1", beta_1, type(self).__name__)
+        check_unit("beta_2", beta_2, type(self).__name__)
         self.beta_1 = float(beta_1)
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
@@ -408,8 +341,8 @@ class RMSprop(Optimizer):
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False, weight_decay=None, name=None):
         super().__init__(learning_rate, weight_decay, name)
-        _check_unit("rho", rho, "RMSprop")
-        _check_unit("momentum", momentum, "RMSprop")
+        check_unit("rho", rho, "RMSprop")
+        check_unit("momentum", momentum, "RMSprop")
         self.rho = float(rho)
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)

@@ -128,7 +128,8 @@ class Trace:
         found = []
         targs = self.template(args, found)
         tkwargs = self.template(kwargs, found) if kwargs else None
-        if not found:
+        consts = self.consts
+        if all(i in consts for i in found):     # only constants in: a constant out
             return self.constant(result)
         out = self._new_id()
         self.nodes.append(Node(kind, out, fn, targs, tkwargs, extra))
