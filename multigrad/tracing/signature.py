@@ -43,7 +43,15 @@ def _key(obj, leaves):
 def signature(args, kwargs):
     """(key, Tensor leaves) of one call; the key is (positional part, keyword part)."""
     leaves = []
-    positional = tuple([_key(x, leaves) for x in args])
+    parts = []
+    for x in args:
+        if type(x) is Tensor:                      # the common case, inline
+            leaves.append(x)
+            value = x._value
+            parts.append((x._backend, value.dtype, value.shape))
+        else:
+            parts.append(_key(x, leaves))
+    positional = tuple(parts)
     if kwargs:
         return (positional, tuple((k, _key(kwargs[k], leaves)) for k in sorted(kwargs))), leaves
     return (positional, ()), leaves
