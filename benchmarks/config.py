@@ -25,6 +25,7 @@ W6_TARGET_MS = 50.0
 COLUMNS = (
     ("floor", "floor", "eager"),
     ("multigrad", "multigrad_", "eager"),
+    ("mg.function", "multigrad_", "function"),
     ("autograd", "autograd_", "eager"),
     ("torch", "torch_", "eager"),
     ("jax", "jax_", "eager"),

@@ -40,6 +40,8 @@ _LAZY_MODULES = ("linalg", "fft", "nn", "optimizers", "debugging", "testing", "r
 _LAZY_RENAMED_MODULES = {"math": "math_namespace"}
 _LAZY_ATTRIBUTES = {
     "compute": ("evaluation", "compute"),
+    "function": ("tracing", "function"),
+    "Function": ("tracing", "Function"),
     "custom_gradient": ("custom_gradients", "custom_gradient"),
     "recompute_grad": ("custom_gradients", "recompute_grad"),
     "ForwardAccumulator": ("forward", "ForwardAccumulator"),

@@ -19,14 +19,14 @@ order), ``opt.load_state(values, var_list)``, ``get_config``/``from_config``; ``
 ``mg.load`` (``multigrad/checkpoint.py``) write all of it to one ``.npz``.
 """
 
-import math
-import numbers
 import warnings
 
 from .tape import GradientTape, stop_recording_all
 from .evaluation import compute
-from .tensor import Tensor, Variable
-from .ops import constant, convert_to_tensor, full_like, maximum, sqrt, zeros_like
+from .tensor import Variable
+from .ops import cast, constant, convert_to_tensor, full_like, maximum, sqrt, zeros_like
+from .optimizer_args import (check_learning_rate, check_unit, check_weight_decay,
+                             iterations_value, slot_value)
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
 
@@ -36,8 +36,9 @@ class Optimizer:
 
     def __init__(self, learning_rate, weight_decay=None, name=None):
         self.name = name or type(self).__name__
-        self.learning_rate = _check_learning_rate(learning_rate, self.name)
-        self.weight_decay = _check_weight_decay(weight_decay, self.name)
+        self.learning_rate = check_learning_rate(learning_rate, self.name)
+        self.weight_decay = check_weight_decay(weight_decay, self.name)
+        self._counter = None    # the step count: an int64 Variable once a step has run
         self.iterations = 0
         self._slots = {}        # var._id -> {slot name: Tensor}, in build order
         self._slot_vars = {}    # var._id -> the Variable (kept: state refers to it)
@@ -75,18 +76,16 @@ class Optimizer:
             # share runs once (not once per variable assign).
             pairs = list(zip(compute(*(g for g, _ in pairs)), (var for _, var in pairs)))
         lr = self.current_learning_rate()
+        counter = self._counter_on(pairs[0][1].backend)
+        self._step_factors = {}
         with stop_recording_all():
             for g, var in pairs:
                 if self.weight_decay:
                     var.assign(var - var * (self.weight_decay * lr))
                 self._update(var, g, lr, self._slots_for(var))
-        if lazy:
-            # Slots are state too: evaluated now, or their graph would grow every step.
-            for _, var in pairs:
-                slots = self._slots_for(var)
-                slots.update(zip(list(slots), compute(*slots.values())))
-        self.iterations += 1
-        return self.iterations
+            counter.assign_add(1)
+        self._step_factors = None
+        return counter
 
     def minimize(self, loss, var_list, tape=None):
         """One step on ``loss``: a zero-argument callable (evaluated under a new tape), or a
@@ -105,6 +104,24 @@ class Optimizer:
         grads = tape.gradient(loss, var_list)
         self.apply_gradients(zip(grads, var_list))
         return loss
+
+    @property
+    def iterations(self):
+        """The number of steps applied (a Python int; the state is an int64 Variable, so
+        that a step traced by ``mg.function`` advances it on every replay)."""
+        return self._count if self._counter is None else int(self._counter)
+
+    @iterations.setter
+    def iterations(self, value):
+        self._count = int(value)
+        if self._counter is not None:
+            self._counter.assign(self._count)
+
+    def _counter_on(self, backend):
+        if self._counter is None:
+            self._counter = Variable(constant(self._count, dtype="int64", backend=backend),
+                                     trainable=False, name="iterations")
+        return self._counter
 
     def current_learning_rate(self):
         lr = self.learning_rate
@@ -161,8 +178,8 @@ class Optimizer:
                 f"var_list, in the order the saved optimizer built them")
         restored = {var._id: {} for var in var_list}
         for value, (var, name) in zip(values[1:], slots):
-            restored[var._id][name] = _slot_value(value, name, var, self.name)
-        self.iterations = _iterations_value(values[0], self.name)
+            restored[var._id][name] = _slot(slot_value(value, name, var, self.name), var, name)
+        self.iterations = iterations_value(values[0], self.name)
         self._slots = restored
         self._slot_vars = {var._id: var for var in var_list}
 
@@ -209,75 +226,14 @@ class Optimizer:
         raise NotImplementedError
 
 
-def _is_number(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+def _slot(value, var, name):
+    """Optimizer state for ``var``: a non-trainable Variable, updated with ``assign`` (so
+    ``mg.function`` sees it as state, as Keras keeps its slots in Variables)."""
+    return Variable(value, trainable=False, name=f"{var._name}/{name}")
 
 
-def _check_learning_rate(lr, opt):
-    """Fail in the constructor, not at the first apply_gradients (TF/Keras fail late)."""
-    if callable(lr) and not isinstance(lr, Tensor):
-        return lr
-    if isinstance(lr, Tensor):
-        ok = lr.size == 1 and (lr.dtype.is_floating or lr.dtype.is_integer)
-    else:
-        ok = _is_number(lr)
-    if not ok:
-        raise TypeError(f"{opt}: learning_rate must be a number, a one-element real Tensor or "
-                        f"Variable, or a callable schedule (step -> number); got "
-                        f"{type(lr).__name__} {lr!r:.40}")
-    value = float(lr)
-    if not (math.isfinite(value) and value >= 0):
-        raise ValueError(f"{opt}: learning_rate must be finite and >= 0, got {value!r}")
-    return lr
-
-
-def _check_weight_decay(wd, opt):
-    if wd is None:
-        return None
-    if not _is_number(wd):
-        raise TypeError(f"{opt}: weight_decay must be a number or None, got "
-                        f"{type(wd).__name__} {wd!r:.40}")
-    if not (math.isfinite(wd) and wd >= 0):
-        raise ValueError(f"{opt}: weight_decay must be finite and >= 0, got {wd!r}")
-    return wd
-
-
-def _slot_value(value, name, var, opt):
-    """A restored slot: exactly the variable's dtype, shape and backend (no silent cast)."""
-    given = getattr(value, "dtype", None)
-    t = convert_to_tensor(value, backend=var.backend,
-                          dtype=var.dtype if given is None else None)   # Python data
-    if t.backend is not var.backend or t.shape != var.shape or t.dtype != var.dtype:
-        raise ValueError(
-            f"{opt}.load_state: slot {name!r} of variable '{var.name}' must be "
-            f"{var.dtype.name} of shape {var.shape} on backend {var.backend.name!r}, got "
-            f"{t.dtype.name} of shape {t.shape} on {t.backend.name!r}")
-    return t
-
-
-def _iterations_value(value, opt):
-    n = value.numpy() if isinstance(value, Tensor) else value
-    try:
-        count = int(n)
-        exact = count == n and count >= 0
-    except (TypeError, ValueError):
-        exact = False
-    if not exact:
-        raise ValueError(f"{opt}.load_state: iterations (the first value) must be a whole "
-                         f"number >= 0, got {value!r:.60}")
-    return count
-
-
-def _zeros(var):
-    return zeros_like(var)
-
-
-def _check_unit(name, value, opt):
-    if not _is_number(value):
-        raise TypeError(f"{opt}: {name} must be a number between 0 and 1, got "
-                        f"{type(value).__name__} {value!r:.40}")
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{opt}: {name} must be between 0 and 1, got {value!r}")
+def _zeros(var, name):
+    return _slot(zeros_like(var), var, name)
 
 
 class SGD(Optimizer):
@@ -291,21 +247,21 @@ class SGD(Optimizer):
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
                  name=None):
         super().__init__(learning_rate, weight_decay, name)
-        _check_unit("momentum", momentum, "SGD")
+        check_unit("momentum", momentum, "SGD")
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
 
     _config_keys = ("learning_rate", "momentum", "nesterov", "weight_decay", "name")
 
     def _init_slots(self, var):
-        return {"momentum": _zeros(var)} if self.momentum else {}
+        return {"momentum": _zeros(var, "momentum")} if self.momentum else {}
 
     def _update(self, var, g, lr, slots):
         if not self.momentum:
             var.assign(var - g * lr)
             return
         m = slots["momentum"] * self.momentum - g * lr
-        slots["momentum"] = m
+        slots["momentum"].assign(m)
         var.assign(var + (m * self.momentum - g * lr if self.nesterov else m))
 
 
@@ -321,8 +277,8 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, weight_decay=None, name=None):
         super().__init__(learning_rate, weight_decay, name)
-        _check_unit("beta_1", beta_1, type(self).__name__)
-        _check_unit("beta_2", beta_2, type(self).__name__)
+        check_unit("beta_1", beta_1, type(self).__name__)
+        check_unit("beta_2", beta_2, type(self).__name__)
         self.beta_1 = float(beta_1)
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
@@ -332,19 +288,31 @@ class Adam(Optimizer):
                     "name")
 
     def _init_slots(self, var):
-        slots = {"m": _zeros(var), "v": _zeros(var)}
+        slots = {"m": _zeros(var, "m"), "v": _zeros(var, "v")}
         if self.amsgrad:
-            slots["v_hat"] = _zeros(var)
+            slots["v_hat"] = _zeros(var, "v_hat")
         return slots
 
+    def _alpha(self, lr, dtype):
+        """``lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` in float64 from the step counter
+        (a tensor, not a Python number: a traced step must not bake ``t`` in), then in the
+        variable's dtype; once per dtype and step."""
+        alpha = self._step_factors.get(dtype)
+        if alpha is None:
+            t = cast(self._counter, "float64") + 1.0
+            alpha = lr * sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t)
+            alpha = self._step_factors[dtype] = cast(alpha, dtype)
+        return alpha
+
     def _update(self, var, g, lr, slots):
-        t = self.iterations + 1
-        alpha = lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        alpha = self._alpha(lr, var.dtype)
         m = slots["m"] + (g - slots["m"]) * (1 - self.beta_1)
         v = slots["v"] + (g * g - slots["v"]) * (1 - self.beta_2)
-        slots["m"], slots["v"] = m, v
+        slots["m"].assign(m)
+        slots["v"].assign(v)
         if self.amsgrad:
-            v = slots["v_hat"] = maximum(slots["v_hat"], v)
+            v = maximum(slots["v_hat"], v)
+            slots["v_hat"].assign(v)
         var.assign(var - m * alpha / (sqrt(v) + self.epsilon))
 
 
@@ -373,8 +341,8 @@ class RMSprop(Optimizer):
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False, weight_decay=None, name=None):
         super().__init__(learning_rate, weight_decay, name)
-        _check_unit("rho", rho, "RMSprop")
-        _check_unit("momentum", momentum, "RMSprop")
+        check_unit("rho", rho, "RMSprop")
+        check_unit("momentum", momentum, "RMSprop")
         self.rho = float(rho)
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
@@ -384,24 +352,27 @@ class RMSprop(Optimizer):
                     "name")
 
     def _init_slots(self, var):
-        slots = {"velocity": _zeros(var)}
+        slots = {"velocity": _zeros(var, "velocity")}
         if self.momentum:
-            slots["momentum"] = _zeros(var)
+            slots["momentum"] = _zeros(var, "momentum")
         if self.centered:
-            slots["average_gradient"] = _zeros(var)
+            slots["average_gradient"] = _zeros(var, "average_gradient")
         return slots
 
     def _update(self, var, g, lr, slots):
         rho = self.rho
-        s = slots["velocity"] = slots["velocity"] * rho + g * g * (1 - rho)
+        s = slots["velocity"] * rho + g * g * (1 - rho)
+        slots["velocity"].assign(s)
         if self.centered:
-            a = slots["average_gradient"] = slots["average_gradient"] * rho + g * (1 - rho)
+            a = slots["average_gradient"] * rho + g * (1 - rho)
+            slots["average_gradient"].assign(a)
             denominator = s - a * a + self.epsilon
         else:
             denominator = s + self.epsilon
         step = g * lr / sqrt(denominator)
         if self.momentum:
-            step = slots["momentum"] = slots["momentum"] * self.momentum + step
+            step = slots["momentum"] * self.momentum + step
+            slots["momentum"].assign(step)
         var.assign(var - step)
 
 
@@ -425,8 +396,10 @@ class Adagrad(Optimizer):
                     "name")
 
     def _init_slots(self, var):
-        return {"accumulator": full_like(var, self.initial_accumulator_value)}
+        return {"accumulator": _slot(full_like(var, self.initial_accumulator_value), var,
+                                     "accumulator")}
 
     def _update(self, var, g, lr, slots):
-        acc = slots["accumulator"] = slots["accumulator"] + g * g
+        acc = slots["accumulator"] + g * g
+        slots["accumulator"].assign(acc)
         var.assign(var - g * lr / sqrt(acc + self.epsilon))

@@ -314,7 +314,12 @@ def _depends_on(entries, wanted):
 
 
 def _ones_like(t):
-    return Tensor._make(t._backend.ops.ones_like(t._value), t._backend)
+    # From the shape, not the value, where it is known: mg.function folds it to a constant.
+    shape = t.shape
+    ops = t._backend.ops
+    if all(d == d for d in shape):
+        return Tensor._make(ops.full(shape, 1, t.dtype), t._backend)
+    return Tensor._make(ops.ones_like(t._value), t._backend)
 
 
 def _seeds(targets, output_gradients):

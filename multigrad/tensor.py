@@ -8,6 +8,10 @@ __all__ = ["Tensor", "Variable"]
 
 # Set by multigrad.ops once the operations exist (they import this module).
 _ops = None
+# Set by multigrad.tracing: the proxy type of traced values, and (only while some
+# mg.function is tracing) the hook that Variable reads and writes go through.
+_traced_type = None
+_variable_hook = None
 
 
 class Tensor:
@@ -71,7 +75,10 @@ class Tensor:
 
     def numpy(self):
         """The value as a host ``numpy.ndarray`` (a copy, whatever the backend)."""
-        return self._backend.to_numpy(self._value)
+        value = self._value
+        if type(value) is _traced_type:
+            return value.host(self._backend)     # an error while its mg.function traces
+        return self._backend.to_numpy(value)
 
     def __array__(self, dtype=None, copy=None):
         out = self.numpy()
@@ -91,6 +98,9 @@ class Tensor:
                 f"only a tensor with exactly one element can be converted to a Python {kind}; "
                 f"this one has shape {self.shape}. Reduce it first (e.g. mg.reduce_sum) or "
                 f"index one element.")
+        value = self._value
+        if type(value) is _traced_type:
+            return value.scalar(self._backend)   # while tracing: recorded as a guard
         return self.numpy().reshape(()).item()
 
     def __float__(self):
@@ -182,7 +192,22 @@ class Variable(Tensor):
     op while a tape records is watched automatically (``watch_accessed_variables``).
     """
 
-    __slots__ = ("trainable", "_name")
+    __slots__ = ("trainable", "_name", "_array")
+
+    # The array lives in ``_array``; ``_value`` is how everything reads and swaps it, so a
+    # tracing mg.function can see each read and assign (``_variable_hook``, else direct).
+    @property
+    def _value(self):
+        hook = _variable_hook
+        return self._array if hook is None else hook.read(self)
+
+    @_value.setter
+    def _value(self, value):
+        hook = _variable_hook
+        if hook is None:
+            self._array = value
+        else:
+            hook.write(self, value)
 
     def __init__(self, initial_value, dtype=None, trainable=True, name=None):
         # TF 2 eager: names are not made unique, and every default name is "Variable".

@@ -1,4 +1,8 @@
-"""multigrad: the code a user writes, TensorFlow style (tapes, Variables, assign_sub)."""
+"""multigrad: the code a user writes, TensorFlow style (tapes, Variables, assign_sub).
+
+"function": the same step under ``mg.function`` (traced during warm-up), written as the
+tf.function column writes it (W3: the train step, with tensor arguments, traced once).
+"""
 
 from . import Case, w1_block
 
@@ -23,6 +27,10 @@ def _var(a):
     return mg.Variable(_const(a))
 
 
+def _wrap(fn, variant):
+    return mg.function(fn) if variant == "function" else fn
+
+
 def _case(step, names):
     def to_numpy(result):
         return {k: r.numpy() for k, r in zip(names, result)}
@@ -36,7 +44,7 @@ def _block(a, x):
 def w1(d, variant):
     x, blocks = _const(d["x"]), d["blocks"]
 
-    def step():
+    def vg(x):
         with mg.GradientTape() as tape:
             tape.watch(x)
             a = x
@@ -44,6 +52,10 @@ def w1(d, variant):
                 a = _block(a, x)
             value = mg.reduce_sum(a)
         return value, tape.gradient(value, x)
+    vg = _wrap(vg, variant)
+
+    def step():
+        return vg(x)
     return _case(step, ("value", "grad"))
 
 
@@ -52,7 +64,7 @@ def w2(d, variant):
     params = [_var(d[k]) for k in ("W1", "b1", "W2", "b2")]
     batch = d["X"].shape[0]
 
-    def step():
+    def vg():
         W1, b1, W2, b2 = params
         with mg.GradientTape() as tape:
             h = mg.tanh(mg.matmul(X, W1) + b1)
@@ -61,12 +73,18 @@ def w2(d, variant):
             lse = mg.log(mg.reduce_sum(mg.exp(z), axis=1, keepdims=True))
             loss = -mg.reduce_sum(Y * (z - lse)) / batch
         return (loss, *tape.gradient(loss, params))
+    vg = _wrap(vg, variant)
+
+    def step():
+        return vg()
     return _case(step, ("loss", "W1", "b1", "W2", "b2"))
 
 
 def w3(d, variant):
     pairs = list(zip(d["xs"], d["ys"]))
     epochs, lr = d["epochs"], d["lr"]
+    if variant == "function":
+        return _w3_function(pairs, epochs, lr)
 
     def step():
         W = mg.Variable(1.0)
@@ -89,10 +107,35 @@ def w3(d, variant):
     return _case(step, ("W", "b"))
 
 
+def _w3_function(pairs, epochs, lr):
+    W = mg.Variable(1.0)
+    b = mg.Variable(1.0)
+
+    @mg.function
+    def train_step(x, y):
+        with mg.GradientTape() as t:
+            current = mg.reduce_mean(mg.square(W * x + b - y))
+        dW, db = t.gradient(current, [W, b])
+        W.assign_sub(lr * dW)
+        b.assign_sub(lr * db)
+
+    # Tensors as arguments: a Python float argument would retrace for every value.
+    pairs = [(_const(x), _const(y)) for x, y in pairs]
+
+    def step():
+        W.assign(1.0)                      # the same starting point on every call
+        b.assign(1.0)
+        for _ in range(epochs):
+            for x, y in pairs:
+                train_step(x, y)
+        return W.read_value(), b.read_value()
+    return _case(step, ("W", "b"))
+
+
 def w4a(d, variant):
     x, v = _const(d["x"]), _const(d["v"])
 
-    def step():
+    def vg(x):
         with mg.GradientTape() as outer:
             outer.watch(x)
             with mg.GradientTape() as inner:
@@ -101,28 +144,40 @@ def w4a(d, variant):
             g = inner.gradient(y, x)
             gv = mg.reduce_sum(g * v)
         return (outer.gradient(gv, x),)
+    vg = _wrap(vg, variant)
+
+    def step():
+        return vg(x)
     return _case(step, ("hvp",))
 
 
 def w4b(d, variant):
     A, x = _const(d["A"]), _const(d["x"])
 
-    def step():
+    def vg(x):
         with mg.GradientTape() as tape:
             tape.watch(x)
             y = mg.tanh(mg.matmul(A, x))
         return (tape.jacobian(y, x),)
+    vg = _wrap(vg, variant)
+
+    def step():
+        return vg(x)
     return _case(step, ("jac",))
 
 
 def w5(d, variant):
     x = _const(d["x"])
 
-    def step():
+    def vg(x):
         with mg.GradientTape() as tape:
             tape.watch(x)
             value = mg.reduce_sum(mg.tanh(x) * x)
         return value, tape.gradient(value, x)
+    vg = _wrap(vg, variant)
+
+    def step():
+        return vg(x)
     return _case(step, ("value", "grad"))
 
 

@@ -23,10 +23,10 @@ __all__ = ["add", "subtract", "multiply", "divide", "power", "negative", "square
 
 # --- arithmetic ----------------------------------------------------------------------
 
-add = binary("add", "add",
+add = binary("add", lambda ns, x, y: x + y,   # the Array API operator
              lambda ns, g, ans, x, y: g,
              lambda ns, g, ans, x, y: g)
-subtract = binary("subtract", "subtract",
+subtract = binary("subtract", lambda ns, x, y: x - y,   # the Array API operator
                   lambda ns, g, ans, x, y: g,
                   lambda ns, g, ans, x, y: -g)
 def _times(ns, g, other):
@@ -43,10 +43,10 @@ def _times(ns, g, other):
 # Below this size the check costs more than the multiply it saves.
 _ONES_SHORTCUT_MIN_SIZE = 4096
 
-multiply = binary("multiply", "multiply",
+multiply = binary("multiply", lambda ns, x, y: x * y,   # the Array API operator
                   lambda ns, g, ans, x, y: _times(ns, g, y),
                   lambda ns, g, ans, x, y: _times(ns, g, x))
-divide = binary("divide", "divide",
+divide = binary("divide", lambda ns, x, y: x / y,   # the Array API operator
                 lambda ns, g, ans, x, y: g / maybe_conj(ns, y),
                 lambda ns, g, ans, x, y: -g * maybe_conj(ns, ans / y))
 

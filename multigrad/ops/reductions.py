@@ -12,6 +12,8 @@ def expand_reduced(ns, g, shape, axis, keepdims, batch=0, like=None):
     ``like`` is the reduced input: a chunked backend lays the broadcast out in its chunks.
     """
     lead = tuple(g.shape[:batch])
+    if tuple(g.shape) == lead + tuple(shape):
+        return g          # nothing was reduced (a 0-d input, or axes of size 1 kept)
     if not keepdims:
         kshape = tuple(1 if (axis is None or i in axis) else n for i, n in enumerate(shape))
         g = ns.reshape(g, lead + kshape)
@@ -34,7 +36,8 @@ def _sum_vjp(ns, g, ans, x, axis, keepdims):
 
 def _mean_vjp(ns, g, ans, x, axis, keepdims):
     g = expand_reduced(ns, g, tuple(x.shape), axis, keepdims, batch_ndim(g, ans), like=x)
-    return g / _count(x.shape, axis)
+    count = _count(x.shape, axis)
+    return g if count == 1 else g / count
 
 
 def _extremum_vjp(ns, g, ans, x, axis, keepdims):
@@ -52,6 +55,8 @@ def _mean_forward(ns, x, axis, keepdims):
     # sum / count is what NumPy's mean computes for floats, without its Python-level
     # overhead (microseconds, which dominate small tensors); integers keep ns.mean.
     if x.dtype.kind == "f" if hasattr(x.dtype, "kind") else False:
+        if x.ndim == 0:
+            return x      # the mean of one number (a 0-d sum would only copy it)
         return ns.sum(x, axis=axis, keepdims=keepdims) / _count(x.shape, axis)
     return ns.mean(x, axis=axis, keepdims=keepdims)
 

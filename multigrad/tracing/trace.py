@@ -1,0 +1,211 @@
+"""Recording one run of a function: the program of backend calls it made.
+
+A ``Trace`` is the recorder of one ``mg.function`` trace. Backend calls reach it through
+``RecordingOps`` (``record.py``), Python operators and method calls through the proxies
+(``proxy.py``), Variable reads and writes through the hook on ``Variable._value``. Each
+recorded step is a ``Node``; values are referred to by integer ids (``Ref``). Calls with no
+traced input are not recorded: their results are constants of the program (constant
+folding for free).
+"""
+
+from typing import Any, NamedTuple
+
+from .proxy import Traced, TracingError, unwrap
+from .record import listen_to
+
+__all__ = ["Trace", "Node", "Ref"]
+
+_PYTHON_SCALARS = (bool, int, float, complex, str, type(None))
+
+
+class Ref:
+    """A value of the program inside a node's argument template."""
+
+    __slots__ = ("id",)
+
+    def __init__(self, id_):
+        self.id = id_
+
+    def __repr__(self):
+        return f"%{self.id}"
+
+
+class Node(NamedTuple):
+    kind: str       # call, op, method, getattr, item, setitem, guard
+    out: Any        # the id of the value it produces, or None
+    fn: Any         # the real function (call), operator (op), a name (method, getattr)
+    args: tuple     # argument template: Refs for program values, anything else constant
+    kwargs: dict    # keyword template (call, method)
+    extra: Any = None   # op: its symbol; guard: (kind, observed value); item: the index
+
+
+class Trace:
+    """What one traced run did: nodes, inputs, constants, Variables read and written."""
+
+    def __init__(self, array_types):
+        self.nodes = []
+        self.array_types = set(array_types)
+        self.consts = {}          # id -> real array used as a constant
+        self.reals = {}           # id -> real value (for the compiler's size decisions)
+        self.inputs = []          # ids of the argument arrays, in leaf order
+        self.var_inputs = []      # (Variable, id) in first-read order
+        self.var_now = {}         # id(Variable) -> (Variable, its current Traced)
+        self.created = []         # Variables created during the trace
+        self.backends = {}        # id -> Backend whose ops this trace records
+        self._next = 0
+
+    # --- values ---------------------------------------------------------------------
+
+    def _new_id(self):
+        self._next += 1
+        return self._next
+
+    def value(self, real, id_=None):
+        id_ = self._new_id() if id_ is None else id_
+        self.reals[id_] = real
+        return Traced(real, id_, self)
+
+    def input(self, real):
+        proxy = self.value(real)
+        self.inputs.append(proxy.id)
+        return proxy
+
+    def is_array(self, obj):
+        t = type(obj)
+        if t in self.array_types:
+            return True
+        if t in _PYTHON_SCALARS or isinstance(obj, (tuple, list, dict, type)):
+            return False
+        if hasattr(obj, "shape") and hasattr(obj, "dtype") and hasattr(obj, "__array_namespace__"):
+            self.array_types.add(t)
+            return True
+        return False
+
+    def template(self, obj, found):
+        """``obj`` with program values as Refs (arrays that are not yet: constants)."""
+        t = type(obj)
+        if t is Traced:
+            if obj.trace is not self:
+                raise TracingError("a value from another trace reached this one (a tensor "
+                                   "kept from an earlier traced call?); pass it as an argument")
+            found.append(obj.id)
+            return Ref(obj.id)
+        if t is tuple or t is list:
+            return t(self.template(x, found) for x in obj)
+        if t is dict:
+            return {k: self.template(v, found) for k, v in obj.items()}
+        if t is slice and any(type(p) is Traced for p in (obj.start, obj.stop, obj.step)):
+            raise TracingError("a traced value used as a slice bound cannot be replayed; "
+                               "convert it with int() first (that records a guard)")
+        if self.is_array(obj):
+            proxy = self.value(obj)
+            self.consts[proxy.id] = obj
+            found.append(proxy.id)
+            return Ref(proxy.id)
+        return obj
+
+    def wrap(self, result, out):
+        """The result of a recorded step, as the traced code sees it."""
+        if self.is_array(result):
+            return self.value(result, out)
+        if isinstance(result, (tuple, list)):
+            items = []
+            for i, item in enumerate(result):
+                sub = self._new_id()
+                self.nodes.append(Node("item", sub, None, (Ref(out),), None, i))
+                items.append(self.wrap(item, sub))
+            if hasattr(result, "_make"):          # namedtuple (linalg results)
+                return type(result)._make(items)
+            return type(result)(items)
+        if isinstance(result, _PYTHON_SCALARS) or hasattr(result, "item"):
+            # A Python value computed from traced data: replay checks it is the same.
+            self.nodes.append(Node("guard", None, "value", (Ref(out),), None, ("value", result)))
+        return result
+
+    # --- recording ------------------------------------------------------------------
+
+    def _record(self, kind, fn, args, kwargs, extra, result):
+        found = []
+        targs = self.template(args, found)
+        tkwargs = self.template(kwargs, found) if kwargs else None
+        consts = self.consts
+        if all(i in consts for i in found):     # only constants in: a constant out
+            return self.constant(result)
+        out = self._new_id()
+        self.nodes.append(Node(kind, out, fn, targs, tkwargs, extra))
+        return self.wrap(result, out)
+
+    def constant(self, result):
+        if self.is_array(result):
+            proxy = self.value(result)
+            self.consts[proxy.id] = result
+            return proxy
+        if isinstance(result, (tuple, list)) and not hasattr(result, "_make"):
+            return type(result)(self.constant(x) for x in result)
+        return result
+
+    def call(self, fn, args, kwargs):
+        result = fn(*unwrap(args), **unwrap(kwargs))
+        return self._record("call", fn, args, kwargs, None, result)
+
+    def operator(self, fn, symbol, operands):
+        result = fn(*unwrap(operands))
+        return self._record("op", fn, operands, None, symbol, result)
+
+    def attribute(self, proxy, name, attr):
+        if callable(attr) and not isinstance(attr, type):
+            def method(*args, **kwargs):
+                result = attr(*unwrap(args), **unwrap(kwargs))
+                return self._record("method", name, (proxy,) + args, kwargs, None, result)
+            return method
+        if self.is_array(attr):
+            return self._record("getattr", name, (proxy,), None, None, attr)
+        return attr
+
+    def setitem(self, proxy, index, value):
+        proxy.real[unwrap(index)] = unwrap(value)
+        found = []
+        self.nodes.append(Node("setitem", None, None,
+                               self.template((proxy, index, value), found), None))
+
+    def guard(self, proxy, kind, observed, args):
+        self.nodes.append(Node("guard", None, kind, (Ref(proxy.id),), None,
+                               (kind, observed) + tuple(args)))
+        return observed
+
+    # --- Variables ------------------------------------------------------------------
+
+    def read_variable(self, var):
+        known = self.var_now.get(id(var))
+        if known is not None:
+            return known[1]
+        listen_to(var._backend, self)
+        proxy = self.value(var._array)
+        self.var_inputs.append((var, proxy.id))
+        self.var_now[id(var)] = (var, proxy)
+        return proxy
+
+    def write_variable(self, var, value):
+        if id(var) not in self.var_now:
+            try:
+                var._array
+            except AttributeError:            # a Variable created inside the trace
+                self.created.append(var)
+                var._array = unwrap(value)
+        if type(value) is not Traced:
+            value = self.constant(value)
+            if type(value) is not Traced:
+                raise TracingError(f"cannot trace assigning {type(value).__name__} to a "
+                                   f"Variable")
+        self.var_now[id(var)] = (var, value)
+
+    def commit_variables(self):
+        """Give every Variable written during the trace its real new value (the eager
+        effect of this call); returns [(Variable, id of its new value)]."""
+        inputs = {id(var): i for var, i in self.var_inputs}
+        written = []
+        for key, (var, proxy) in self.var_now.items():
+            var._array = proxy.real
+            if inputs.get(key) != proxy.id:
+                written.append((var, proxy.id))
+        return written
