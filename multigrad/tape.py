@@ -10,7 +10,7 @@ from . import ops as _ops
 from . import primitive as _primitive
 from .errors import PerformanceWarning
 from .jacobian_chunks import check_jacobian_size, chunk_size, chunked_backward
-from .tape_entry import entry_cotangents, output_cotangent
+from .tape_entry import entry_cotangents, multi_output_cotangent
 from .tensor import Tensor, Variable
 
 __all__ = ["GradientTape", "UnconnectedGradients", "stop_recording_all"]
@@ -273,25 +273,40 @@ class GradientTape:
         for t, seed in zip(targets, seeds):
             if t._id in relevant:
                 _accumulate(grads, t._id, seed if higher else seed._value)
-        pop, get = grads.pop, grads.get
         release = not (self._persistent or keep)   # keep: more chunked passes follow
+        self._walk_back(grads, found, wanted, relevant, ns, higher, release)
+        return [found.get(i, grads.get(i)) if i else None for i in source_ids]
+
+    def _walk_back(self, grads, found, wanted, relevant, ns, higher, release):
+        """The backward loop: walk back over the entries, apply each one's rules to its
+        output's cotangent, accumulate the input cotangents, free the entry."""
+        entries = self._entries
+        pop, get = grads.pop, grads.get
         check = _primitive._check_numerics
         for i in range(len(entries) - 1, -1, -1):
             entry = entries[i]
             if entry is None:
                 continue
-            g, ans = output_cotangent(entry, pop, wanted, found, higher, ns)
-            if g is None:
-                continue
+            result = entry.result
+            if type(result) is tuple:           # a multi-output primitive
+                g, ans = multi_output_cotangent(result, pop, wanted, found, higher, ns)
+                if g is None:
+                    continue
+            else:
+                g = pop(result._id, None)
+                if g is None:
+                    continue
+                if result._id in wanted:
+                    found[result._id] = g
+                ans = result if higher else result._value
             if release:
                 entries[i] = None   # free saved arrays as soon as they have been used
             pairs = entry_cotangents(entry, ns, g, ans, entry.inputs if higher else entry.raws,
                                      relevant, check)
-            g = ans = entry = None  # drop this step's arrays before allocating the sums
+            g = ans = entry = result = None     # drop this step's arrays before the sums
             for x_id, gx in pairs:
                 old = get(x_id)
                 grads[x_id] = gx if old is None else old + gx
-        return [found.get(i, grads.get(i)) if i else None for i in source_ids]
 
 
 def _accumulate(grads, key, g):

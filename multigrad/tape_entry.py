@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from ._complex import is_complex
 
-__all__ = ["TapeEntry", "new_entry", "entry_cotangents", "output_cotangent", "batch_ndim",
+__all__ = ["TapeEntry", "new_entry", "entry_cotangents", "multi_output_cotangent", "batch_ndim",
            "unbroadcast"]
 
 
@@ -33,20 +33,10 @@ def new_entry(prim, params, raws, inputs, ids, result, _entry=TapeEntry):
     return _tuple_new(_entry, (prim, params, raws, inputs, ids, result))
 
 
-def output_cotangent(entry, pop, wanted, found, higher, ns):
-    """(g, ans) for an entry's output(s), taken out of the pending cotangents ``pop``.
-
-    (None, None) when no output received a cotangent (the entry is skipped). Outputs
-    among ``wanted`` (sources that are also recorded outputs) are remembered in ``found``.
-    """
-    result = entry.result
-    if entry.prim.n_outputs == 1:
-        g = pop(result._id, None)
-        if g is None:
-            return None, None
-        if result._id in wanted:
-            found[result._id] = g
-        return g, (result if higher else result._value)
+def multi_output_cotangent(result, pop, wanted, found, higher, ns):
+    """(g, ans) for a multi-output entry's outputs, taken out of the pending cotangents
+    ``pop``; (None, None) when none received one (the entry is skipped). Outputs among
+    ``wanted`` (sources that are also recorded outputs) are remembered in ``found``."""
     gs = [pop(o._id, None) for o in result]
     if all(g is None for g in gs):
         return None, None
@@ -62,16 +52,27 @@ def entry_cotangents(entry, ns, g, ans, vals, relevant, check_numerics=None):
     """[(input id, cotangent)] for the inputs of ``entry`` that lead to a source.
 
     ``vals`` are the entry's raw inputs (first order) or its input Tensors (recorded
-    pass). Each cotangent comes back in its input's shape and dtype.
+    pass). Each cotangent comes back in its input's shape and dtype. One-input entries
+    (most of them) take a short path; both paths finish through ``_input_form``.
     """
-    prim = entry.prim
-    params = entry.params
+    prim, params, ids = entry.prim, entry.params, entry.ids
+    if len(ids) == 1 and prim.vjp_all is None:
+        x_id = ids[0]
+        if x_id is None or x_id not in relevant:
+            return ()
+        x = vals[0]
+        gx = prim.vjps[0](ns, g, ans, x, **params) if params else prim.vjps[0](ns, g, ans, x)
+        if gx is None:
+            return ()
+        if prim.broadcasting or gx.dtype != x.dtype or check_numerics is not None:
+            gx = _input_form(prim, ns, gx, x, g, ans, 0, check_numerics)
+        return ((x_id, gx),)
     every = None
     if prim.vjp_all is not None:
         every = prim.vjp_all(ns, g, ans, *vals, **params) if params else \
             prim.vjp_all(ns, g, ans, *vals)
     out = []
-    for pos, x_id in enumerate(entry.ids):
+    for pos, x_id in enumerate(ids):
         if x_id is None or x_id not in relevant:
             continue
         if every is not None:
@@ -79,17 +80,21 @@ def entry_cotangents(entry, ns, g, ans, vals, relevant, check_numerics=None):
         else:
             rule = prim.vjps[pos]
             gx = rule(ns, g, ans, *vals, **params) if params else rule(ns, g, ans, *vals)
-        if gx is None:
-            continue
-        x = vals[pos]
-        if prim.broadcasting and tuple(gx.shape) != tuple(x.shape):
-            gx = unbroadcast(ns, gx, tuple(x.shape), batch_ndim(g, ans))
-        if gx.dtype != x.dtype:
-            gx = _cast_like(ns, gx, x)
-        if check_numerics is not None:      # mg.debugging.enable_check_numerics()
-            check_numerics(prim, gx, ns, pos)
-        out.append((x_id, gx))
+        if gx is not None:
+            out.append((x_id, _input_form(prim, ns, gx, vals[pos], g, ans, pos,
+                                          check_numerics)))
     return out
+
+
+def _input_form(prim, ns, gx, x, g, ans, pos, check_numerics):
+    """A cotangent summed back to its input's shape (broadcasting) and cast to its dtype."""
+    if prim.broadcasting and tuple(gx.shape) != tuple(x.shape):
+        gx = unbroadcast(ns, gx, tuple(x.shape), batch_ndim(g, ans))
+    if gx.dtype != x.dtype:
+        gx = _cast_like(ns, gx, x)
+    if check_numerics is not None:      # mg.debugging.enable_check_numerics()
+        check_numerics(prim, gx, ns, pos)
+    return gx
 
 
 def _cast_like(ns, gx, x):
