@@ -12,7 +12,7 @@ import test_math_grad
 import test_ops_grad
 import test_ops_structure
 import test_reductions_grad
-from optable import Case, distinct, positive
+from optable import Case, core_sweep_row, distinct, positive
 
 
 def numpy_function(key):
@@ -57,6 +57,7 @@ def test_the_tables_cover_many_ops():
 
 @pytest.mark.parametrize("case", TABLE, ids=[c.id for c in TABLE])
 def test_numpy_function_equals_the_op(backend, case):
+    core_sweep_row(backend, TABLE, case)
     np_fn = numpy_function(_NUMPY_NAME[id(case.fn)])
     assert_same(np_fn, case.fn, case.args(backend), backend)
 

@@ -7,7 +7,7 @@ import pytest
 import multigrad as mg
 from multigrad.testing import check_grads
 
-from optable import distinct, positive
+from optable import core_sweep_row, distinct, positive
 
 # (id, method call, input shape, domain, differentiable)
 METHODS = [
@@ -90,6 +90,7 @@ DIFFERENTIABLE = [r for r in METHODS if r[4] and r[0] not in ("sum-dtype", "asty
 
 @pytest.mark.parametrize("row", DIFFERENTIABLE, ids=[r[0] for r in DIFFERENTIABLE])
 def test_method_gradients_match_finite_differences(backend, row):
+    core_sweep_row(backend, DIFFERENTIABLE, row)
     _, call, shape, domain, _ = row
     check_grads(call, [mg.to_backend(_input(shape, domain), backend)], order=1)
 

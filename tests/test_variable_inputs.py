@@ -14,7 +14,7 @@ import test_nn
 import test_ops_grad
 import test_ops_structure
 import test_reductions_grad
-from optable import ids
+from optable import core_sweep_row, ids
 
 TABLES = (test_math_grad, test_ops_grad, test_ops_structure, test_reductions_grad, test_nn,
           test_linalg, test_fft)
@@ -31,6 +31,7 @@ def _gradients(fn, sources, watch):
 
 @pytest.mark.parametrize("case", CASES, ids=ids(CASES))
 def test_gradient_reaches_variable_inputs(backend, case):
+    core_sweep_row(backend, CASES, case)
     args = case.args(backend)
     expected = _gradients(case.fn, args, watch=True)
     got = _gradients(case.fn, [mg.Variable(a) for a in args], watch=False)
