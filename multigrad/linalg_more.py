@@ -9,8 +9,8 @@ import that would close a cycle.
 """
 
 from . import ops
-from ._complex import maybe_conj
 from .args import integer_arg
+from ._linalg_util import matrix_arg, mH
 from .axes import normalize_axis
 from .convert import as_tensor
 from .ops._define import defop
@@ -27,21 +27,9 @@ def _la():
     return tensor_ops.linalg
 
 
-def _mH(ns, x):
-    return maybe_conj(ns, ns.matrix_transpose(x))
-
-
-def _square(a, opname, square=True):
-    a = as_tensor(a)
-    if a.ndim < 2 or (square and a.shape[-1] != a.shape[-2]):
-        need = "square matrices (shape (..., n, n))" if square else "matrices (shape (..., m, n))"
-        raise ValueError(f"mg.linalg.{opname} expects {need}, got shape {a.shape}")
-    return a
-
-
 def _eigvalsh_vjp(ns, g, ans, a):
     w, v = ns.linalg.eigh(a)
-    return v @ (g[..., :, None] * _mH(ns, v))
+    return v @ (g[..., :, None] * mH(ns, v))
 
 
 _EIGVALSH = Primitive("eigvalsh", lambda ns, a: ns.linalg.eigh(a)[0]).defvjp(_eigvalsh_vjp)
@@ -53,7 +41,7 @@ def eigvalsh(a, UPLO="L", name=None):
     lower triangle is read). Gradient ``V diag(g) V^H``: defined for repeated eigenvalues."""
     if UPLO != "L":
         raise ValueError(f"mg.linalg.eigvalsh: only UPLO='L' is supported, got {UPLO!r}")
-    return apply(_EIGVALSH, (_square(a, "eigvalsh"),))
+    return apply(_EIGVALSH, (matrix_arg(a, "eigvalsh"),))
 
 
 def _svdvals_vjp(ns, g, ans, a):
@@ -69,14 +57,14 @@ _SVDVALS.defvjp(_svdvals_vjp)
 def svdvals(x, name=None):
     """Singular values (descending) of each matrix; gradient ``U diag(g) V^H`` (defined
     for repeated singular values; at a zero singular value it is one subgradient)."""
-    return apply(_SVDVALS, (_square(x, "svdvals", square=False),))
+    return apply(_SVDVALS, (matrix_arg(x, "svdvals", square=False),))
 
 
 @defop()
 def matrix_power(a, n, name=None):
     """``a`` to the integer power ``n`` by repeated squaring (``n < 0``: of ``inv(a)``;
     ``n == 0``: identity matrices)."""
-    a = _square(a, "matrix_power")
+    a = matrix_arg(a, "matrix_power")
     n = integer_arg(n, "linalg.matrix_power", "n")
     if n == 0:
         return ops.tril(ops.triu(ops.ones_like(a)))
@@ -130,7 +118,7 @@ def matrix_rank(A, tol=None, hermitian=False, rtol=None, name=None):
 def cond(x, p=None, name=None):
     """Condition number: ``s_max / s_min`` for ``p`` None/2 (``s_min / s_max`` for -2),
     else ``norm(x, p) * norm(inv(x), p)``."""
-    x = _square(x, "cond", square=p in (None, 2, -2))
+    x = matrix_arg(x, "cond", square=p in (None, 2, -2))
     if p in (None, 2, -2):
         s = svdvals(x)
         big, small = s[..., 0], s[..., -1]
@@ -199,7 +187,7 @@ def vector_norm(x, axis=None, keepdims=False, ord=2, name=None):
 @defop()
 def matrix_norm(x, keepdims=False, ord="fro", name=None):
     """The Array API's matrix norm over the last two axes."""
-    return _la().norm(_square(x, "matrix_norm", square=False), ord, axis=(-2, -1),
+    return _la().norm(matrix_arg(x, "matrix_norm", square=False), ord, axis=(-2, -1),
                       keepdims=keepdims)
 
 
@@ -238,11 +226,11 @@ matmul = ops.matmul
 @defop()
 def trace(x, offset=0, dtype=None, name=None):
     """The trace of each matrix (the last two axes, as the Array API)."""
-    out = ops.trace(_square(x, "trace", square=False), offset=offset, axis1=-2, axis2=-1)
+    out = ops.trace(matrix_arg(x, "trace", square=False), offset=offset, axis1=-2, axis2=-1)
     return out if dtype is None else ops.cast(out, dtype)
 
 
 @defop()
 def diagonal(x, offset=0, name=None):
     """The diagonal of each matrix (the last two axes, as the Array API)."""
-    return ops.diagonal(_square(x, "diagonal", square=False), offset=offset, axis1=-2, axis2=-1)
+    return ops.diagonal(matrix_arg(x, "diagonal", square=False), offset=offset, axis1=-2, axis2=-1)
