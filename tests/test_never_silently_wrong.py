@@ -265,3 +265,14 @@ def test_whole_python_floats_and_arrays_still_convert_to_integer_dtypes(backend)
     # Arrays keep NumPy's casting (only Python data is checked).
     np.testing.assert_array_equal(mg.constant(np.array([1.5, 2.7]), dtype="int32").numpy(),
                                   [1, 2])
+
+
+def test_index_update_of_an_empty_tensor_writes_nothing(backend):
+    # dask's __setitem__ refused size-0 values (differential test, F14)
+    x = mg.constant(np.ones((3, 1, 0)))
+    out = mg.index_update(x, (slice(None),), mg.constant(np.zeros((3, 1, 0))))
+    assert out.shape == (3, 1, 0)
+    with mg.GradientTape() as tape:
+        tape.watch(x)
+        y = mg.sum(mg.index_update(x, (slice(0, 2),), 2.0) * x)
+    assert tape.gradient(y, x).shape == (3, 1, 0)

@@ -343,6 +343,8 @@ class DaskNamespace:
     def index_update(self, x, index, values):
         """A new array with ``values`` written at ``index``; ``x`` itself is never touched
         (dask's ``__setitem__`` rewrites the graph of the array object it is called on)."""
+        if 0 in tuple(getattr(values, "shape", ())) or 0 in tuple(x.shape):
+            return x.copy()         # nothing is written (dask's __setitem__ refuses empties)
         out = x.copy()
         try:
             out[index] = values
