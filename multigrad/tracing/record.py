@@ -17,6 +17,10 @@ from .proxy import current_trace
 
 __all__ = ["RecordingOps", "listening", "listen_to"]
 
+# The Array API's extension namespaces: a module on NumPy, an adapter object on Dask
+# (both are recorded alike, else the adapter's calls would run on the proxies unrecorded).
+_EXTENSIONS = ("linalg", "fft")
+
 
 class RecordingOps:
     """A backend's ``ops`` whose calls are recorded by the trace of the calling context."""
@@ -29,7 +33,7 @@ class RecordingOps:
         if name.startswith("__"):
             raise AttributeError(name)
         fn = getattr(self._real, name)
-        if isinstance(fn, types.ModuleType):          # ns.linalg, ns.fft
+        if isinstance(fn, types.ModuleType) or name in _EXTENSIONS:
             wrapped = RecordingOps(fn, f"{self._prefix}{name}.")
         elif callable(fn) and not isinstance(fn, type) and not name.startswith("_"):
             wrapped = _recording(fn)
