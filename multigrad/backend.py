@@ -10,6 +10,7 @@ import contextlib
 import contextvars
 import os
 
+from . import tensor as _tensor
 from .errors import BackendMismatchError, UnknownBackendError
 from .registry import BackendRegistry
 
@@ -85,6 +86,10 @@ def backend_names():
 
 
 def infer_backend(obj):
+    if type(obj) is _tensor._traced_type:
+        # A raw array while mg.function traces is its proxy: the backend of the array
+        # it stands for (a rule's params, fft's weights, hold such raw arrays).
+        obj = obj.real
     return REGISTRY.backend_for_array(obj)
 
 

@@ -1,6 +1,7 @@
 """Data to Tensors: the conversion every op applies to its array arguments."""
 
 from . import dtypes as _dt
+from . import tensor as _tensor
 from .backend import get_backend, infer_backend, load_backend
 from .dtypes import python_data_dtype, python_kind
 from .tensor import Tensor
@@ -56,6 +57,12 @@ def convert_to_tensor(value, dtype=None, backend=None, name=None):
             return tensor_ops.cast(value, dtype)
         return value
     target = infer_backend(value)
+    if type(value) is _tensor._traced_type and (not target.host or target is (
+            get_backend() if backend is None else load_backend(backend))):
+        # A raw array inside mg.function's trace, staying on its backend: taken as it is
+        # (asarray of the proxy would read it on the host: a guard and a constant).
+        t = Tensor._make(value, target)
+        return t if dtype is None or t.dtype == _dt.as_dtype(dtype) else tensor_ops.cast(t, dtype)
     if target is not None and target.host:
         # Host (NumPy) arrays are data to convert, like Python lists: they go to the
         # selected backend. Device arrays (CuPy, ...) keep their own backend.

@@ -333,3 +333,42 @@ def test_dask_linalg_and_fft_calls_are_recorded(backend):
     b = mg.constant([[4.0, 1.0], [0.0, 1.0]])
     assert same(traced(b).numpy(), f(b).numpy())
     assert traced.experimental_get_tracing_count() == 1
+
+
+def test_second_order_through_irfft(backend):
+    # irfft's rule keeps a raw array (the bin weights) in its params; under an outer tape
+    # the rule multiplies a Tensor by it, which refused the traced proxy (TypeError).
+    def hessian_sum(x):
+        with mg.GradientTape() as outer:
+            outer.watch(x)
+            with mg.GradientTape() as inner:
+                inner.watch(x)
+                y = mg.reduce_sum(mg.fft.irfft(mg.cast(x, mg.complex128)) ** 2)
+            s = mg.reduce_sum(inner.gradient(y, x) * x)
+        return outer.gradient(s, x)
+
+    traced = mg.function(hessian_sum)
+    traced(mg.constant([1.0, -1.0, 2.0, -2.0], dtype="float64"))
+    x = mg.constant([1.0, 2.0, 3.0, -1.0], dtype="float64")
+    assert same(traced(x).numpy(), hessian_sum(x).numpy())
+    assert traced.experimental_get_tracing_count() == 1
+
+
+def test_a_raw_mask_in_a_rule_is_not_read_on_the_host(backend):
+    # index_update's rule holds the mask as a raw array; under an outer tape the index check
+    # took the proxy for foreign data and read it on the host: a guard on every mask value
+    # (a new trace for each new mask) and the mask frozen as a constant.
+    def second(x):
+        with mg.GradientTape() as outer:
+            outer.watch(x)
+            with mg.GradientTape() as inner:
+                inner.watch(x)
+                y = mg.reduce_sum(mg.index_update(x, x > 0, 0.0) * x * x)
+            s = mg.reduce_sum(inner.gradient(y, x))
+        return outer.gradient(s, x)
+
+    traced = mg.function(second)
+    for values in ([1.0, -1.0, 2.0, -2.0], [-1.0, 1.0, -2.0, 2.0], [1.0, 1.0, -3.0, 2.0]):
+        x = mg.constant(values)
+        assert same(traced(x).numpy(), second(x).numpy())
+    assert traced.experimental_get_tracing_count() == 1

@@ -20,6 +20,7 @@ transfer), never the indexed data: on Dask that computes the index's graph alone
 import numbers
 
 from .. import dtypes as _dt
+from .. import tensor as _tensor
 from ..convert import convert_to_tensor
 from ..tensor import Tensor
 from .creation import to_backend
@@ -76,9 +77,9 @@ def _on_backend(item, backend):
         return int(item)
     if isinstance(item, (list, tuple)):
         return index_data(item, backend)._value
-    if isinstance(item, backend.array_types) or not (hasattr(item, "shape")
-                                                     and hasattr(item, "dtype")):
-        return item
+    if isinstance(item, backend.array_types) or type(item) is _tensor._traced_type \
+            or not (hasattr(item, "shape") and hasattr(item, "dtype")):
+        return item     # raw already (inside mg.function, a raw array is its proxy)
     t = convert_to_tensor(item, backend=backend)     # host data goes to ``backend``
     return (t if t._backend is backend else to_backend(t, backend))._value
 
