@@ -372,3 +372,23 @@ def test_a_raw_mask_in_a_rule_is_not_read_on_the_host(backend):
         x = mg.constant(values)
         assert same(traced(x).numpy(), second(x).numpy())
     assert traced.experimental_get_tracing_count() == 1
+
+
+def test_a_boolean_masks_result_length_is_guarded(backend):
+    # x[x > 0] has one entry per positive x; the program bakes that length in (the
+    # jacobian's rows), so a replay checks it and traces again when it changed (before: a
+    # broadcasting error from the backend on replay).
+    def masked(x):
+        with mg.GradientTape() as tape:
+            tape.watch(x)
+            y = x[x > 0]
+        return y * 3.0, tape.jacobian(y, x)
+
+    traced = mg.function(masked)
+    calls = [([1.0, -1.0, 2.0, -2.0], 1), ([-1.0, 5.0, -2.0, 4.0], 1),   # same length
+             ([1.0, 2.0, 3.0, -1.0], 2), ([0.5, -1.0, 2.0, -2.0], 2)]     # new, then old
+    for values, traces in calls:
+        x = mg.constant(values)
+        for got, want in zip(traced(x), masked(x)):
+            assert same(got.numpy(), want.numpy())
+        assert traced.experimental_get_tracing_count() == traces

@@ -8,6 +8,7 @@ traced input are not recorded: their results are constants of the program (const
 folding for free).
 """
 
+import operator
 from typing import Any, NamedTuple
 
 from .proxy import Traced, TracingError, unwrap
@@ -16,6 +17,13 @@ from .record import listen_to
 __all__ = ["Trace", "Node", "Ref"]
 
 _PYTHON_SCALARS = (bool, int, float, complex, str, type(None))
+
+# Backend functions whose output shape follows the values of their inputs, not only their
+# shapes. The program bakes shapes in (a gradient seed is built from one), so replay
+# checks each such output's shape and traces again when it differs. Indexing with a traced
+# boolean mask is the other case (``_indexes_by_mask``).
+_DATA_SHAPED = frozenset({"nonzero", "argwhere", "flatnonzero", "repeat", "known_shape",
+                          "unique_all", "unique_counts", "unique_inverse", "unique_values"})
 
 
 class Ref:
@@ -133,7 +141,32 @@ class Trace:
             return self.constant(result)
         out = self._new_id()
         self.nodes.append(Node(kind, out, fn, targs, tkwargs, extra))
-        return self.wrap(result, out)
+        wrapped = self.wrap(result, out)
+        if self._shape_follows_data(kind, fn, args):
+            self._guard_shapes(wrapped)
+        return wrapped
+
+    def _shape_follows_data(self, kind, fn, args):
+        name = fn if kind == "method" else getattr(fn, "__name__", None)
+        if fn is operator.getitem or name == "getitem":
+            return len(args) > 1 and self._indexes_by_mask(args[1])
+        return name in _DATA_SHAPED
+
+    def _indexes_by_mask(self, index):
+        """Whether ``index`` holds a traced (not constant) boolean array."""
+        if type(index) is tuple or type(index) is list:
+            return any(self._indexes_by_mask(i) for i in index)
+        return (type(index) is Traced and index.id not in self.consts
+                and str(getattr(index.real, "dtype", "")).rpartition(".")[2] == "bool")
+
+    def _guard_shapes(self, wrapped):
+        """A replay-time check of each output's shape (one left unknown until computed, as
+        Dask's after a mask, is checked where ``known_shape`` works it out)."""
+        for v in wrapped if isinstance(wrapped, (tuple, list)) else (wrapped,):
+            shape = tuple(getattr(v.real, "shape", None) or ()) if type(v) is Traced else None
+            if shape is not None and all(isinstance(d, int) for d in shape):
+                self.nodes.append(Node("guard", None, "shape", (Ref(v.id),), None,
+                                       ("shape", shape)))
 
     def constant(self, result):
         if self.is_array(result):
