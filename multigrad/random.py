@@ -94,7 +94,7 @@ def _int_seed(seed, where):
 
 def _shape(shape, where):
     if isinstance(shape, Tensor):
-        shape = shape.numpy().tolist()
+        shape = shape._host_data().tolist()
     try:
         shape = (operator.index(shape),)    # one int (NumPy's habit; TF wants a list)
     except TypeError:
@@ -246,7 +246,7 @@ def shuffle(value, seed=None, name=None):
 # --- stateless ops: pure functions of seed=[a, b] -------------------------------------------
 
 def _stateless_stream(seed, where):
-    pair = seed.numpy().tolist() if isinstance(seed, Tensor) else seed
+    pair = seed._host_data().tolist() if isinstance(seed, Tensor) else seed
     try:
         a, b = (operator.index(s) for s in pair)
     except (TypeError, ValueError):

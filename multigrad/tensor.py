@@ -80,6 +80,15 @@ class Tensor:
             return value.host(self._backend)     # an error while its mg.function traces
         return self._backend.to_numpy(value)
 
+    def _host_data(self):
+        """The value on the host for a Python decision an op makes from data (a count, a
+        pad width): while mg.function traces, read as a guard (a new value traces again)
+        where ``numpy()`` refuses."""
+        value = self._value
+        if type(value) is _traced_type:
+            return value.guarded_host(self._backend)
+        return self._backend.to_numpy(value)
+
     def __array__(self, dtype=None, copy=None):
         out = self.numpy()
         return out if dtype is None else out.astype(dtype)

@@ -169,10 +169,10 @@ def _attributes(ops):
         # One element as a Python number; NumPy's flat or per-axis index (host read).
         if not args:
             return self._scalar("number")
-        return self.numpy().item(*args)
+        return self._host_data().item(*args)
 
     def tolist(self):
-        return self.numpy().tolist()
+        return self._host_data().tolist()
 
     return {
         "item": item, "tolist": tolist,

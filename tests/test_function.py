@@ -392,3 +392,23 @@ def test_a_boolean_masks_result_length_is_guarded(backend):
         for got, want in zip(traced(x), masked(x)):
             assert same(got.numpy(), want.numpy())
         assert traced.experimental_get_tracing_count() == traces
+
+
+@pytest.mark.parametrize("fn,first,second,traces", [
+    # How many entries each branch gets is read from data.
+    (lambda x: mg.piecewise(x, [x < 0], [lambda t: t * t, mg.sin]),
+     ([1.0, -1.0, 2.0, -2.0],), ([1.0, 2.0, 3.0, -1.0],), 2),
+    (lambda x, n: mg.repeat(x, n), ([1.0, 2.0], [1, 2]), ([1.0, 2.0], [3, 0]), 2),
+    (lambda x, w: mg.pad(x, w), ([1.0, 2.0], [1, 0]), ([1.0, 2.0], [0, 2]), 2),
+    (lambda x: mg.constant(x.tolist()) * 2.0, ([1.0, 2.0],), ([3.0, 4.0],), 2),
+    # Whether a slice is all NaN (an error) is read from data; both inputs have a number.
+    (lambda x: mg.nanargmax(x), ([1.0, float("nan")],), ([float("nan"), 2.0],), 1),
+], ids=["piecewise", "repeat-tensor-counts", "pad-tensor-widths", "tolist", "nanargmax"])
+def test_ops_that_read_data_on_the_host_guard_it(backend, fn, first, second, traces):
+    # These ops read host values with Tensor.numpy(), which refuses inside a trace
+    # (TracingError); they now read them as guards: right values, a new trace per value.
+    traced = mg.function(fn)
+    for args in (first, second, first):
+        tensors = [mg.constant(a) for a in args]
+        assert same(traced(*tensors).numpy(), fn(*tensors).numpy())
+    assert traced.experimental_get_tracing_count() == traces

@@ -152,7 +152,7 @@ def _pad_widths(pad_width, ndim):
         return p
     try:
         if isinstance(pad_width, Tensor):
-            pad_width = pad_width.numpy().tolist()
+            pad_width = pad_width._host_data().tolist()
         flat = isinstance(pad_width, int) or all(isinstance(v, int) for v in pad_width)
         if flat and (isinstance(pad_width, int) or len(pad_width) <= 2):
             widths = [pair(pad_width)] * ndim

@@ -204,7 +204,7 @@ def repeat(x, repeats, axis=None, name=None):
     axis = single_axis(axis, x.ndim, "repeat")
     n = x.shape[axis]
     if isinstance(repeats, Tensor):
-        repeats = [int(r) for r in repeats.numpy().reshape(-1)]
+        repeats = [int(r) for r in repeats._host_data().reshape(-1)]
     if isinstance(repeats, int) or (not isinstance(repeats, int) and len(repeats) == 1 and n != 1):
         r = int(repeats if isinstance(repeats, int) else repeats[0])
         if r < 0:

@@ -120,7 +120,7 @@ def _nan_arg(a, axis, keepdims, opname, pick, fill):
     filled, missing = _filled(a, fill)
     if missing is not None:
         normalize_axis(axis, a.ndim, opname)
-        if bool(_any(_all(missing, axis=axis)).numpy()):
+        if bool(_any(_all(missing, axis=axis))):
             raise ValueError(f"mg.{opname}: All-NaN slice encountered")
     return pick(filled, axis=axis, keepdims=keepdims)
 

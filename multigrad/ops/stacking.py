@@ -124,5 +124,5 @@ def piecewise(x, condlist, funclist, *args, **kw):
 
 def _positions(flat_mask, backend):
     n = flat_mask.shape[0]
-    count = int(_sum(cast(flat_mask, int64)).numpy())
+    count = int(_sum(cast(flat_mask, int64)))
     return sort(where(flat_mask, arange(n, backend=backend), n))[:count]

@@ -35,6 +35,7 @@ _GUARDS = {
     "bool": bool, "int": int, "float": float, "complex": complex, "index": operator.index,
     "item": lambda v, *a: v.item(*a), "tolist": lambda v: v.tolist(), "array": _host_list,
     "scalar": lambda v, backend: backend.to_numpy(v).reshape(()).item(),
+    "host": lambda v, backend: backend.to_numpy(v).tolist(),
     "value": lambda v: v, "shape": lambda v: tuple(v.shape),
 }
 

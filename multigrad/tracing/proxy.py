@@ -138,6 +138,15 @@ class Traced:
                 "traces again), or call the function without mg.function.")
         return backend.to_numpy(self.real)
 
+    def guarded_host(self, backend):
+        """The host array an op reads for a Python decision (``Tensor._host_data``): a
+        guard on all of its values."""
+        host = backend.to_numpy(self.real)
+        trace = _live(self)
+        if trace is not None:
+            trace.guard(self, "host", host.tolist(), (backend,))
+        return host
+
     def scalar(self, backend):
         """A Python number read from a one-element traced tensor: a guard."""
         value = backend.to_numpy(self.real).reshape(()).item()
