@@ -18,6 +18,10 @@ __all__ = ["Primitive", "apply", "unary_op", "binary_op", "record", "unbroadcast
 
 _NO_PARAMS = {}
 _check_numerics = None   # set by multigrad.debugging while numerics checking is on
+# Set by multigrad.tracing while some mg.function traces: a Tensor made outside the trace (a
+# closure's constant) joins its program as a constant proxy, for the forward and the rules
+# alike (array_api_strict's operators raise on a proxy right operand instead of deferring).
+_lift = None
 _SCALARS = (int, float, bool, complex)
 _make = Tensor._make
 
@@ -129,6 +133,8 @@ def _explain(prim, exc, raws):
 def apply(prim, inputs, params=_NO_PARAMS):
     """Run ``prim`` on ``inputs`` and record it on every tape that tracks one of them."""
     backend, raws = _resolve(prim, inputs)
+    if _lift is not None:
+        raws = [_lift(r) for r in raws]
     try:
         out = prim.forward(backend.ops, *raws, **params)
     except (ValueError, TypeError, IndexError) as exc:
@@ -212,6 +218,8 @@ def binary_op(prim, _new=object.__new__):
             xv, yv = x, y._value
         else:
             return apply(prim, (x, y))
+        if _lift is not None:
+            xv, yv = _lift(xv), _lift(yv)
         try:
             if forward_name is not None:
                 out = getattr(backend.ops, forward_name)(xv, yv)

@@ -412,3 +412,23 @@ def test_ops_that_read_data_on_the_host_guard_it(backend, fn, first, second, tra
         tensors = [mg.constant(a) for a in args]
         assert same(traced(*tensors).numpy(), fn(*tensors).numpy())
     assert traced.experimental_get_tracing_count() == traces
+
+
+def test_a_tensor_made_outside_on_the_left_of_an_operator(backend):
+    # A closure's constant reaches the ops as a raw array; array_api_strict's operators
+    # raise TypeError on a proxy right operand (constant * traced) instead of deferring.
+    c = mg.constant([1.0, 2.0, 3.0])
+    m = mg.constant(np.eye(3) * 2.0)
+
+    def f(x):
+        with mg.GradientTape() as tape:
+            tape.watch(x)
+            y = mg.reduce_sum(c * x - c / x + mg.matmul(m, x) * c)
+        return y, tape.gradient(y, x)
+
+    traced = mg.function(f)
+    traced(mg.constant([1.0, -1.0, 2.0]))
+    x = mg.constant([0.5, 3.0, -2.0])
+    for got, want in zip(traced(x), f(x)):
+        assert same(got.numpy(), want.numpy())
+    assert traced.experimental_get_tracing_count() == 1

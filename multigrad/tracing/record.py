@@ -1,19 +1,20 @@
 """Where a trace listens: the backends' ``ops`` and Variables' values.
 
 While any trace runs, each backend it may touch has its ``ops`` replaced by a
-``RecordingOps`` around the real one, and ``tensor._variable_hook`` is set. Both look at
-the context variable ``current_trace``: code running in any other thread or task (no
-trace there) passes straight through to the real functions and arrays. When the last
-trace in the process ends, the real ``ops`` and a ``None`` hook are put back, so eager
-code pays nothing outside tracing.
+``RecordingOps`` around the real one, and ``tensor._variable_hook`` and ``primitive._lift``
+are set. All look at the context variable ``current_trace``: code running in any other
+thread or task (no trace there) passes straight through to the real functions and arrays.
+When the last trace in the process ends, the real ``ops`` and ``None`` hooks are put back,
+so eager code pays nothing outside tracing.
 """
 
 import threading
 import types
 
+from .. import primitive as _primitive
 from .. import tensor as _tensor
 from ..backend import REGISTRY, get_backend
-from .proxy import current_trace
+from .proxy import Traced, current_trace
 
 __all__ = ["RecordingOps", "listening", "listen_to"]
 
@@ -72,6 +73,17 @@ class _VariableHook:
             trace.write_variable(var, value)
 
 
+def _lift(value):
+    """``primitive._lift`` while tracing: a raw array an op reads from a Tensor made outside
+    the trace (a closure's constant), as a constant of this context's trace.
+    array_api_strict's operators raise TypeError on a proxy right operand instead of
+    deferring to it, so ``constant * traced`` must run as ``proxy * proxy``."""
+    trace = current_trace.get()
+    if trace is None or type(value) is Traced or not trace.is_array(value):
+        return value
+    return trace.constant(value)
+
+
 _lock = threading.Lock()
 _listening = {}     # id(backend) -> [backend, real ops, number of traces using it]
 _traces = [0]       # traces running in the process
@@ -102,6 +114,7 @@ class listening:
         with _lock:
             _traces[0] += 1
             _tensor._variable_hook = _VariableHook
+            _primitive._lift = _lift
         for backend in (get_backend(), *REGISTRY._loaded.values(), *self.backends):
             listen_to(backend, self.trace)
         self.token = current_trace.set(self.trace)
@@ -119,4 +132,5 @@ class listening:
             _traces[0] -= 1
             if not _traces[0]:
                 _tensor._variable_hook = None
+                _primitive._lift = None
         return False
