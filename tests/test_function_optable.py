@@ -1,7 +1,8 @@
 """Every row of every op table, run inside ``mg.function``: one traced function returns the
 op's value, its first-order gradients, its second-order gradients (nested tapes) and its
 jacobian (batched cotangents); a second call on new inputs replays the program and must
-agree with the eager call on those inputs to the last bit, or within 1 ulp."""
+agree with the eager call on those inputs to the last bit, or within 1 ulp. Each row also
+runs with each of its inputs in turn closed over as a constant made outside the trace."""
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ import test_ops_grad
 import test_ops_structure
 import test_reductions_grad
 import test_tf_ops_grad
-from optable import core_sweep_row
+from optable import Case, core_sweep_row
 
 TABLES = (test_math_grad, test_ops_grad, test_ops_structure, test_reductions_grad, test_nn,
           test_linalg, test_fft, test_numpy_functions, test_tf_ops_grad)
@@ -25,6 +26,10 @@ CASES = [case for table in TABLES for case in table.CASES]
 # Two tables share a few row names: the table's name keeps each test id unique.
 IDS = [f"{table.__name__[5:]}-{case.id}" for table in TABLES for case in table.CASES]
 ROW = dict(zip(map(id, CASES), IDS))
+# Each input of a multi-input row in turn made outside the traced function (a closure's
+# constant): it reaches the ops as a raw array next to traced ones (``constant * traced``).
+CONSTANT_INPUTS = [(case, k) for case in CASES if len(case.shapes) > 1
+                   for k in range(len(case.shapes))]
 
 
 def _projection(like, k):
@@ -102,11 +107,13 @@ RETRACE_ON_NEW_INPUTS = {
                                  "many is an int read from data",
     "numpy_functions-quantile-q": "q is an input: which order statistics are interpolated "
                                   "is read from data",
+    "numpy_functions-quantile-q-constant0": "as quantile-q (x fixed, q traced)",
 }
 
 
 def test_the_retrace_list_names_table_rows():
-    assert set(RETRACE_ON_NEW_INPUTS) <= set(IDS)
+    variants = {f"{ROW[id(c)]}-constant{k}" for c, k in CONSTANT_INPUTS}
+    assert set(RETRACE_ON_NEW_INPUTS) <= set(IDS) | variants
 
 
 def test_the_comparison_allows_one_ulp_and_no_more():
@@ -123,14 +130,11 @@ def test_the_comparison_allows_one_ulp_and_no_more():
         assert_within_one_ulp(np.array([np.nan]), np.array([np.inf]), "nan")
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_replayed_derivatives_equal_eager(backend, case):
-    core_sweep_row(backend, CASES, case)
-    row = ROW[id(case)]
+def assert_replay_equals_eager(case, row, inputs_a, inputs):
+    """Traced on ``inputs_a``, replayed on ``inputs``: equal to eager on ``inputs``."""
     fn = derivatives(case)
     traced = mg.function(fn, name="derivatives")
-    traced(*case.args(backend, seed=0))                 # traces
-    inputs = case.args(backend, seed=1)
+    traced(*inputs_a)                                   # traces
     result = traced(*inputs)                            # replays the program
     if row in RETRACE_ON_NEW_INPUTS:
         assert traced.experimental_get_tracing_count() == 2, \
@@ -143,3 +147,28 @@ def test_replayed_derivatives_equal_eager(backend, case):
     assert [n for n, _ in replayed] == [n for n, _ in eager]
     for (name, got), (_, want) in zip(replayed, eager):
         assert_within_one_ulp(got, want, f"{row}: {name}")
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_replayed_derivatives_equal_eager(backend, case):
+    core_sweep_row(backend, CASES, case)
+    assert_replay_equals_eager(case, ROW[id(case)], case.args(backend, seed=0),
+                               case.args(backend, seed=1))
+
+
+def with_constant(case, k, constant):
+    """``case`` with input ``k`` fixed to ``constant``, which the function closes over."""
+    def fn(*args):
+        return case.fn(*args[:k], constant, *args[k:])
+    shapes = case.shapes[:k] + case.shapes[k + 1:]
+    return Case(case.id, fn, shapes, order=case.order)
+
+
+@pytest.mark.parametrize("case,k", CONSTANT_INPUTS,
+                         ids=[f"{ROW[id(c)]}-constant{k}" for c, k in CONSTANT_INPUTS])
+def test_replayed_derivatives_with_a_constant_input(backend, case, k):
+    core_sweep_row(backend, CONSTANT_INPUTS, (case, k))
+    a, b = case.args(backend, seed=0), case.args(backend, seed=1)
+    fixed = with_constant(case, k, b[k])
+    assert_replay_equals_eager(fixed, f"{ROW[id(case)]}-constant{k}", a[:k] + a[k + 1:],
+                               b[:k] + b[k + 1:])
