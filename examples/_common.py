@@ -16,7 +16,25 @@ def parser(description):
     p.add_argument("--backend", default=None,
                    help="multigrad backend to run on (default: MULTIGRAD_BACKEND or numpy); "
                         "see 'python -m multigrad backends'")
+    p.add_argument("--function", action="store_true",
+                   help="run the training step as mg.function: traced once, then replayed "
+                        "(prints the same values as the eager run)")
     return p
+
+
+def step_function(step, args):
+    """``step`` itself, or ``mg.function(step)`` under ``--function``."""
+    import multigrad as mg
+    return mg.function(step) if args.function else step
+
+
+def report_tracing(step):
+    """Under ``--function``, one line saying how often the step was traced (a step that
+    creates an optimizer's slots traces twice, as tf.function does); else nothing."""
+    import multigrad as mg
+    if isinstance(step, mg.Function):
+        n = step.experimental_get_tracing_count()
+        print(f"mg.function: {step.__name__} traced {n} time{'' if n == 1 else 's'}")
 
 
 def select_backend(name):

@@ -2,7 +2,7 @@
 
     python examples/distributed_logistic_regression.py [--rows 50000000] [--features 20]
         [--chunk-rows 1000000] [--steps 5] [--lr 4.0] [--workers 2] [--memory-limit 2GiB]
-        [--scheduler tcp://host:8786]
+        [--scheduler tcp://host:8786] [--function]
 
 The dataset (default 50 million rows x 20 float32 features, 4 GB) is generated chunk by chunk
 on the workers from a seed, inside the task graph: it is never materialised in one place
@@ -16,7 +16,7 @@ LocalCluster with --workers worker processes, each limited to --memory-limit; wi
 import math
 import time
 
-from _common import parser, progress_bar
+from _common import parser, progress_bar, report_tracing, step_function
 
 import multigrad as mg
 
@@ -84,9 +84,7 @@ def main(argv=None):
         b = mg.Variable(0.0, name="b")
         opt = mg.optimizers.SGD(learning_rate=args.lr)
 
-        losses = []
-        start = time.perf_counter()
-        for step in range(1, args.steps + 1):
+        def train_step():
             with mg.GradientTape() as tape:
                 logits = mg.matmul(X, w) + b
                 loss = mg.reduce_mean(mg.nn.sigmoid_cross_entropy_with_logits(labels=y,
@@ -94,7 +92,13 @@ def main(argv=None):
             grads = tape.gradient(loss, [w, b])        # still a graph: nothing ran yet
             loss, *grads = mg.compute(loss, *grads)    # one pass over the data: loss + grads
             opt.apply_gradients(zip(grads, [w, b]))
-            losses.append(float(loss))
+            return loss
+
+        step_fn = step_function(train_step, args)
+        losses = []
+        start = time.perf_counter()
+        for step in range(1, args.steps + 1):
+            losses.append(float(step_fn()))
             progress_bar(step, args.steps, suffix=f"loss {losses[-1]:.5f} "
                                                   f"({time.perf_counter() - start:.1f} s)")
         w_host = w.numpy().ravel()
@@ -104,6 +108,7 @@ def main(argv=None):
         print(f"loss: {losses[0]:.5f} -> {losses[-1]:.5f} after {args.steps} steps")
         print(f"cosine(w, true_w) = {cos:.4f}; b = {float(b):.3f} (true {float(true_b):.3f})")
         print(f"time per step: {(time.perf_counter() - start) / args.steps:.2f} s")
+        report_tracing(step_fn)
     finally:
         client.close()
         if cluster is not None:

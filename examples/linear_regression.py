@@ -1,12 +1,12 @@
 """Linear regression on synthetic data (y = X w + b + noise), trained with mg.optimizers.SGD.
 
     python examples/linear_regression.py [--backend numpy] [--samples 200] [--features 3]
-                                         [--steps 200] [--lr 0.1]
+                                         [--steps 200] [--lr 0.1] [--function]
 """
 
 import numpy as np  # data generation on the host only
 
-from _common import parser, select_backend
+from _common import parser, report_tracing, select_backend, step_function
 
 import multigrad as mg
 
@@ -40,15 +40,20 @@ def main(argv=None):
     def loss():
         return mg.reduce_mean(mg.square(mg.matmul(X, w) + b - y))
 
+    def train_step():
+        return opt.minimize(loss, [w, b])
+
+    step = step_function(train_step, args)
     first = float(loss())
-    for step in range(args.steps):
-        current = opt.minimize(loss, [w, b])
+    for _ in range(args.steps):
+        current = step()
     error = float(np.max(np.abs(w.numpy() - true_w)))
     print(f"backend: {backend.name}")
     print(f"loss: {first:.6f} -> {float(current):.6f} after {args.steps} steps")
     print(f"learned w = {_fmt(w.numpy())}, b = {float(b):.3f}")
     print(f"true    w = {_fmt(true_w)}, b = {float(true_b):.3f}")
     print(f"max |w - true_w| = {error:.4f}")
+    report_tracing(step)
 
 
 if __name__ == "__main__":

@@ -3,11 +3,12 @@ class: not linearly separable), trained with mg.optimizers.Adam and softmax cros
 
     python examples/mlp_classifier.py [--backend numpy] [--samples 300] [--classes 3]
                                       [--hidden 32] [--epochs 200] [--lr 0.05]
+                                      [--function]
 """
 
 import numpy as np  # data generation and accuracy on the host only
 
-from _common import parser, progress_bar, select_backend
+from _common import parser, progress_bar, report_tracing, select_backend, step_function
 
 import multigrad as mg
 
@@ -65,16 +66,22 @@ def main(argv=None):
         return float(np.mean(np.argmax(logits().numpy(), axis=1) == labels))
 
     opt = mg.optimizers.Adam(learning_rate=args.lr)
+
+    def train_step():
+        return opt.minimize(loss, params)
+
+    step = step_function(train_step, args)
     print(f"backend: {backend}; {args.samples} points, {args.classes} classes, "
           f"{args.hidden} hidden units")
     first = float(loss())
     every = max(1, args.epochs // 20)
     for epoch in range(1, args.epochs + 1):
-        current = opt.minimize(loss, params)
+        current = step()
         if epoch % every == 0 or epoch == args.epochs:
             progress_bar(epoch, args.epochs, suffix=f"loss {float(current):.4f}")
     print(f"loss: {first:.4f} -> {float(loss()):.4f}")
     print(f"final accuracy: {accuracy():.3f}")
+    report_tracing(step)
 
 
 if __name__ == "__main__":

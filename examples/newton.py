@@ -3,11 +3,12 @@ f(x) = sum(exp(x)) - b.x + x.A.x / 2 (A symmetric positive definite): a few step
 the minimum to machine precision (quadratic convergence).
 
     python examples/newton.py [--backend numpy] [--dim 4] [--tol 1e-10] [--max-steps 20]
+                              [--function]
 """
 
 import numpy as np  # problem set-up on the host
 
-from _common import parser, select_backend
+from _common import parser, report_tracing, select_backend, step_function
 
 import multigrad as mg
 
@@ -31,18 +32,24 @@ def main(argv=None):
 
     grad_f = mg.grad(f)
     hess_f = mg.hessian(f)
+
+    def newton_step(x):
+        x = x - mg.linalg.solve(hess_f(x), grad_f(x))       # the Newton step
+        return x, f(x), mg.linalg.norm(grad_f(x))
+
+    newton = step_function(newton_step, args)
     x = mg.to_backend(np.zeros(args.dim), backend)          # float64 throughout
     print(f"backend: {backend}; dimension {args.dim}")
     for step in range(1, args.max_steps + 1):
-        g = grad_f(x)
-        H = hess_f(x)
-        x = x - mg.linalg.solve(H, g)                        # the Newton step
-        norm = float(mg.linalg.norm(grad_f(x)))
-        print(f"step {step}: f = {float(f(x)):.12f}  |grad| = {norm:.3e}")
+        x, value, norm = newton(x)
+        norm = float(norm)
+        print(f"step {step}: f = {float(value):.12f}  |grad| = {norm:.3e}")
         if norm < args.tol:
             print(f"converged in {step} steps: x = {np.round(x.numpy(), 6).tolist()}")
+            report_tracing(newton)
             return 0
     print(f"not converged after {args.max_steps} steps")
+    report_tracing(newton)
     return 1
 
 

@@ -22,6 +22,8 @@ def main(argv=None):
     sub.add_parser("backends", help="list registered backends and whether they can run here")
     demo = sub.add_parser("demo", help="run the README walkthrough and print its values")
     demo.add_argument("--backend", default=None, help="backend to run it on")
+    demo.add_argument("--function", action="store_true",
+                      help="run its training step as mg.function (traced once, replayed)")
     args = parser.parse_args(argv)
     if args.command == "backends":
         return _backends_table()
@@ -29,7 +31,7 @@ def main(argv=None):
     from multigrad import demo as demo_module
     if args.backend:
         mg.set_backend(args.backend)
-    demo_module.run()
+    demo_module.run(function=args.function)
     return 0
 
 
