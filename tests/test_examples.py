@@ -85,6 +85,15 @@ def test_newton_converges_in_a_few_steps(backend):
     assert steps <= 8
 
 
+def test_demo_command_takes_function(capsys):
+    """``python -m multigrad demo --function`` (in process): the walkthrough's values."""
+    from multigrad.__main__ import main
+    assert main(["demo", "--function"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2:] == ["W = 1.8927366, b = 0.3451546, loss = 0.0203102",
+                        "mg.function: train_step traced 1 time"]
+
+
 def test_distributed_logistic_regression_learns_on_a_local_cluster():
     """The Dask example at a tiny size: 2 worker processes (loopback), 1 GiB limit each."""
     pytest.importorskip("distributed", reason="dask.distributed is not installed "

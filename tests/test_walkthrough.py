@@ -90,20 +90,3 @@ def test_demo_prints_walkthrough_values():
     assert "dz_dx = [[0.0], [4.0], [32.0], [108.0]]" in out
     assert "dy_dx = [[0.0], [2.0], [4.0], [6.0]]" in out
     assert "W = 1.8927366, b = 0.3451546, loss = 0.0203102" in out
-
-
-def test_demo_with_function_prints_the_same_values(backend):
-    from multigrad import demo
-    epochs = 10 if backend.name == "dask" else 100      # Dask: a graph per step
-    eager, traced = [], []
-    demo.run(print=eager.append, epochs=epochs)
-    demo.run(print=traced.append, epochs=epochs, function=True)
-    assert traced == eager + ["mg.function: train_step traced 1 time"]
-
-
-def test_demo_command_takes_function(capsys):
-    from multigrad.__main__ import main
-    assert main(["demo", "--function"]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert out[-2:] == ["W = 1.8927366, b = 0.3451546, loss = 0.0203102",
-                        "mg.function: train_step traced 1 time"]
