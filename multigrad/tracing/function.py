@@ -38,35 +38,17 @@ RETRACE_WARNING_AFTER = 5
 _make = Tensor._make
 
 
-class _Program:
-    """One compiled trace: its code and how arguments, Variables and results map to it."""
-
-    __slots__ = ("code", "reads", "writes", "n_out", "build", "source")
-
-    def __init__(self, code, reads, writes, n_out, build):
-        self.code = code
-        self.reads = reads
-        self.writes = writes
-        self.n_out = n_out
-        self.build = build
-        self.source = code.source
-
-    def run(self, leaves):
-        values = self.code(*[t._value for t in leaves], *[v._array for v in self.reads])
-        n = self.n_out
-        for var, new in zip(self.writes, values[n:]):
-            var._array = new
-        return self.build(values)
-
-
-def _builder(result, spec):
-    """values -> the function's result: ``spec`` holds, per leaf, (index, backend) for a
-    program output or ("const", object) for a value the trace returned as is."""
+def _returns(result, spec):
+    """How a program builds the call's result (see ``compile_trace``): ``spec`` holds, per
+    leaf, (index, backend) for a program output or ("const", object) for a value the trace
+    returned as is."""
     if result is None:
-        return lambda values: None
-    if len(spec) == 1 and isinstance(result, Tensor) and spec[0][0] != "const":
-        (i, backend), = spec
-        return lambda values: _make(values[i], backend)
+        return None
+    if type(result) is Tensor and spec[0][0] != "const":
+        return ("tensor", _make, spec[0][1])
+    if type(result) in (tuple, list) and all(type(t) is Tensor for t in result) \
+            and all(i != "const" for i, _ in spec):
+        return (type(result).__name__, _make, [b for _, b in spec])
     skeleton = nest.pack_like(result, [None] * len(spec))
 
     def build(values):
@@ -76,7 +58,7 @@ def _builder(result, spec):
 
 
 def _outputs(trace, result):
-    """(output ids, spec for _builder, the eager result of this call)."""
+    """(output ids, spec for _returns, the eager result of this call)."""
     ids, spec, eager = [], [], []
     for leaf in nest.flatten(result):
         value = leaf._value if type(leaf) is Tensor else None
@@ -97,7 +79,8 @@ class Function:
         functools.update_wrapper(self, fn)
         self._fn = fn
         self._name = name or getattr(fn, "__name__", "function")
-        self._cache = {}            # signature key -> [_Program], most recent first
+        self._cache = {}            # signature key -> [program], most recent first
+        self._fast = None           # (argument count, program) of the last flat trace
         self._lock = threading.RLock()
         self._tracing_count = 0
         self._last_key = None
@@ -116,21 +99,27 @@ class Function:
     def __call__(self, *args, **kwargs):
         if _state.active_tapes.get() or current_trace.get() is not None:
             return self._fn(*args, **kwargs)      # under a tape, or inlined in a trace
+        fast = self._fast
+        if fast is not None and not kwargs and len(args) == fast[0]:
+            # Tensors only, as last traced: the program checks each one itself, so no
+            # signature key is formed.
+            try:
+                return fast[1](*args)
+            except Retrace:
+                pass
         key, leaves = signature(args, kwargs)
-        programs = self._cache.get(key)
-        if programs:
-            for program in programs:
-                try:
-                    return program.run(leaves)
-                except Retrace:
-                    continue
+        for program in self._cache.get(key, ()):
+            try:
+                return program(*leaves)
+            except Retrace:
+                continue
         return self._trace(key, leaves, args, kwargs)
 
     def _trace(self, key, leaves, args, kwargs):
         with self._lock:
             for program in self._cache.get(key, ()):   # traced meanwhile by another thread
                 try:
-                    return program.run(leaves)
+                    return program(*leaves)
                 except Retrace:
                     continue
             self._tracing_count += 1
@@ -147,10 +136,12 @@ class Function:
                     writes = trace.commit_variables()
             ids, spec, eager = _outputs(trace, result)
             if not trace.created:
-                code = compile_trace(trace, ids, writes, _identifier(self._name))
-                program = _Program(code, [v for v, _ in trace.var_inputs],
-                                   [v for v, _ in writes], len(ids), _builder(result, spec))
+                program = compile_trace(trace, ids, writes, leaves, _returns(result, spec),
+                                        _identifier(self._name))
                 self._cache[key] = [program] + self._cache.get(key, [])
+                flat = not kwargs and len(leaves) == len(args) and \
+                    all(type(a) is Tensor for a in args)
+                self._fast = (len(args), program) if flat else self._fast
             self._last_key = key
             return eager
 

@@ -13,7 +13,9 @@ from typing import Any, NamedTuple
 from .proxy import Traced, TracingError, unwrap
 from .record import listen_to
 
-__all__ = ["Trace", "Node", "Ref"]
+__all__ = ["Trace", "Node", "Ref", "STATEFUL", "refs_in"]
+
+STATEFUL = "stateful"       # Node.extra of a step that must run on every replay
 
 _PYTHON_SCALARS = (bool, int, float, complex, str, type(None))
 
@@ -30,13 +32,28 @@ class Ref:
         return f"%{self.id}"
 
 
+def refs_in(obj, out):
+    """Append to ``out`` the id of every Ref in an argument template; returns ``out``."""
+    t = type(obj)
+    if t is Ref:
+        out.append(obj.id)
+    elif t is tuple or t is list:
+        for x in obj:
+            refs_in(x, out)
+    elif t is dict:
+        for x in obj.values():
+            refs_in(x, out)
+    return out
+
+
 class Node(NamedTuple):
     kind: str       # call, op, method, getattr, item, setitem, guard
     out: Any        # the id of the value it produces, or None
     fn: Any         # the real function (call), operator (op), a name (method, getattr)
     args: tuple     # argument template: Refs for program values, anything else constant
     kwargs: dict    # keyword template (call, method)
-    extra: Any = None   # op: its symbol; guard: (kind, observed value); item: the index
+    extra: Any = None   # call: the ops name; op: its symbol; guard: (kind, observed value);
+                        # item: the index
 
 
 class Trace:
@@ -52,6 +69,7 @@ class Trace:
         self.var_now = {}         # id(Variable) -> (Variable, its current Traced)
         self.created = []         # Variables created during the trace
         self.backends = {}        # id -> Backend whose ops this trace records
+        self._const_ids = {}      # id(array) -> its id as a constant (consts keeps it alive)
         self._next = 0
 
     # --- values ---------------------------------------------------------------------
@@ -98,10 +116,12 @@ class Trace:
             raise TracingError("a traced value used as a slice bound cannot be replayed; "
                                "convert it with int() first (that records a guard)")
         if self.is_array(obj):
-            proxy = self.value(obj)
-            self.consts[proxy.id] = obj
-            found.append(proxy.id)
-            return Ref(proxy.id)
+            id_ = self._const_ids.get(id(obj))
+            if id_ is None:                   # one program constant per array object
+                id_ = self._const_ids[id(obj)] = self.value(obj).id
+                self.consts[id_] = obj
+            found.append(id_)
+            return Ref(id_)
         return obj
 
     def wrap(self, result, out):
@@ -144,9 +164,9 @@ class Trace:
             return type(result)(self.constant(x) for x in result)
         return result
 
-    def call(self, fn, args, kwargs):
+    def call(self, fn, args, kwargs, name=None):
         result = fn(*unwrap(args), **unwrap(kwargs))
-        return self._record("call", fn, args, kwargs, None, result)
+        return self._record("call", fn, args, kwargs, name, result)
 
     def operator(self, fn, symbol, operands):
         result = fn(*unwrap(operands))
@@ -167,6 +187,13 @@ class Trace:
         found = []
         self.nodes.append(Node("setitem", None, None,
                                self.template((proxy, index, value), found), None))
+
+    def stateful(self, draw, real):
+        """A step whose value changes on every call (a random draw): ``draw()`` runs again
+        on every replay, and the step is never folded, shared or dropped."""
+        out = self._new_id()
+        self.nodes.append(Node("call", out, draw, (), None, STATEFUL))
+        return self.value(real, out)
 
     def guard(self, proxy, kind, observed, args):
         self.nodes.append(Node("guard", None, kind, (Ref(proxy.id),), None,
