@@ -1,7 +1,8 @@
 """A trace compiled once into straight-line Python over raw backend arrays.
 
 ``compile_trace`` keeps only the nodes an output, a Variable write or a guard needs (dead
-code elimination), applies the algebraic simplifications of ``simplify.py``, names every value as a local, binds the real backend functions and the
+code elimination), applies the algebraic simplifications of ``simplify.py``, lets an
+elementwise step write into a temporary that dies there (``inplace.py``), names every value as a local, binds the real backend functions and the
 constants as default arguments (local lookups), frees each large intermediate after its
 last use (``del``), and turns the result into one Python function with ``compile()``.
 Guards re-check every Python value the trace read from data; a different value raises
@@ -12,6 +13,7 @@ call's Tensor leaves and returns its result, so a replay is one Python call.
 import math
 import operator
 
+from .inplace import plan_inplace
 from .simplify import simplify
 from .trace import STATEFUL, Ref, refs_in
 
@@ -104,9 +106,12 @@ class _Emitter:
         parts += [f"{k}={self.expr(v)}" for k, v in (kwargs or {}).items()]
         return ", ".join(parts)
 
-    def node(self, node):
+    def node(self, node, inplace=None):
         kind, out = node.kind, f"_{node.out}"
         a = node.args
+        if inplace is not None:                 # (ufunc, id of the operand it overwrites)
+            fn, into = inplace
+            return f"{out} = {self.bind_once('u', fn)}({self.call_args(a, None)}, out=_{into})"
         if kind == "call":
             return f"{out} = {self.bind('f', node.fn)}({self.call_args(a, node.kwargs)})"
         if kind == "op":
@@ -151,7 +156,7 @@ def _frees(trace, nodes, keep):
     frees = {}
     for i, n in last.items():
         if i not in keep and i not in trace.consts \
-                and getattr(trace.reals.get(i), "nbytes", 0) >= FREE_BYTES:
+                and getattr(trace.meta.get(i), "nbytes", 0) >= FREE_BYTES:
             frees.setdefault(n, []).append(i)
     return frees
 
@@ -178,8 +183,9 @@ def compile_trace(trace, outputs, writes, leaves, returns, name="traced"):
     for var, i in trace.var_inputs:
         body.append(f"_{i} = {em.bind_once('v', var)}._array")
     frees = _frees(trace, nodes, keep)
+    inplace = plan_inplace(trace, nodes, keep, FREE_BYTES)
     for n, node in enumerate(nodes):
-        body.append(em.node(node))
+        body.append(em.node(node, inplace.get(n)))
         if n in frees:
             body.append("del " + ", ".join(f"_{i}" for i in sorted(frees[n])))
     for var, i in writes:

@@ -5,7 +5,9 @@ operations with the same value:
 
 - a step whose inputs are all constants (after the rewrites below), or whose value depends
   only on constants and on shapes the signature fixes (``zeros_like``, ``ones_like``,
-  ``full_like``, ``broadcast_like``): a constant, its value seen while tracing.
+  ``full_like``, ``broadcast_like``): a constant, its value seen while tracing (only small
+  values and broadcasts, which the trace keeps: a large folded array would stay in memory
+  for the program's life). A guard on a constant always passes and goes.
 - a step equal to an earlier one (the same function of the same values): that value.
 - ``x * 1`` (a constant of ones that changes neither shape nor dtype): ``x`` itself. Every
   gradient starts from a ones seed.
@@ -37,6 +39,8 @@ def simplify(trace, nodes):
     for node in nodes:
         node = node._replace(args=_renamed(node.args, alias),
                              kwargs=_renamed(node.kwargs, alias) if node.kwargs else None)
+        if node.kind == "guard" and all(i in trace.consts for i in _refs(node.args, [])):
+            continue                        # it saw a constant: it always passes
         if node.kind in ("guard", "setitem") or node.extra == STATEFUL:
             out.append(node)
             continue
@@ -104,8 +108,11 @@ class _Rules:
         self.trace = trace
         self.diagonal = {}       # id of v * I -> id of v
 
-    def real(self, ref):
-        return self.trace.reals.get(ref.id) if type(ref) is Ref else None
+    def meta(self, ref):
+        """Shape, dtype and size of a program value (None: not an array)."""
+        if type(ref) is Ref:
+            return self.trace.meta.get(ref.id)
+        return self.trace.meta.get(ref)
 
     def constant(self, ref):
         return self.trace.consts.get(ref.id) if type(ref) is Ref else None
@@ -130,9 +137,10 @@ class _Rules:
         return ns is not None and self._all(array, ns.eye(array.shape[0], dtype=array.dtype))
 
     def fold(self, node):
-        """Make ``node``'s value a constant if it depends on constants only (True if so)."""
-        real = self.trace.reals.get(node.out)
-        if real is None or not self.trace.is_array(real):
+        """Make ``node``'s value a constant if it depends on constants only (True if so);
+        only values the trace kept (small ones) can be."""
+        real = self.trace.small.get(node.out)
+        if real is None:
             return False
         args = node.args
         if node.kind == "call" and node.extra in _VALUE_ARGS:
@@ -147,18 +155,18 @@ class _Rules:
 
     def same_value(self, node):
         """The id of an existing value equal to this node's result, or None."""
-        out = self.trace.reals.get(node.out)
-        if out is None or not hasattr(out, "shape"):
+        out = self.meta(node.out)
+        if out is None:
             return None
         if _is_product(node) and len(node.args) == 2:
             for this, other in (node.args, node.args[::-1]):
-                x = self.real(other)
-                if x is not None and getattr(x, "shape", None) == out.shape \
-                        and x.dtype == out.dtype and self.is_ones(self.constant(this)):
+                x = self.meta(other)
+                if x is not None and x.shape == out.shape and x.dtype == out.dtype \
+                        and self.is_ones(self.constant(this)):
                     return other.id
         if node.kind == "call" and node.extra == "reshape" and not node.kwargs:
-            x = self.real(node.args[0])
-            if x is not None and getattr(x, "shape", None) == out.shape:
+            x = self.meta(node.args[0])
+            if x is not None and x.shape == out.shape:
                 return node.args[0].id
         return None
 
@@ -173,21 +181,21 @@ class _Rules:
         return [node]
 
     def _note_diagonal(self, node):
-        out = self.trace.reals.get(node.out)
+        out = self.meta(node.out)
         for this, other in (node.args, node.args[::-1]):
-            v = self.real(other)
-            if getattr(v, "ndim", None) == 1 and getattr(out, "shape", None) == \
-                    (v.shape[0], v.shape[0]) and v.dtype == out.dtype \
+            v = self.meta(other)
+            if v is not None and out is not None and len(v.shape) == 1 \
+                    and out.shape == v.shape * 2 and v.dtype == out.dtype \
                     and self.constant(other) is None and self.is_identity(self.constant(this)):
                 self.diagonal[node.out] = other.id
 
     def _diagonal_matmul(self, node):
         a, b = node.args
-        out = self.trace.reals.get(node.out)
+        out = self.meta(node.out)
         for diag, m, left in ((a, b, True), (b, a, False)):
             v_id = self.diagonal.get(diag.id) if type(diag) is Ref else None
-            matrix = self.real(m)
-            if v_id is None or getattr(matrix, "ndim", 0) < 2 or out is None \
+            matrix = self.meta(m)
+            if v_id is None or matrix is None or len(matrix.shape) < 2 or out is None \
                     or matrix.shape != out.shape or matrix.dtype != out.dtype:
                 continue
             if not left:                    # M @ diag(v) scales M's columns

@@ -8,12 +8,13 @@ traced input are not recorded: their results are constants of the program (const
 folding for free).
 """
 
+import math
 from typing import Any, NamedTuple
 
 from .proxy import Traced, TracingError, unwrap
 from .record import listen_to
 
-__all__ = ["Trace", "Node", "Ref", "STATEFUL", "refs_in"]
+__all__ = ["Trace", "Node", "Ref", "Meta", "STATEFUL", "KEEP_BYTES", "refs_in"]
 
 STATEFUL = "stateful"       # Node.extra of a step that must run on every replay
 
@@ -46,6 +47,32 @@ def refs_in(obj, out):
     return out
 
 
+# Backend calls whose result is a view of their first argument (no memory of its own).
+BROADCASTS = {"broadcast_to", "broadcast_like"}
+
+# The trace keeps the values of arrays smaller than this (the compiler may fold them into
+# constants); larger ones live only as long as the traced code holds them, as in eager.
+KEEP_BYTES = 1 << 14
+
+
+class Meta(NamedTuple):
+    """What the compiler knows of a value it does not keep."""
+    shape: tuple
+    dtype: Any
+    nbytes: int
+    type: type
+
+
+def _nbytes(real):
+    try:
+        n = getattr(real, "nbytes", None)
+        if n is None:                     # the Array API has no nbytes
+            n = math.prod(real.shape) * getattr(real.dtype, "itemsize", 8)
+        return int(n)
+    except (TypeError, ValueError):       # unknown sizes (a lazy array after a mask)
+        return KEEP_BYTES
+
+
 class Node(NamedTuple):
     kind: str       # call, op, method, getattr, item, setitem, guard
     out: Any        # the id of the value it produces, or None
@@ -63,7 +90,8 @@ class Trace:
         self.nodes = []
         self.array_types = set(array_types)
         self.consts = {}          # id -> real array used as a constant
-        self.reals = {}           # id -> real value (for the compiler's size decisions)
+        self.meta = {}            # id -> Meta of each array value (for the compiler)
+        self.small = {}           # id -> the real value, for small arrays only
         self.inputs = []          # ids of the argument arrays, in leaf order
         self.var_inputs = []      # (Variable, id) in first-read order
         self.var_now = {}         # id(Variable) -> (Variable, its current Traced)
@@ -80,7 +108,9 @@ class Trace:
 
     def value(self, real, id_=None):
         id_ = self._new_id() if id_ is None else id_
-        self.reals[id_] = real
+        meta = self.meta[id_] = Meta(tuple(real.shape), real.dtype, _nbytes(real), type(real))
+        if meta.nbytes < KEEP_BYTES:
+            self.small[id_] = real
         return Traced(real, id_, self)
 
     def input(self, real):
@@ -153,7 +183,10 @@ class Trace:
             return self.constant(result)
         out = self._new_id()
         self.nodes.append(Node(kind, out, fn, targs, tkwargs, extra))
-        return self.wrap(result, out)
+        wrapped = self.wrap(result, out)
+        if kind == "call" and extra in BROADCASTS and found[0] in consts:
+            self.small[out] = result      # a view of a constant: the compiler may fold it
+        return wrapped
 
     def constant(self, result):
         if self.is_array(result):
