@@ -282,7 +282,7 @@ def test_eager_ops_in_other_threads_while_tracing(backend):
     assert out[0].numpy()[0] == 2.0
 
 
-def test_under_an_outer_tape_it_runs_eagerly_and_is_differentiable(backend):
+def test_under_an_outer_tape_it_is_differentiable(backend):
     @mg.function
     def f(x):
         return mg.reduce_sum(mg.sin(x))

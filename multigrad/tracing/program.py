@@ -161,37 +161,27 @@ def _frees(trace, nodes, keep):
     return frees
 
 
-def compile_trace(trace, outputs, writes, leaves, returns, name="traced"):
-    """One Python function ``(*Tensor leaves) -> the call's result`` for a trace.
-
-    It checks each leaf against the traced one (``Retrace`` if it differs), reads the
-    Variables the trace read, runs the live nodes on raw arrays, assigns the Variables the
-    trace wrote (after every guard has passed, so a retrace leaves them untouched), and
-    builds the result with ``returns``: None; ``("tensor", make, backend)`` for one Tensor,
-    ``make(array, backend)``; ``("tuple" or "list", make, [backend per item])`` for a flat
-    tuple or list of Tensors; or a function of the tuple of output arrays."""
-    nodes, alias = simplify(trace, live_nodes(trace.nodes, list(outputs) + [i for _, i in writes]))
+def _simplified(trace, nodes, outputs, writes):
+    """Live, simplified nodes and the outputs and writes after the simplifier's aliases."""
+    nodes, alias = simplify(trace, live_nodes(nodes, list(outputs) + [i for _, i in writes]))
     outputs = [alias.get(i, i) for i in outputs]
     writes = [(var, alias.get(i, i)) for var, i in writes]
-    results = outputs + [i for _, i in writes]
-    nodes = live_nodes(nodes, results)
-    keep = set(results) | set(trace.inputs) | {i for _, i in trace.var_inputs}
-    em = _Emitter(trace)
-    body = []
-    for n, (leaf, i) in enumerate(zip(leaves, trace.inputs)):
-        body += _signature_checks(em, n, leaf, i)
-    for var, i in trace.var_inputs:
-        body.append(f"_{i} = {em.bind_once('v', var)}._array")
+    return live_nodes(nodes, outputs + [i for _, i in writes]), outputs, writes
+
+
+def _steps(trace, nodes, keep, em):
+    """The body lines of ``nodes``: each step, in place where it may, then its frees."""
     frees = _frees(trace, nodes, keep)
     inplace = plan_inplace(trace, nodes, keep, FREE_BYTES)
+    lines = []
     for n, node in enumerate(nodes):
-        body.append(em.node(node, inplace.get(n)))
+        lines.append(em.node(node, inplace.get(n)))
         if n in frees:
-            body.append("del " + ", ".join(f"_{i}" for i in sorted(frees[n])))
-    for var, i in writes:
-        body.append(f"{em.bind_once('v', var)}._array = {em.expr(Ref(i))}")
-    body.append(_return_line(em, outputs, returns))
-    params = [f"_t{n}" for n in range(len(leaves))]
+            lines.append("del " + ", ".join(f"_{i}" for i in sorted(frees[n])))
+    return lines
+
+
+def _assemble(em, name, params, body):
     parts = params + (["*"] + [f"{k}={k}" for k in em.names] if em.names else [])
     head = f"def {name}({', '.join(parts)}):"
     source = head + "\n" + "\n".join("    " + line for line in body) + "\n"
@@ -200,6 +190,49 @@ def compile_trace(trace, outputs, writes, leaves, returns, name="traced"):
     fn = namespace[name]
     fn.source = source
     return fn
+
+
+def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=None):
+    """One Python function ``(*Tensor leaves) -> the call's result`` for a trace.
+
+    It checks each leaf against the traced one (``Retrace`` if it differs), reads the
+    Variables the trace read, runs the live nodes (of ``nodes``, default all the trace's)
+    on raw arrays, assigns the Variables the trace wrote (after every guard has passed, so
+    a retrace leaves them untouched), and builds the result with ``returns``: None;
+    ``("tensor", make, backend)`` for one Tensor, ``make(array, backend)``; ``("tuple" or
+    "list", make, [backend per item])`` for a flat tuple or list of Tensors; or a function
+    of the tuple of output arrays."""
+    nodes, outputs, writes = _simplified(trace, trace.nodes if nodes is None else nodes,
+                                         outputs, writes)
+    results = outputs + [i for _, i in writes]
+    keep = set(results) | set(trace.inputs) | {i for _, i in trace.var_inputs}
+    em = _Emitter(trace)
+    body = []
+    for n, (leaf, i) in enumerate(zip(leaves, trace.inputs)):
+        body += _signature_checks(em, n, leaf, i)
+    for var, i in trace.var_inputs:
+        body.append(f"_{i} = {em.bind_once('v', var)}._array")
+    body += _steps(trace, nodes, keep, em)
+    for var, i in writes:
+        body.append(f"{em.bind_once('v', var)}._array = {em.expr(Ref(i))}")
+    body.append(_return_line(em, outputs, returns))
+    return _assemble(em, name, [f"_t{n}" for n in range(len(leaves))], body)
+
+
+def compile_steps(trace, nodes, params, outputs, name="traced"):
+    """``fn(*arrays, one per id in params) -> tuple of arrays, one per id in outputs`` (None
+    where an output is None): ``nodes`` as straight-line code, with nothing else around
+    them (the backward half of a traced function, ``composite.py``)."""
+    wanted = [i for i in outputs if i is not None]
+    nodes, found, _ = _simplified(trace, nodes, wanted, [])
+    found = iter(found)
+    outputs = [None if i is None else next(found) for i in outputs]
+    keep = set(params) | {i for i in outputs if i is not None}
+    em = _Emitter(trace)
+    body = _steps(trace, nodes, keep, em)
+    values = ["None" if i is None else em.expr(Ref(i)) for i in outputs]
+    body.append("return (" + "".join(v + ", " for v in values) + ")")
+    return _assemble(em, name, [f"_{i}" for i in params], body)
 
 
 def _return_line(em, outputs, returns):

@@ -11,7 +11,7 @@ operations with the same value:
 - a step equal to an earlier one (the same function of the same values): that value.
 - ``x * 1`` (a constant of ones that changes neither shape nor dtype): ``x`` itself. Every
   gradient starts from a ones seed.
-- ``reshape(x, x.shape)``: ``x`` itself.
+- ``reshape(x, x.shape)`` and ``x ** 1``: ``x`` itself.
 - ``matmul(v * I, M)`` with ``I`` a constant identity matrix: ``v[:, None] * M``, and
   ``matmul(M, v * I)``: ``M * v``. ``tape.jacobian`` seeds the backward pass with the
   identity, so the jacobian of a dense layer would otherwise cost a matrix product.
@@ -164,6 +164,11 @@ class _Rules:
                 if x is not None and x.shape == out.shape and x.dtype == out.dtype \
                         and self.is_ones(self.constant(this)):
                     return other.id
+        if node.kind == "op" and node.extra == "**" and type(node.args[1]) in (int, float) \
+                and node.args[1] == 1:
+            x = self.meta(node.args[0])
+            if x is not None and x.shape == out.shape and x.dtype == out.dtype:
+                return node.args[0].id
         if node.kind == "call" and node.extra == "reshape" and not node.kwargs:
             x = self.meta(node.args[0])
             if x is not None and x.shape == out.shape:
