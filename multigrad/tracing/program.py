@@ -144,7 +144,8 @@ def _signature_checks(em, n, leaf, i):
     d, s = em.bind("d", value.dtype), em.bind("s", tuple(value.shape))
     return [f"if type(_t{n}) is not {t} or _t{n}._backend is not {b}: raise _Retrace",
             f"_{i} = _t{n}._value",
-            f"if _{i}.shape != {s} or _{i}.dtype != {d}: raise _Retrace"]
+            f"if _{i}.shape != {s} or (_{i}.dtype is not {d} and _{i}.dtype != {d}): "
+            f"raise _Retrace"]
 
 
 def _frees(trace, nodes, keep):
