@@ -15,7 +15,7 @@ import operator
 
 from .inplace import plan_inplace
 from .simplify import simplify
-from .trace import STATEFUL, Ref, refs_in
+from .trace import STATEFUL, Ref, refs_in, shape_key
 
 __all__ = ["compile_trace", "Retrace", "FREE_BYTES"]
 
@@ -40,6 +40,7 @@ _GUARDS = {
     "item": lambda v, *a: v.item(*a), "tolist": lambda v: v.tolist(), "array": _host_list,
     "scalar": lambda v, backend: backend.to_numpy(v).reshape(()).item(),
     "value": lambda v: v,
+    "shape": lambda v: shape_key(v.shape),
 }
 
 

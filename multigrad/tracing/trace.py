@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from .proxy import Traced, TracingError, unwrap
 from .record import listen_to
 
-__all__ = ["Trace", "Node", "Ref", "Meta", "STATEFUL", "KEEP_BYTES", "refs_in"]
+__all__ = ["Trace", "Node", "Ref", "Meta", "STATEFUL", "KEEP_BYTES", "refs_in", "shape_key"]
 
 STATEFUL = "stateful"       # Node.extra of a step that must run on every replay
 
@@ -45,6 +45,26 @@ def refs_in(obj, out):
         for x in obj.values():
             refs_in(x, out)
     return out
+
+
+# Backend calls whose result's shape depends on their input's values.
+DATA_SHAPED = {"nonzero", "argwhere", "flatnonzero", "unique_values", "unique_counts",
+               "unique_inverse", "unique_all", "unique", "extract", "compress", "trim_zeros"}
+
+
+def _kind(dtype):
+    """NumPy's one-letter kind of a dtype ("f", "c", "b", "i", "u"), "?" if it has none."""
+    kind = getattr(dtype, "kind", None)
+    if kind is None:                    # array_api_strict's dtypes: by name
+        name = str(dtype)
+        kind = "b" if "bool" in name else "u" if "uint" in name else \
+            "i" if "int" in name else "?"
+    return kind
+
+
+def shape_key(shape):
+    """A shape as replay compares it: unknown sizes (None, NaN) read as None."""
+    return tuple(None if d is None or d != d else int(d) for d in shape)
 
 
 # Backend calls whose result is a view of their first argument (no memory of its own).
@@ -186,7 +206,21 @@ class Trace:
         wrapped = self.wrap(result, out)
         if kind == "call" and extra in BROADCASTS and found[0] in consts:
             self.small[out] = result      # a view of a constant: the compiler may fold it
+        if (kind == "call" and extra in DATA_SHAPED) or any(
+                _kind(self.meta[i].dtype) in "biu"
+                for i in found if i not in consts and i in self.meta):
+            self._guard_shapes(wrapped)
         return wrapped
+
+    def _guard_shapes(self, wrapped):
+        """The result's shape may depend on data (a mask, counts, indices): replay checks
+        it, so that shapes read from it later (a mean's count) stay true."""
+        if type(wrapped) is Traced:
+            self.nodes.append(Node("guard", None, "shape", (Ref(wrapped.id),), None,
+                                   ("shape", shape_key(wrapped.real.shape))))
+        elif isinstance(wrapped, (tuple, list)):
+            for item in wrapped:
+                self._guard_shapes(item)
 
     def constant(self, result):
         if self.is_array(result):
