@@ -6,6 +6,9 @@ import os
 # every op and rule crosses chunk boundaries (set before the backend loads; examples run in
 # subprocesses inherit it).
 os.environ.setdefault("MULTIGRAD_DASK_CHUNKS", "2")
+# ... but at most 8 chunks per axis: a long axis gets longer chunks, so a test on a few
+# thousand elements still crosses chunk boundaries without becoming thousands of tasks.
+os.environ.setdefault("MULTIGRAD_DASK_MAX_CHUNKS", "8")
 
 pytest_plugins = ["multigrad.testing.pytest_plugin"]
 

@@ -15,7 +15,7 @@ __all__ = ["Backend", "BackendSpec", "ArrayOps", "EXTRAS"]
 # The functions outside the Array API standard a backend may supply as ``extras``; each
 # has a generic version on ``ArrayOps`` (docs/design.md and the README list exactly these).
 EXTRAS = ("index_add", "getitem", "einsum", "index_update", "broadcast_like", "known_shape",
-          "compute")
+          "compute", "inplace_ufunc")
 
 
 class BackendSpec:
@@ -117,6 +117,13 @@ class ArrayOps:
         of its own type, one per input, in order.
         """
         return arrays
+
+    def inplace_ufunc(self, op):
+        """For ``mg.function``'s replay: a function computing the elementwise ``op`` (an
+        operator symbol "+", "-", "*", "/", "neg", or a namespace function) that accepts
+        ``out=`` an array of the result's shape and dtype, or None (the default: results
+        are never written into a dying temporary). NumPy supplies its ufuncs."""
+        return None
 
     def index_add(self, shape, index, values):
         """zeros(shape) with ``values`` added at ``index`` (repeated indices accumulate).

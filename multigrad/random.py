@@ -24,6 +24,7 @@ from . import dtypes as _dt
 from .backend import get_backend, load_backend
 from .tensor import Tensor
 from .ops import convert_to_tensor
+from .tracing.stateful import replayed_draw
 
 __all__ = ["normal", "uniform", "truncated_normal", "shuffle", "set_seed", "Generator",
            "stateless_normal", "stateless_uniform", "stateless_truncated_normal"]
@@ -209,15 +210,16 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None,
            backend=None):
     """Samples of a normal distribution (``tf.random.normal``), float32 by default."""
     where = "normal"
-    return _normal(_state.for_op(seed, where), shape, mean, stddev, dtype, backend, where)
+    return replayed_draw(lambda: _normal(_state.for_op(seed, where), shape, mean, stddev,
+                                         dtype, backend, where))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None,
                      backend=None):
     """A normal distribution with values beyond 2 stddev from the mean re-drawn."""
     where = "truncated_normal"
-    return _truncated_normal(_state.for_op(seed, where), shape, mean, stddev, dtype, backend,
-                             where)
+    return replayed_draw(lambda: _truncated_normal(_state.for_op(seed, where), shape, mean,
+                                                   stddev, dtype, backend, where))
 
 
 def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=None,
@@ -227,7 +229,8 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
     ``maxval`` defaults to 1 for floating dtypes; integer dtypes require it.
     """
     where = "uniform"
-    return _uniform(_state.for_op(seed, where), shape, minval, maxval, dtype, backend, where)
+    return replayed_draw(lambda: _uniform(_state.for_op(seed, where), shape, minval, maxval,
+                                          dtype, backend, where))
 
 
 def shuffle(value, seed=None, name=None):
@@ -238,9 +241,12 @@ def shuffle(value, seed=None, name=None):
         raise ValueError("mg.random.shuffle: value must have at least 1 dimension (it "
                          "permutes the first axis); got a scalar")
     b = x.backend
-    order = _state.for_op(seed, "shuffle").permutation(x.shape[0])
-    index = b.asarray(order.astype(_np.int64), dtype=_dt.int64)
-    return Tensor._make(b.ops.take(x._value, index, axis=0), b)
+    n = x.shape[0]
+
+    def draw():
+        order = _state.for_op(seed, "shuffle").permutation(n)
+        return Tensor._make(b.asarray(order.astype(_np.int64), dtype=_dt.int64), b)
+    return Tensor._make(b.ops.take(x._value, replayed_draw(draw)._value, axis=0), b)
 
 
 # --- stateless ops: pure functions of seed=[a, b] -------------------------------------------
@@ -307,17 +313,18 @@ class Generator:
                 for bits in self._stream.bit_generator.spawn(count)]
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None, backend=None):
-        return _normal(self._stream, shape, mean, stddev, dtype, backend, "Generator.normal")
+        return replayed_draw(lambda: _normal(self._stream, shape, mean, stddev, dtype, backend,
+                                             "Generator.normal"))
 
     def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None,
                          backend=None):
-        return _truncated_normal(self._stream, shape, mean, stddev, dtype, backend,
-                                 "Generator.truncated_normal")
+        return replayed_draw(lambda: _truncated_normal(self._stream, shape, mean, stddev, dtype,
+                                                       backend, "Generator.truncated_normal"))
 
     def uniform(self, shape, minval=0, maxval=None, dtype=_dt.float32, name=None,
                 backend=None):
-        return _uniform(self._stream, shape, minval, maxval, dtype, backend,
-                        "Generator.uniform")
+        return replayed_draw(lambda: _uniform(self._stream, shape, minval, maxval, dtype,
+                                              backend, "Generator.uniform"))
 
     def __repr__(self):
         return "<mg.random.Generator>"

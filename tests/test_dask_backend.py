@@ -148,6 +148,26 @@ def test_configure_rejects_bad_values():
         multigrad_dask._parse_chunks("small", "MULTIGRAD_DASK_CHUNKS")
 
 
+def test_max_chunks_caps_the_chunks_per_axis(dask_backend):
+    """The matrix runs with chunks=2, max_chunks=8 (conftest.py): small arrays cross chunk
+    boundaries every 2 elements, long axes get at most 8 chunks."""
+    import multigrad_dask
+    before = multigrad_dask.configure()
+    try:
+        multigrad_dask.configure(chunks=2, max_chunks=8)
+        assert mg.constant(np.zeros((5, 100)))._value.chunks == ((2, 2, 1), (13,) * 7 + (9,))
+        assert mg.zeros((3, 40))._value.chunks == ((2, 1), (5,) * 8)
+        assert mg.linspace(0.0, 1.0, 33)._value.chunks == ((5,) * 6 + (3,),)
+        assert mg.eye(20)._value.chunks == ((3,) * 6 + (2,),) * 2
+        multigrad_dask.configure(max_chunks=0)                     # no cap
+        assert len(mg.constant(np.zeros(100))._value.chunks[0]) == 50
+        with pytest.raises(ValueError, match=r"configure\(max_chunks=-1\): expected a "
+                                             r"positive int, or 0 for no cap"):
+            multigrad_dask.configure(max_chunks=-1)
+    finally:
+        multigrad_dask.configure(chunks=before["chunks"], max_chunks=before["max_chunks"] or 0)
+
+
 def test_gradient_on_a_local_distributed_cluster_matches_numpy(dask_backend):
     distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
     X, y, w, b = _data(rows=40, features=4, seed=1)

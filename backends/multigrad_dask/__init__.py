@@ -13,8 +13,10 @@ used. Install with ``pip install "multigrad[dask]"``.
 Chunks. Data converted to this backend (``mg.constant``, ``mg.Variable``, creation
 functions) is cut into chunks of ``chunks`` (Dask's ``chunks=`` argument: ``"auto"``, an
 int per axis, a tuple ...), set with ``configure(chunks=...)`` or the environment variable
-``MULTIGRAD_DASK_CHUNKS`` (read when the backend loads; ``auto`` or an int). Arrays that
-are already Dask arrays keep their chunks.
+``MULTIGRAD_DASK_CHUNKS`` (read when the backend loads; ``auto`` or an int). With an int,
+``max_chunks`` (``MULTIGRAD_DASK_MAX_CHUNKS``) caps the chunks per axis: a longer axis gets
+proportionally longer chunks, so small chunks for testing do not turn a large array into
+thousands of tasks. Arrays that are already Dask arrays keep their chunks.
 
 Chunk type. Blocks are NumPy arrays by default. With ``configure(chunk_type="cupy")``
 (or ``MULTIGRAD_DASK_CHUNK_TYPE=cupy``) every array the backend creates holds CuPy blocks,
@@ -31,6 +33,7 @@ from multigrad.hookspecs import hookimpl
 NAME = "dask"
 CHUNKS_ENV = "MULTIGRAD_DASK_CHUNKS"
 CHUNK_TYPE_ENV = "MULTIGRAD_DASK_CHUNK_TYPE"
+MAX_CHUNKS_ENV = "MULTIGRAD_DASK_MAX_CHUNKS"
 INSTALL_HINT = 'dask is not installed: pip install "multigrad[dask]" (dask[array] and distributed)'
 
 __all__ = ["NAME", "configure", "load", "multigrad_backends"]
@@ -53,19 +56,34 @@ def _parse_chunks(text, source):
 class _Settings:
     chunks = "auto"
     chunk_type = "numpy"
+    max_chunks = None          # chunks per axis at most (with an int ``chunks``)
+
+    def chunks_for(self, shape):
+        """Dask's ``chunks=`` for a new array of ``shape``."""
+        size, cap = self.chunks, self.max_chunks
+        if cap is None or not isinstance(size, int) or isinstance(size, bool):
+            return size
+        return tuple(max(size, -(-int(n) // cap)) for n in shape)
 
 
 _settings = _Settings()
 
 
-def configure(chunks=None, chunk_type=None):
+def configure(chunks=None, chunk_type=None, max_chunks=None):
     """Set how the dask backend chunks the arrays it creates; returns the settings in effect.
 
     chunks:      Dask's ``chunks=`` for data converted to this backend: ``"auto"`` (the
                  default), an int (elements per axis), or anything ``dask.array.from_array``
                  accepts.
     chunk_type:  ``"numpy"`` (default) or ``"cupy"``: the array type of the blocks.
+    max_chunks:  with an int ``chunks``, at most this many chunks per axis (a positive int;
+                 ``0`` removes the cap).
     """
+    if max_chunks is not None:
+        if isinstance(max_chunks, bool) or not isinstance(max_chunks, int) or max_chunks < 0:
+            raise ValueError(f"configure(max_chunks={max_chunks!r}): expected a positive int, "
+                             f"or 0 for no cap")
+        _settings.max_chunks = max_chunks or None
     if chunks is not None:
         if isinstance(chunks, str):
             chunks = _parse_chunks(chunks, "configure(chunks)")
@@ -77,7 +95,8 @@ def configure(chunks=None, chunk_type=None):
         if chunk_type not in ("numpy", "cupy"):
             raise ValueError(f"configure(chunk_type={chunk_type!r}): expected 'numpy' or 'cupy'")
         _settings.chunk_type = chunk_type
-    return {"chunks": _settings.chunks, "chunk_type": _settings.chunk_type}
+    return {"chunks": _settings.chunks, "chunk_type": _settings.chunk_type,
+            "max_chunks": _settings.max_chunks}
 
 
 def _import_dask():
@@ -103,6 +122,9 @@ def load():
     env_chunks = os.environ.get(CHUNKS_ENV)
     if env_chunks is not None and _settings.chunks == "auto":
         _settings.chunks = _parse_chunks(env_chunks, CHUNKS_ENV)
+    env_cap = os.environ.get(MAX_CHUNKS_ENV, "").strip()
+    if env_cap and _settings.max_chunks is None:
+        _settings.max_chunks = _parse_chunks(env_cap, MAX_CHUNKS_ENV)
     env_type = os.environ.get(CHUNK_TYPE_ENV, "").strip()
     if env_type:
         configure(chunk_type=env_type)

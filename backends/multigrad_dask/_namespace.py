@@ -68,7 +68,7 @@ class DaskNamespace:
             obj = numpy.asarray(obj, dtype=dtype)
         elif dtype is not None:
             obj = obj.astype(dtype)
-        return self._blocks(self._da.from_array(obj, chunks=self._settings.chunks))
+        return self._blocks(self._da.from_array(obj, chunks=self._settings.chunks_for(obj.shape)))
 
     def asarray(self, obj, dtype=None, device=None, copy=None):
         if isinstance(obj, self._da.Array):
@@ -82,14 +82,16 @@ class DaskNamespace:
             value = value.get()
         return numpy.array(value, copy=True)
 
-    def _created(self, fn, *args, **kwargs):
-        return self._blocks(fn(*args, chunks=self._settings.chunks, **kwargs))
+    def _created(self, fn, shape, *args, **kwargs):
+        """``fn(*args)``, a new array of ``shape`` in the configured chunks."""
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        return self._blocks(fn(*args, chunks=self._settings.chunks_for(shape), **kwargs))
 
     def zeros(self, shape, dtype=None, device=None):
-        return self._created(self._da.zeros, shape, dtype=dtype or numpy.float64)
+        return self._created(self._da.zeros, shape, shape, dtype=dtype or numpy.float64)
 
     def ones(self, shape, dtype=None, device=None):
-        return self._created(self._da.ones, shape, dtype=dtype or numpy.float64)
+        return self._created(self._da.ones, shape, shape, dtype=dtype or numpy.float64)
 
     def empty(self, shape, dtype=None, device=None):
         return self.zeros(shape, dtype)
@@ -97,7 +99,7 @@ class DaskNamespace:
     def full(self, shape, fill_value, dtype=None, device=None):
         if dtype is None:
             dtype = numpy.result_type(fill_value)
-        return self._created(self._da.full, shape, fill_value, dtype=dtype)
+        return self._created(self._da.full, shape, shape, fill_value, dtype=dtype)
 
     def zeros_like(self, x, dtype=None, device=None):
         return self._da.zeros_like(x, dtype=dtype)
@@ -114,21 +116,23 @@ class DaskNamespace:
     def arange(self, start, stop=None, step=1, dtype=None, device=None):
         if stop is None:
             start, stop = 0, start
-        return self._created(self._da.arange, start, stop, step, dtype=dtype)
+        n = max(0, math.ceil((stop - start) / step))
+        return self._created(self._da.arange, n, start, stop, step, dtype=dtype)
 
     def linspace(self, start, stop, num, dtype=None, device=None, endpoint=True):
-        return self._created(self._da.linspace, start, stop, num, dtype=dtype,
+        return self._created(self._da.linspace, num, start, stop, num, dtype=dtype,
                              endpoint=endpoint)
 
     def eye(self, n_rows, n_cols=None, k=0, dtype=None, device=None):
-        chunks = self._settings.chunks
+        chunks = self._settings.chunks_for((n_rows, n_rows if n_cols is None else n_cols))
+        chunks = chunks if isinstance(chunks, tuple) else (chunks, chunks)
         dtype = dtype or numpy.float64
         if (n_cols is None or n_cols == n_rows) and k == 0:
-            return self._blocks(self._da.eye(n_rows, chunks=chunks, dtype=dtype))
+            return self._blocks(self._da.eye(n_rows, chunks=chunks[0], dtype=dtype))
         # dask's eye loses blocks for rectangular shapes or offsets smaller than a chunk
         # (a missing-dependency error at compute): compare row and column indices.
-        rows = self._da.arange(n_rows, chunks=chunks)[:, None] + k
-        cols = self._da.arange(n_rows if n_cols is None else n_cols, chunks=chunks)[None, :]
+        rows = self._da.arange(n_rows, chunks=chunks[0])[:, None] + k
+        cols = self._da.arange(n_rows if n_cols is None else n_cols, chunks=chunks[1])[None, :]
         return self._blocks((rows == cols).astype(dtype))
 
     def astype(self, x, dtype, copy=True, device=None):
@@ -292,7 +296,8 @@ class DaskNamespace:
         rest_index = items[k:]
         rest_index = rest_index[0] if len(rest_index) == 1 else rest_index
         n = math.prod(rest)
-        positions = da.arange(n, chunks=self._settings.chunks, dtype=numpy.int64).reshape(rest)
+        positions = da.arange(n, chunks=self._settings.chunks_for((n,)),
+                              dtype=numpy.int64).reshape(rest)
         if _is_array(rest_index) and tuple(rest_index.shape) == rest and \
                 isinstance(rest_index, da.Array):
             positions = positions.rechunk(rest_index.chunks)     # a mask over all axes

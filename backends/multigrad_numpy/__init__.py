@@ -2,7 +2,8 @@
 
 NumPy >= 2 follows the Python Array API standard in its main namespace, so the
 namespace itself is what the core computes with; only functions outside the
-standard (scatter-add, einsum) are supplied as extras.
+standard (scatter-add, einsum) and the ufuncs ``mg.function``'s replay may write into a
+dying temporary with (``out=``) are supplied as extras.
 """
 
 import multigrad
@@ -26,6 +27,18 @@ def _einsum(numpy):
     return einsum
 
 
+def _inplace_ufunc(numpy):
+    symbols = {"+": numpy.add, "-": numpy.subtract, "*": numpy.multiply,
+               "/": numpy.true_divide, "neg": numpy.negative}
+
+    def inplace_ufunc(op):
+        # Operators on arrays are these ufuncs; any other one-output ufunc takes out= too.
+        if isinstance(op, str):
+            return symbols.get(op)
+        return op if isinstance(op, numpy.ufunc) and op.nout == 1 else None
+    return inplace_ufunc
+
+
 def load():
     import numpy
 
@@ -37,7 +50,8 @@ def load():
         device="cpu",
         to_numpy=lambda a: numpy.array(a, copy=True),
         from_numpy=numpy.asarray,
-        extras={"index_add": _index_add(numpy), "einsum": _einsum(numpy)},
+        extras={"index_add": _index_add(numpy), "einsum": _einsum(numpy),
+                "inplace_ufunc": _inplace_ufunc(numpy)},
         host=True,
     )
 

@@ -29,6 +29,10 @@ def _matmul_vjp(ns, g, a, b, batch, which):
     a, b = maybe_conj(ns, a), maybe_conj(ns, b)          # TensorFlow's complex convention
     if a.ndim == 1 and b.ndim == 1:                      # inner product: g is batch-shaped
         return ns.expand_dims(g, axis=-1) * (b if which == 0 else a)
+    if b.ndim == 1 and a.ndim == 2:                      # matrix @ vector: one plain matmul
+        if which == 1:                                   # (..., m) @ (m, k) -> (..., k)
+            return ns.matmul(g, a)
+        return ns.expand_dims(g, axis=-1) * b            # outer products, one per cotangent
     a2, b2 = a, b
     if a.ndim == 1:                                      # (k,) acts as (1, k)
         a2 = ns.reshape(a, (1,) + tuple(a.shape))

@@ -10,8 +10,9 @@ See docs/design.md ("Tracing: mg.function") for the model; in short, as ``tf.fun
   function runs again, so its Python side effects (print, appending to a list, counters)
   happen at trace time only;
 - a guard that sees a different value traces again (one program per outcome);
-- a call made while a GradientTape records runs the function eagerly, so an outer tape
-  differentiates through it (a compiled program records nothing on tapes);
+- a call made while a GradientTape records is one op on that tape: a joint trace of the
+  function and its gradient is split into a forward and a backward program, and the op's
+  VJP runs the backward one (``composite.py``);
 - a trace that created Variables (an optimizer's slots on its first step) is not kept:
   the next call traces again, now that the Variables exist.
 """
@@ -23,11 +24,12 @@ import types
 import warnings
 
 from .. import _state
-from .. import nest
 from ..errors import PerformanceWarning
 from ..tensor import Tensor
-from .proxy import Traced, current_trace
+from .proxy import current_trace
+from .composite import call_joint, joint_eligible, trace_joint
 from .program import Retrace, compile_trace
+from .results import outputs_of, returns_for
 from .record import listening
 from .signature import describe_change, signature, substitute
 from .trace import Trace
@@ -38,58 +40,6 @@ RETRACE_WARNING_AFTER = 5
 _make = Tensor._make
 
 
-class _Program:
-    """One compiled trace: its code and how arguments, Variables and results map to it."""
-
-    __slots__ = ("code", "reads", "writes", "n_out", "build", "source")
-
-    def __init__(self, code, reads, writes, n_out, build):
-        self.code = code
-        self.reads = reads
-        self.writes = writes
-        self.n_out = n_out
-        self.build = build
-        self.source = code.source
-
-    def run(self, leaves):
-        values = self.code(*[t._value for t in leaves], *[v._array for v in self.reads])
-        n = self.n_out
-        for var, new in zip(self.writes, values[n:]):
-            var._array = new
-        return self.build(values)
-
-
-def _builder(result, spec):
-    """values -> the function's result: ``spec`` holds, per leaf, (index, backend) for a
-    program output or ("const", object) for a value the trace returned as is."""
-    if result is None:
-        return lambda values: None
-    if len(spec) == 1 and isinstance(result, Tensor) and spec[0][0] != "const":
-        (i, backend), = spec
-        return lambda values: _make(values[i], backend)
-    skeleton = nest.pack_like(result, [None] * len(spec))
-
-    def build(values):
-        leaves = [obj if i == "const" else _make(values[i], obj) for i, obj in spec]
-        return nest.pack_like(skeleton, leaves)
-    return build
-
-
-def _outputs(trace, result):
-    """(output ids, spec for _builder, the eager result of this call)."""
-    ids, spec, eager = [], [], []
-    for leaf in nest.flatten(result):
-        value = leaf._value if type(leaf) is Tensor else None
-        if type(value) is Traced and value.trace is trace:
-            spec.append((len(ids), leaf._backend))
-            ids.append(value.id)
-            eager.append(_make(value.real, leaf._backend))
-        else:
-            spec.append(("const", leaf))
-            eager.append(leaf)
-    return ids, spec, nest.pack_like(result, eager) if result is not None else None
-
-
 class Function:
     """A traced function (``tf.function``'s ``Function``): call it like the original."""
 
@@ -97,7 +47,9 @@ class Function:
         functools.update_wrapper(self, fn)
         self._fn = fn
         self._name = name or getattr(fn, "__name__", "function")
-        self._cache = {}            # signature key -> [_Program], most recent first
+        self._cache = {}            # signature key -> [program], most recent first
+        self._fast = None           # (argument count, program) of the last flat trace
+        self._joint = {}            # signature key -> [JointProgram] (calls under a tape)
         self._lock = threading.RLock()
         self._tracing_count = 0
         self._last_key = None
@@ -114,23 +66,31 @@ class Function:
         return self if obj is None else types.MethodType(self, obj)
 
     def __call__(self, *args, **kwargs):
-        if _state.active_tapes.get() or current_trace.get() is not None:
-            return self._fn(*args, **kwargs)      # under a tape, or inlined in a trace
+        if current_trace.get() is not None:
+            return self._fn(*args, **kwargs)      # inlined in the trace that calls it
+        if _state.active_tapes.get():
+            return self._call_recorded(args, kwargs)
+        fast = self._fast
+        if fast is not None and not kwargs and len(args) == fast[0]:
+            # Tensors only, as last traced: the program checks each one itself, so no
+            # signature key is formed.
+            try:
+                return fast[1](*args)
+            except Retrace:
+                pass
         key, leaves = signature(args, kwargs)
-        programs = self._cache.get(key)
-        if programs:
-            for program in programs:
-                try:
-                    return program.run(leaves)
-                except Retrace:
-                    continue
+        for program in self._cache.get(key, ()):
+            try:
+                return program(*leaves)
+            except Retrace:
+                continue
         return self._trace(key, leaves, args, kwargs)
 
     def _trace(self, key, leaves, args, kwargs):
         with self._lock:
             for program in self._cache.get(key, ()):   # traced meanwhile by another thread
                 try:
-                    return program.run(leaves)
+                    return program(*leaves)
                 except Retrace:
                     continue
             self._tracing_count += 1
@@ -145,14 +105,36 @@ class Function:
                     result = self._fn(*targs, **tkwargs)
                 finally:
                     writes = trace.commit_variables()
-            ids, spec, eager = _outputs(trace, result)
+            ids, spec, eager = outputs_of(trace, result)
             if not trace.created:
-                code = compile_trace(trace, ids, writes, _identifier(self._name))
-                program = _Program(code, [v for v, _ in trace.var_inputs],
-                                   [v for v, _ in writes], len(ids), _builder(result, spec))
+                program = compile_trace(trace, ids, writes, leaves, returns_for(result, spec),
+                                        _identifier(self._name))
                 self._cache[key] = [program] + self._cache.get(key, [])
+                flat = not kwargs and len(leaves) == len(args) and \
+                    all(type(a) is Tensor for a in args)
+                self._fast = (len(args), program) if flat else self._fast
             self._last_key = key
             return eager
+
+    def _call_recorded(self, args, kwargs):
+        """A call while a tape records: one op on the tape (``composite.py``)."""
+        key, leaves = signature(args, kwargs)
+        if not joint_eligible(args, kwargs, leaves):
+            return self._fn(*args, **kwargs)
+        for program in self._joint.get(key, ()):
+            try:
+                return call_joint(program, self._fn, leaves, args, kwargs, self._name)
+            except Retrace:
+                continue
+        with self._lock:
+            self._tracing_count += 1
+            self._warn_retracing(key)
+            self._last_key = key
+            program = trace_joint(self._fn, leaves, args, kwargs, _identifier(self._name))
+            if program is None:                   # it created Variables, or returned
+                return self._fn(*args, **kwargs)  # other than traced Tensors: eager
+            self._joint[key] = [program] + self._joint.get(key, [])
+        return call_joint(program, self._fn, leaves, args, kwargs, self._name)
 
     def _warn_retracing(self, key):
         if self._tracing_count <= RETRACE_WARNING_AFTER or self._last_key is None:

@@ -1,17 +1,21 @@
 """A trace compiled once into straight-line Python over raw backend arrays.
 
 ``compile_trace`` keeps only the nodes an output, a Variable write or a guard needs (dead
-code elimination), names every value as a local, binds the real backend functions and the
+code elimination), applies the algebraic simplifications of ``simplify.py``, lets an
+elementwise step write into a temporary that dies there (``inplace.py``), names every value as a local, binds the real backend functions and the
 constants as default arguments (local lookups), frees each large intermediate after its
 last use (``del``), and turns the result into one Python function with ``compile()``.
 Guards re-check every Python value the trace read from data; a different value raises
-``Retrace`` before any Variable has changed (writes happen after the program returns).
+``Retrace`` before any Variable has changed (the writes come last). The function takes the
+call's Tensor leaves and returns its result, so a replay is one Python call.
 """
 
 import math
 import operator
 
-from .trace import Ref
+from .inplace import plan_inplace
+from .simplify import simplify
+from .trace import STATEFUL, Ref, refs_in, shape_key
 
 __all__ = ["compile_trace", "Retrace", "FREE_BYTES"]
 
@@ -36,7 +40,8 @@ _GUARDS = {
     "item": lambda v, *a: v.item(*a), "tolist": lambda v: v.tolist(), "array": _host_list,
     "scalar": lambda v, backend: backend.to_numpy(v).reshape(()).item(),
     "host": lambda v, backend: backend.to_numpy(v).tolist(),
-    "value": lambda v: v, "shape": lambda v: tuple(v.shape),
+    "value": lambda v: v,
+    "shape": lambda v: shape_key(v.shape),
 }
 
 
@@ -44,30 +49,18 @@ def _same(a, b):
     return a == b or (a != a and b != b)     # NaN read twice is the same value
 
 
-def _refs(obj, out):
-    t = type(obj)
-    if t is Ref:
-        out.append(obj.id)
-    elif t is tuple or t is list:
-        for x in obj:
-            _refs(x, out)
-    elif t is dict:
-        for x in obj.values():
-            _refs(x, out)
-    return out
-
-
 def _node_refs(node):
-    out = _refs(node.args, [])
-    return _refs(node.kwargs, out) if node.kwargs else out
+    out = refs_in(node.args, [])
+    return refs_in(node.kwargs, out) if node.kwargs else out
 
 
 def live_nodes(nodes, needed):
-    """The nodes an output needs, in program order (guards and writes always stay)."""
+    """The nodes an output needs, in program order (guards, writes and random draws always
+    stay)."""
     needed = set(needed)
     kept = []
     for node in reversed(nodes):
-        if node.kind in ("guard", "setitem") or node.out in needed:
+        if node.kind in ("guard", "setitem") or node.extra == STATEFUL or node.out in needed:
             kept.append(node)
             needed.update(_node_refs(node))
     kept.reverse()
@@ -84,6 +77,13 @@ class _Emitter:
         name = f"{prefix}{len(self.names)}"
         self.names[name] = obj
         return name
+
+    def bind_once(self, prefix, obj):
+        """One name per object (a Variable read and written is one default argument)."""
+        for name, known in self.names.items():
+            if known is obj:
+                return name
+        return self.bind(prefix, obj)
 
     def expr(self, obj):
         t = type(obj)
@@ -108,9 +108,12 @@ class _Emitter:
         parts += [f"{k}={self.expr(v)}" for k, v in (kwargs or {}).items()]
         return ", ".join(parts)
 
-    def node(self, node):
+    def node(self, node, inplace=None):
         kind, out = node.kind, f"_{node.out}"
         a = node.args
+        if inplace is not None:                 # (ufunc, id of the operand it overwrites)
+            fn, into = inplace
+            return f"{out} = {self.bind_once('u', fn)}({self.call_args(a, None)}, out=_{into})"
         if kind == "call":
             return f"{out} = {self.bind('f', node.fn)}({self.call_args(a, node.kwargs)})"
         if kind == "op":
@@ -134,35 +137,117 @@ class _Emitter:
                 f"raise _Retrace")
 
 
-def compile_trace(trace, outputs, writes, name="traced"):
-    """A function(*argument arrays, *Variable arrays) -> (*outputs, *new Variable arrays)."""
-    results = list(outputs) + [i for _, i in writes]
-    nodes = live_nodes(trace.nodes, results)
-    params = [f"_{i}" for i in trace.inputs] + [f"_{i}" for _, i in trace.var_inputs]
-    keep = set(results) | set(trace.inputs) | {i for _, i in trace.var_inputs}
+def _signature_checks(em, n, leaf, i):
+    """Lines that raise Retrace unless argument ``n`` has the traced leaf's type, backend,
+    dtype and shape, and name its array ``_i`` (the checks let a call skip forming its
+    signature key: ``Function``'s fast path)."""
+    value = leaf._value
+    t, b = em.bind("T", type(leaf)), em.bind("b", leaf._backend)
+    d, s = em.bind("d", value.dtype), em.bind("s", tuple(value.shape))
+    return [f"if type(_t{n}) is not {t} or _t{n}._backend is not {b}: raise _Retrace",
+            f"_{i} = _t{n}._value",
+            f"if _{i}.shape != {s} or (_{i}.dtype is not {d} and _{i}.dtype != {d}): "
+            f"raise _Retrace"]
+
+
+def _frees(trace, nodes, keep):
+    """node index -> ids whose last use it is (large intermediates only)."""
     last = {}
     for n, node in enumerate(nodes):
         for i in _node_refs(node):
             last[i] = n
-    em = _Emitter(trace)
-    body = []
+    frees = {}
+    for i, n in last.items():
+        if i not in keep and i not in trace.consts \
+                and getattr(trace.meta.get(i), "nbytes", 0) >= FREE_BYTES:
+            frees.setdefault(n, []).append(i)
+    return frees
+
+
+def _simplified(trace, nodes, outputs, writes):
+    """Live, simplified nodes and the outputs and writes after the simplifier's aliases."""
+    nodes, alias = simplify(trace, live_nodes(nodes, list(outputs) + [i for _, i in writes]))
+    outputs = [alias.get(i, i) for i in outputs]
+    writes = [(var, alias.get(i, i)) for var, i in writes]
+    return live_nodes(nodes, outputs + [i for _, i in writes]), outputs, writes
+
+
+def _steps(trace, nodes, keep, em):
+    """The body lines of ``nodes``: each step, in place where it may, then its frees."""
+    frees = _frees(trace, nodes, keep)
+    inplace = plan_inplace(trace, nodes, keep, FREE_BYTES)
+    lines = []
     for n, node in enumerate(nodes):
-        body.append(em.node(node))
-        dead = [i for i in _node_refs(node) if last.get(i) == n and i not in keep
-                and i not in trace.consts
-                and getattr(trace.reals.get(i), "nbytes", 0) >= FREE_BYTES]
-        if dead:
-            body.append("del " + ", ".join(f"_{i}" for i in sorted(set(dead))))
-            for i in dead:
-                last.pop(i)
-    returned = "(" + "".join(em.expr(Ref(i)) + ", " for i in results) + ")"
-    body.append(f"return {returned}")
-    namespace = {"_same": _same, "_Retrace": Retrace}
+        lines.append(em.node(node, inplace.get(n)))
+        if n in frees:
+            lines.append("del " + ", ".join(f"_{i}" for i in sorted(frees[n])))
+    return lines
+
+
+def _assemble(em, name, params, body):
     parts = params + (["*"] + [f"{k}={k}" for k in em.names] if em.names else [])
     head = f"def {name}({', '.join(parts)}):"
     source = head + "\n" + "\n".join("    " + line for line in body) + "\n"
-    namespace.update(em.names)
+    namespace = {"_same": _same, "_Retrace": Retrace, **em.names}
     exec(compile(source, f"<mg.function {name}>", "exec"), namespace)
     fn = namespace[name]
     fn.source = source
     return fn
+
+
+def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=None):
+    """One Python function ``(*Tensor leaves) -> the call's result`` for a trace.
+
+    It checks each leaf against the traced one (``Retrace`` if it differs), reads the
+    Variables the trace read, runs the live nodes (of ``nodes``, default all the trace's)
+    on raw arrays, assigns the Variables the trace wrote (after every guard has passed, so
+    a retrace leaves them untouched), and builds the result with ``returns``: None;
+    ``("tensor", make, backend)`` for one Tensor, ``make(array, backend)``; ``("tuple" or
+    "list", make, [backend per item])`` for a flat tuple or list of Tensors; or a function
+    of the tuple of output arrays."""
+    nodes, outputs, writes = _simplified(trace, trace.nodes if nodes is None else nodes,
+                                         outputs, writes)
+    results = outputs + [i for _, i in writes]
+    keep = set(results) | set(trace.inputs) | {i for _, i in trace.var_inputs}
+    em = _Emitter(trace)
+    body = []
+    for n, (leaf, i) in enumerate(zip(leaves, trace.inputs)):
+        body += _signature_checks(em, n, leaf, i)
+    for var, i in trace.var_inputs:
+        body.append(f"_{i} = {em.bind_once('v', var)}._array")
+    body += _steps(trace, nodes, keep, em)
+    for var, i in writes:
+        body.append(f"{em.bind_once('v', var)}._array = {em.expr(Ref(i))}")
+    body.append(_return_line(em, outputs, returns))
+    return _assemble(em, name, [f"_t{n}" for n in range(len(leaves))], body)
+
+
+def compile_steps(trace, nodes, params, outputs, name="traced"):
+    """``fn(*arrays, one per id in params) -> tuple of arrays, one per id in outputs`` (None
+    where an output is None): ``nodes`` as straight-line code, with nothing else around
+    them (the backward half of a traced function, ``composite.py``)."""
+    wanted = [i for i in outputs if i is not None]
+    nodes, found, _ = _simplified(trace, nodes, wanted, [])
+    found = iter(found)
+    outputs = [None if i is None else next(found) for i in outputs]
+    keep = set(params) | {i for i in outputs if i is not None}
+    em = _Emitter(trace)
+    body = _steps(trace, nodes, keep, em)
+    values = ["None" if i is None else em.expr(Ref(i)) for i in outputs]
+    body.append("return (" + "".join(v + ", " for v in values) + ")")
+    return _assemble(em, name, [f"_{i}" for i in params], body)
+
+
+def _return_line(em, outputs, returns):
+    if returns is None:
+        return "return None"
+    values = [em.expr(Ref(i)) for i in outputs]
+    if type(returns) is tuple:
+        form, make, backends = returns
+        make = em.bind_once("m", make)
+        if form == "tensor":
+            return f"return {make}({values[0]}, {em.bind_once('b', backends)})"
+        items = [f"{make}({v}, {em.bind_once('b', b)})" for v, b in zip(values, backends)]
+        inner = "".join(item + ", " for item in items)
+        return f"return ({inner})" if form == "tuple" else f"return [{inner}]"
+    return f"return {em.bind('r', returns)}((" + "".join(v + ", " for v in values) + "))"

@@ -37,19 +37,19 @@ class RecordingOps:
         if isinstance(fn, types.ModuleType) or name in _EXTENSIONS:
             wrapped = RecordingOps(fn, f"{self._prefix}{name}.")
         elif callable(fn) and not isinstance(fn, type) and not name.startswith("_"):
-            wrapped = _recording(fn)
+            wrapped = _recording(fn, self._prefix + name)
         else:
             return fn                                  # dtypes, constants, _xp, _backend
         setattr(self, name, wrapped)
         return wrapped
 
 
-def _recording(fn):
+def _recording(fn, name):
     def call(*args, **kwargs):
         trace = current_trace.get()
         if trace is None:
             return fn(*args, **kwargs)
-        return trace.call(fn, args, kwargs)
+        return trace.call(fn, args, kwargs, name)
     call.__wrapped__ = fn
     return call
 

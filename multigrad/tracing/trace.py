@@ -8,22 +8,17 @@ traced input are not recorded: their results are constants of the program (const
 folding for free).
 """
 
-import operator
+import math
 from typing import Any, NamedTuple
 
 from .proxy import Traced, TracingError, unwrap
 from .record import listen_to
 
-__all__ = ["Trace", "Node", "Ref"]
+__all__ = ["Trace", "Node", "Ref", "Meta", "STATEFUL", "KEEP_BYTES", "refs_in", "shape_key"]
+
+STATEFUL = "stateful"       # Node.extra of a step that must run on every replay
 
 _PYTHON_SCALARS = (bool, int, float, complex, str, type(None))
-
-# Backend functions whose output shape follows the values of their inputs, not only their
-# shapes. The program bakes shapes in (a gradient seed is built from one), so replay
-# checks each such output's shape and traces again when it differs. Indexing with a traced
-# boolean mask is the other case (``_indexes_by_mask``).
-_DATA_SHAPED = frozenset({"nonzero", "argwhere", "flatnonzero", "repeat", "known_shape",
-                          "unique_all", "unique_counts", "unique_inverse", "unique_values"})
 
 
 class Ref:
@@ -38,13 +33,77 @@ class Ref:
         return f"%{self.id}"
 
 
+def refs_in(obj, out):
+    """Append to ``out`` the id of every Ref in an argument template; returns ``out``."""
+    t = type(obj)
+    if t is Ref:
+        out.append(obj.id)
+    elif t is tuple or t is list:
+        for x in obj:
+            refs_in(x, out)
+    elif t is dict:
+        for x in obj.values():
+            refs_in(x, out)
+    return out
+
+
+# Backend calls whose result's shape depends on their input's values. ``known_shape``: Dask
+# leaves a masked result's size unknown (its guard reads None) until this call works it
+# out, and what follows (a jacobian's rows) bakes that size in.
+DATA_SHAPED = {"nonzero", "argwhere", "flatnonzero", "unique_values", "unique_counts",
+               "unique_inverse", "unique_all", "unique", "extract", "compress", "trim_zeros",
+               "known_shape"}
+
+
+def _kind(dtype):
+    """NumPy's one-letter kind of a dtype ("f", "c", "b", "i", "u"), "?" if it has none."""
+    kind = getattr(dtype, "kind", None)
+    if kind is None:                    # array_api_strict's dtypes: by name
+        name = str(dtype)
+        kind = "b" if "bool" in name else "u" if "uint" in name else \
+            "i" if "int" in name else "?"
+    return kind
+
+
+def shape_key(shape):
+    """A shape as replay compares it: unknown sizes (None, NaN) read as None."""
+    return tuple(None if d is None or d != d else int(d) for d in shape)
+
+
+# Backend calls whose result is a view of their first argument (no memory of its own).
+BROADCASTS = {"broadcast_to", "broadcast_like"}
+
+# The trace keeps the values of arrays smaller than this (the compiler may fold them into
+# constants); larger ones live only as long as the traced code holds them, as in eager.
+KEEP_BYTES = 1 << 14
+
+
+class Meta(NamedTuple):
+    """What the compiler knows of a value it does not keep."""
+    shape: tuple
+    dtype: Any
+    nbytes: int
+    type: type
+
+
+def _nbytes(real):
+    try:
+        n = getattr(real, "nbytes", None)
+        if n is None:                     # the Array API has no nbytes
+            n = math.prod(real.shape) * getattr(real.dtype, "itemsize", 8)
+        return int(n)
+    except (TypeError, ValueError):       # unknown sizes (a lazy array after a mask)
+        return KEEP_BYTES
+
+
 class Node(NamedTuple):
     kind: str       # call, op, method, getattr, item, setitem, guard
     out: Any        # the id of the value it produces, or None
     fn: Any         # the real function (call), operator (op), a name (method, getattr)
     args: tuple     # argument template: Refs for program values, anything else constant
     kwargs: dict    # keyword template (call, method)
-    extra: Any = None   # op: its symbol; guard: (kind, observed value); item: the index
+    extra: Any = None   # call: the ops name; op: its symbol; guard: (kind, observed value);
+                        # item: the index
 
 
 class Trace:
@@ -54,12 +113,14 @@ class Trace:
         self.nodes = []
         self.array_types = set(array_types)
         self.consts = {}          # id -> real array used as a constant
-        self.reals = {}           # id -> real value (for the compiler's size decisions)
+        self.meta = {}            # id -> Meta of each array value (for the compiler)
+        self.small = {}           # id -> the real value, for small arrays only
         self.inputs = []          # ids of the argument arrays, in leaf order
         self.var_inputs = []      # (Variable, id) in first-read order
         self.var_now = {}         # id(Variable) -> (Variable, its current Traced)
         self.created = []         # Variables created during the trace
         self.backends = {}        # id -> Backend whose ops this trace records
+        self._const_ids = {}      # id(array) -> its id as a constant (consts keeps it alive)
         self._next = 0
 
     # --- values ---------------------------------------------------------------------
@@ -70,7 +131,9 @@ class Trace:
 
     def value(self, real, id_=None):
         id_ = self._new_id() if id_ is None else id_
-        self.reals[id_] = real
+        meta = self.meta[id_] = Meta(tuple(real.shape), real.dtype, _nbytes(real), type(real))
+        if meta.nbytes < KEEP_BYTES:
+            self.small[id_] = real
         return Traced(real, id_, self)
 
     def input(self, real):
@@ -106,10 +169,12 @@ class Trace:
             raise TracingError("a traced value used as a slice bound cannot be replayed; "
                                "convert it with int() first (that records a guard)")
         if self.is_array(obj):
-            proxy = self.value(obj)
-            self.consts[proxy.id] = obj
-            found.append(proxy.id)
-            return Ref(proxy.id)
+            id_ = self._const_ids.get(id(obj))
+            if id_ is None:                   # one program constant per array object
+                id_ = self._const_ids[id(obj)] = self.value(obj).id
+                self.consts[id_] = obj
+            found.append(id_)
+            return Ref(id_)
         return obj
 
     def wrap(self, result, out):
@@ -142,31 +207,23 @@ class Trace:
         out = self._new_id()
         self.nodes.append(Node(kind, out, fn, targs, tkwargs, extra))
         wrapped = self.wrap(result, out)
-        if self._shape_follows_data(kind, fn, args):
+        if kind == "call" and extra in BROADCASTS and found[0] in consts:
+            self.small[out] = result      # a view of a constant: the compiler may fold it
+        if (kind == "call" and extra in DATA_SHAPED) or any(
+                _kind(self.meta[i].dtype) in "biu"
+                for i in found if i not in consts and i in self.meta):
             self._guard_shapes(wrapped)
         return wrapped
 
-    def _shape_follows_data(self, kind, fn, args):
-        name = fn if kind == "method" else getattr(fn, "__name__", None)
-        if fn is operator.getitem or name == "getitem":
-            return len(args) > 1 and self._indexes_by_mask(args[1])
-        return name in _DATA_SHAPED
-
-    def _indexes_by_mask(self, index):
-        """Whether ``index`` holds a traced (not constant) boolean array."""
-        if type(index) is tuple or type(index) is list:
-            return any(self._indexes_by_mask(i) for i in index)
-        return (type(index) is Traced and index.id not in self.consts
-                and str(getattr(index.real, "dtype", "")).rpartition(".")[2] == "bool")
-
     def _guard_shapes(self, wrapped):
-        """A replay-time check of each output's shape (one left unknown until computed, as
-        Dask's after a mask, is checked where ``known_shape`` works it out)."""
-        for v in wrapped if isinstance(wrapped, (tuple, list)) else (wrapped,):
-            shape = tuple(getattr(v.real, "shape", None) or ()) if type(v) is Traced else None
-            if shape is not None and all(isinstance(d, int) for d in shape):
-                self.nodes.append(Node("guard", None, "shape", (Ref(v.id),), None,
-                                       ("shape", shape)))
+        """The result's shape may depend on data (a mask, counts, indices): replay checks
+        it, so that shapes read from it later (a mean's count) stay true."""
+        if type(wrapped) is Traced:
+            self.nodes.append(Node("guard", None, "shape", (Ref(wrapped.id),), None,
+                                   ("shape", shape_key(wrapped.real.shape))))
+        elif isinstance(wrapped, (tuple, list)):
+            for item in wrapped:
+                self._guard_shapes(item)
 
     def constant(self, result):
         if self.is_array(result):
@@ -177,9 +234,9 @@ class Trace:
             return type(result)(self.constant(x) for x in result)
         return result
 
-    def call(self, fn, args, kwargs):
+    def call(self, fn, args, kwargs, name=None):
         result = fn(*unwrap(args), **unwrap(kwargs))
-        return self._record("call", fn, args, kwargs, None, result)
+        return self._record("call", fn, args, kwargs, name, result)
 
     def operator(self, fn, symbol, operands):
         result = fn(*unwrap(operands))
@@ -200,6 +257,13 @@ class Trace:
         found = []
         self.nodes.append(Node("setitem", None, None,
                                self.template((proxy, index, value), found), None))
+
+    def stateful(self, draw, real):
+        """A step whose value changes on every call (a random draw): ``draw()`` runs again
+        on every replay, and the step is never folded, shared or dropped."""
+        out = self._new_id()
+        self.nodes.append(Node("call", out, draw, (), None, STATEFUL))
+        return self.value(real, out)
 
     def guard(self, proxy, kind, observed, args):
         self.nodes.append(Node("guard", None, kind, (Ref(proxy.id),), None,

@@ -1,0 +1,162 @@
+"""A traced function called while a GradientTape records: one op on that tape.
+
+The first such call for a signature traces a joint program: the function runs under a
+tape of the trace's own, and that tape's gradient of the (differentiable) outputs with
+respect to the Tensor arguments and the trainable Variables read, with the cotangents as
+extra inputs, is recorded too. The recording splits in two:
+
+- the forward program: every step that does not depend on a cotangent; it returns the
+  function's result and the residuals (the values the backward half reads), and performs
+  the Variable writes;
+- the backward program: the steps that do, from residuals and cotangents to gradients.
+
+The call runs the forward program and records one ``Primitive`` on the outer tapes whose
+VJP runs the backward program, so a first-order gradient through the call replays code
+too. As in TensorFlow, tracing runs the function's Python (its Python side effects happen
+then) and the compiled program then runs once for the call itself: Variables are written
+once. A backward pass recorded by a tape (second order and up) differentiates the
+function again, eagerly, like ``mg.recompute_grad``.
+
+Used only for calls whose arguments are Tensors and Python values at the top level; other
+calls, and traces that create Variables, run the function eagerly under the tape.
+"""
+
+from .. import _state, nest
+from ..custom_gradients import _batched, _record, _recompute_vjp
+from ..tape import GradientTape
+from ..tensor import Tensor
+from .program import Retrace, compile_steps, compile_trace
+from .proxy import Traced
+from .record import listening
+from .results import builder, outputs_of
+from .trace import STATEFUL, Trace, refs_in
+
+__all__ = ["JointProgram", "trace_joint", "call_joint"]
+
+_make = Tensor._make
+
+
+class JointProgram:
+    """The forward and backward halves of one joint trace."""
+
+    __slots__ = ("forward", "backward", "variables", "n_cot", "cot_outputs", "source")
+
+    def __init__(self, forward, backward, variables, cot_outputs):
+        self.forward = forward              # (*leaves) -> (result, residual arrays)
+        self.backward = backward            # (*residuals, *cotangents) -> gradients
+        self.variables = variables          # trainable Variables read, in gradient order
+        self.cot_outputs = cot_outputs      # flat output positions that take a cotangent
+        self.source = forward.source + "\n" + backward.source
+
+
+def joint_eligible(args, kwargs, leaves):
+    """Tensors only at the top level of the arguments (the Primitive's inputs)."""
+    return not any(isinstance(v, Tensor) or isinstance(v, (list, tuple, dict))
+                   for v in kwargs.values()) and \
+        sum(isinstance(a, Tensor) for a in args) == len(leaves) and \
+        not any(type(a) is not Tensor and isinstance(a, Tensor) for a in args)
+
+
+def trace_joint(fn, leaves, args, kwargs, name):
+    """A JointProgram for this call, or None (the trace created Variables, or returned
+    something other than traced Tensors). Variables are left as they were: the caller
+    runs the forward program (or the function) for the call's effects."""
+    trace = Trace(())
+    paused = _state.active_tapes.set(())          # the outer tapes see none of this
+    try:
+        with listening(trace, {t._backend for t in leaves}):
+            def traced(t):
+                return _make(trace.input(t._value), t._backend)
+            targs = [traced(a) if type(a) is Tensor else a for a in args]
+            with GradientTape(persistent=True) as tape:
+                tape.watch([t for t in targs if type(t) is Tensor and t.dtype.is_differentiable])
+                result = fn(*targs, **kwargs)
+            flat = nest.flatten(result)
+            if trace.created or not flat or not all(
+                    type(o) is Tensor and type(o._value) is Traced and o._value.trace is trace
+                    for o in flat):
+                return None
+            differentiable = [k for k, o in enumerate(flat) if o.dtype.is_differentiable]
+            sources = [t for t in targs if type(t) is Tensor]
+            variables = [v for v in tape.watched_variables() if v.trainable]
+            cots = [_make(trace.input(flat[k]._value.real), flat[k]._backend)
+                    for k in differentiable]
+            wrt = [t for t in sources + variables if t.dtype.is_differentiable]
+            found = iter(tape.gradient([flat[k] for k in differentiable], wrt,
+                                       output_gradients=cots) if differentiable and wrt
+                         else [None] * len(wrt))
+            grads = [next(found) if t.dtype.is_differentiable else None
+                     for t in sources + variables]
+            writes = _pending_writes(trace)
+    finally:
+        _state.active_tapes.reset(paused)
+    return _compile_joint(trace, result, flat, grads, writes, leaves, variables,
+                          differentiable, [c._value.id for c in cots], name)
+
+
+def _pending_writes(trace):
+    """[(Variable, id of its new value)], without giving the Variables those values."""
+    inputs = {id(var): i for var, i in trace.var_inputs}
+    return [(var, proxy.id) for key, (var, proxy) in trace.var_now.items()
+            if inputs.get(key) != proxy.id]
+
+
+def _compile_joint(trace, result, flat, grads, writes, leaves, variables, differentiable,
+                   cot_ids, name):
+    grad_ids = []
+    for g in grads:
+        if g is None:
+            grad_ids.append(None)
+        elif type(g._value) is Traced and g._value.trace is trace:
+            grad_ids.append(g._value.id)
+        else:
+            return None                          # a gradient that is a constant
+    depends = set(cot_ids)
+    forward_nodes, backward_nodes = [], []
+    for node in trace.nodes:
+        if any(i in depends for i in refs_in(node.args, refs_in(node.kwargs or {}, []))):
+            if node.kind in ("setitem", "guard") or node.extra == STATEFUL:
+                return None                      # the backward half must be pure
+            backward_nodes.append(node)
+            if node.out is not None:
+                depends.add(node.out)
+        else:
+            forward_nodes.append(node)
+    needed = set(i for i in grad_ids if i is not None and i not in depends)
+    for node in backward_nodes:
+        needed.update(refs_in(node.args, refs_in(node.kwargs or {}, [])))
+    residuals = sorted(i for i in needed if i not in depends and i not in trace.consts)
+    out_ids, spec, _ = outputs_of(trace, result)
+    build, k = builder(result, spec), len(out_ids)
+    forward = compile_trace(trace, out_ids + residuals, writes, leaves,
+                            lambda values: (build(values[:k]), values[k:]),
+                            f"{name}_forward", nodes=forward_nodes)
+    backward = compile_steps(trace, backward_nodes, residuals + cot_ids, grad_ids,
+                             f"{name}_backward")
+    return JointProgram(forward, backward, variables, differentiable)
+
+
+def call_joint(program, fn, leaves, args, kwargs, name):
+    """Run the forward program and record the call as one op on the active tapes."""
+    result, residuals = program.forward(*leaves)
+    outputs = nest.flatten(result)
+    backend = outputs[0]._backend
+    picks = program.cot_outputs
+
+    def rule(ns, g, ans, vals, positions):
+        gs = g if isinstance(g, tuple) else (g,)
+        if isinstance(gs[0], Tensor):             # a recorded backward pass: eager
+            return _batched(ns, g, ans, lambda gk: _recompute_vjp(
+                fn, gk, args, kwargs, vals, positions, program.variables, backend, True))
+
+        def one(gk):
+            gk = gk if isinstance(gk, tuple) else (gk,)
+            try:
+                return program.backward(*residuals, *[gk[k] for k in picks])
+            except Retrace:                       # unreachable: guards stay forward
+                raise RuntimeError("mg.function: the backward program of a traced call "
+                                   "failed a guard") from None
+        return _batched(ns, g, ans, one)
+
+    out = _record(name, args, program.variables, outputs, rule)
+    return nest.pack_like(result, out)

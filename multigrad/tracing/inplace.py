@@ -1,0 +1,71 @@
+"""Reusing a dying temporary as the output of an elementwise step (NumPy's ``out=``).
+
+A replay knows every value's last use. When an elementwise step's operand dies at that
+step, is large, has the result's shape and dtype, and was itself made by an elementwise
+step (so it is a fresh array that nothing else views), the step can write its result into
+the operand: one allocation fewer, and a lower peak. Whether a backend can do this, and
+with which function, is the backend's extra ``inplace_ufunc`` (``None`` by default: no
+reuse); NumPy's returns its ufuncs.
+
+A value used by anything other than elementwise steps and reductions is never reused:
+another step may have returned a view of it (a reshape, a slice, a transpose).
+"""
+
+from .trace import refs_in
+
+__all__ = ["plan_inplace"]
+
+# Calls that read their operand and return a new array (never a view of it).
+REDUCTIONS = {"sum", "prod", "mean", "max", "min", "std", "var", "any", "all"}
+
+_SYMBOLS = {"+", "-", "*", "/"}
+
+
+def _ufunc(trace, node):
+    """The function computing this step with ``out=``, or None."""
+    meta = trace.meta.get(node.out)
+    if meta is None or node.kwargs:
+        return None
+    ops = None
+    for backend in trace.backends.values():
+        if meta.type in backend.array_types:
+            ops = backend.ops
+            break
+    if ops is None:
+        return None
+    if node.kind == "op" and node.extra in _SYMBOLS:
+        return ops.inplace_ufunc("neg" if len(node.args) == 1 else node.extra)
+    if node.kind == "call" and node.extra is not None and node.extra not in REDUCTIONS:
+        return ops.inplace_ufunc(node.fn)
+    return None
+
+
+def plan_inplace(trace, nodes, keep, min_bytes):
+    """{node index: (ufunc, id of the operand it writes into)} for ``nodes`` in order."""
+    uses = {}
+    for n, node in enumerate(nodes):
+        for i in set(refs_in(node.args, refs_in(node.kwargs or {}, []))):
+            uses.setdefault(i, []).append(n)
+    ufuncs, fresh, plan = {}, set(), {}
+    for n, node in enumerate(nodes):
+        fn = _ufunc(trace, node)
+        if fn is None:
+            continue
+        ufuncs[n] = fn
+        out = trace.meta[node.out]
+        if out.nbytes < min_bytes:
+            continue
+        fresh.add(node.out)
+        for ref in refs_in(node.args, []):
+            meta = trace.meta.get(ref)
+            if ref in keep or ref not in fresh or uses[ref][-1] != n or meta is None \
+                    or meta.shape != out.shape or meta.dtype != out.dtype:
+                continue
+            if all(m in ufuncs or _is_reduction(nodes[m]) for m in uses[ref]):
+                plan[n] = (fn, ref)
+                break
+    return plan
+
+
+def _is_reduction(node):
+    return node.kind == "call" and node.extra in REDUCTIONS
