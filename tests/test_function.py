@@ -433,3 +433,20 @@ def test_a_tensor_made_outside_on_the_left_of_an_operator(backend):
         assert same(got.numpy(), want.numpy())
     assert traced.experimental_get_tracing_count() == 1
 
+
+def test_dropping_a_product_with_ones_keeps_the_chunks(backend):
+    # On Dask, x * ones takes the chunks of the ones (the seed), and the chunks decide how
+    # later sums round: simplifying x * 1 to x changed this gradient in its last bits, and
+    # in its cancelling (near-zero) entries in every bit.
+    def gradient(a):
+        with mg.GradientTape() as tape:
+            tape.watch(a)
+            s = (a + mg.matrix_transpose(a)) * 0.5e-3 + mg.constant(np.diag([1.0, 1.0, 2.0]))
+            y = mg.linalg.eigvalsh(s)
+        return tape.gradient(y, a)
+
+    traced = mg.function(gradient)
+    rng = np.random.default_rng(0)
+    traced(mg.constant(rng.standard_normal((3, 3))))
+    a = mg.constant(np.random.default_rng(1).standard_normal((3, 3)))
+    assert same(traced(a).numpy(), gradient(a).numpy())

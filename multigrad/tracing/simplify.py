@@ -11,7 +11,9 @@ operations with the same value:
 - a step equal to an earlier one (the same function of the same values): that value.
 - ``x * 1`` (a constant of ones that changes neither shape nor dtype): ``x`` itself. Every
   gradient starts from a ones seed.
-- ``reshape(x, x.shape)`` and ``x ** 1``: ``x`` itself.
+- ``reshape(x, x.shape)`` and ``x ** 1``: ``x`` itself. (These three only where ``x`` has
+  the result's chunks too: on Dask, ``x * ones`` takes the ones' chunks, and chunks decide
+  how later sums round.)
 - ``matmul(v * I, M)`` with ``I`` a constant identity matrix: ``v[:, None] * M``, and
   ``matmul(M, v * I)``: ``M * v``. ``tape.jacobian`` seeds the backward pass with the
   identity, so the jacobian of a dense layer would otherwise cost a matrix product.
@@ -98,6 +100,13 @@ def _renamed(obj, alias):
     return obj
 
 
+def _alike(x, out):
+    """``x`` can stand for ``out``: the same shape, dtype and chunks (on Dask, ``x * 1``
+    takes the chunks of the ones, and the chunks decide how later sums round)."""
+    return x is not None and x.shape == out.shape and x.dtype == out.dtype \
+        and x.chunks == out.chunks
+
+
 def _is_product(node):
     return (node.kind == "op" and node.extra == "*") or \
         (node.kind == "call" and node.extra == "multiply" and not node.kwargs)
@@ -161,17 +170,15 @@ class _Rules:
         if _is_product(node) and len(node.args) == 2:
             for this, other in (node.args, node.args[::-1]):
                 x = self.meta(other)
-                if x is not None and x.shape == out.shape and x.dtype == out.dtype \
-                        and self.is_ones(self.constant(this)):
+                if _alike(x, out) and self.is_ones(self.constant(this)):
                     return other.id
         if node.kind == "op" and node.extra == "**" and type(node.args[1]) in (int, float) \
                 and node.args[1] == 1:
-            x = self.meta(node.args[0])
-            if x is not None and x.shape == out.shape and x.dtype == out.dtype:
+            if _alike(self.meta(node.args[0]), out):
                 return node.args[0].id
         if node.kind == "call" and node.extra == "reshape" and not node.kwargs:
             x = self.meta(node.args[0])
-            if x is not None and x.shape == out.shape:
+            if x is not None and x.shape == out.shape and x.chunks == out.chunks:
                 return node.args[0].id
         return None
 

@@ -84,6 +84,8 @@ class Meta(NamedTuple):
     dtype: Any
     nbytes: int
     type: type
+    chunks: Any = None  # a chunked backend's layout (Dask): it decides how later steps
+                        # sum, so two values of one shape may still round differently
 
 
 def _nbytes(real):
@@ -94,6 +96,11 @@ def _nbytes(real):
         return int(n)
     except (TypeError, ValueError):       # unknown sizes (a lazy array after a mask)
         return KEEP_BYTES
+
+
+def _chunks(real):
+    chunks = getattr(real, "chunks", None)
+    return chunks if type(chunks) is tuple else None
 
 
 class Node(NamedTuple):
@@ -131,7 +138,8 @@ class Trace:
 
     def value(self, real, id_=None):
         id_ = self._new_id() if id_ is None else id_
-        meta = self.meta[id_] = Meta(tuple(real.shape), real.dtype, _nbytes(real), type(real))
+        meta = self.meta[id_] = Meta(tuple(real.shape), real.dtype, _nbytes(real), type(real),
+                                     _chunks(real))
         if meta.nbytes < KEEP_BYTES:
             self.small[id_] = real
         return Traced(real, id_, self)
