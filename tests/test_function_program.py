@@ -46,7 +46,8 @@ def test_jacobian_of_a_dense_layer_needs_no_matrix_product(backend):
 
     traced = replay_matches_eager(jac, *vectors(backend, 4, (0, 1, 2)))
     source = traced.program_source(vectors(backend, 4, (0,))[0][0])
-    assert source.count("None, )]") == 1          # the row scaling v[:, None]
+    # the row scaling v[:, None], except on chunked arrays (their chunks would change)
+    assert source.count("None, )]") == (0 if backend.name == "dask" else 1)
     x = vectors(backend, 4, (3,))[0][0]
     y = np.tanh(A.numpy() @ x.numpy())
     np.testing.assert_allclose(traced(x).numpy(), (1 - y * y)[:, None] * A.numpy(),

@@ -16,7 +16,8 @@ operations with the same value:
   how later sums round.)
 - ``matmul(v * I, M)`` with ``I`` a constant identity matrix: ``v[:, None] * M``, and
   ``matmul(M, v * I)``: ``M * v``. ``tape.jacobian`` seeds the backward pass with the
-  identity, so the jacobian of a dense layer would otherwise cost a matrix product.
+  identity, so the jacobian of a dense layer would otherwise cost a matrix product. (Not on
+  chunked arrays: the product's chunks, and so later sums, could differ from eager's.)
 
 The last one computes the exact products where ``matmul`` adds zeros to them; the two
 differ only where ``M`` holds an infinity or NaN (``0 * inf`` is NaN in the product) and
@@ -208,7 +209,8 @@ class _Rules:
             v_id = self.diagonal.get(diag.id) if type(diag) is Ref else None
             matrix = self.meta(m)
             if v_id is None or matrix is None or len(matrix.shape) < 2 or out is None \
-                    or matrix.shape != out.shape or matrix.dtype != out.dtype:
+                    or matrix.shape != out.shape or matrix.dtype != out.dtype \
+                    or out.chunks is not None:   # chunked: the product's chunks could differ
                 continue
             if not left:                    # M @ diag(v) scales M's columns
                 return [Node("op", node.out, operator.mul, (m, Ref(v_id)), None, "*")]
