@@ -72,6 +72,9 @@ class DaskNamespace:
 
     def asarray(self, obj, dtype=None, device=None, copy=None):
         if isinstance(obj, self._da.Array):
+            if _unknown(obj.shape):     # a user's array after a mask: sizes worked out on a
+                obj = obj.copy()        # copy (the caller's array is left as it is)
+                obj.compute_chunk_sizes()
             return obj if dtype is None or obj.dtype == dtype else obj.astype(dtype)
         return self.from_host(obj, dtype)
 
@@ -190,9 +193,9 @@ class DaskNamespace:
         if _unknown(shape):
             raise ValueError(
                 f"the dask backend cannot broadcast to shape {shape}: its sizes are unknown "
-                f"(NaN) until computed, as after a boolean mask x[mask]. For a gradient "
-                f"through a reduction, mask with mg.where(mask, x, 0) instead of x[mask] "
-                f"(it stays lazy), or compute the sizes first")
+                f"(NaN). multigrad works sizes out after masks and for arrays passed in; an "
+                f"array built by dask.array itself can lack them: call compute_chunk_sizes() "
+                f"on it first")
         return self._da.broadcast_to(x, shape)
 
     def broadcast_like(self, x, shape, like):
@@ -252,11 +255,47 @@ class DaskNamespace:
             return self.zeros(tuple(sizes[c] for c in out), dtype=dtype)
         return self._da.einsum(subscripts, *operands)
 
+    def index_mask(self, mask):
+        """A boolean index computed to the host: the mask's graph only, never the indexed
+        data. Indexed with a host mask dask knows how many elements each block selects;
+        with a lazy one it leaves those sizes unknown (NaN), so that reshapes, broadcasts
+        and gradients fail, and an elementwise op between two such selections pairs their
+        blocks rather than their elements (wrong values, no error)."""
+        if isinstance(mask, self._da.Array) and mask.ndim:
+            return self.to_numpy(mask)
+        return mask
+
+    def _host_index(self, index):
+        """``index`` with its masks on the host and, where dask would still not know the
+        selection's sizes (a mask over several axes, or next to other array indices),
+        each mask replaced by its ``numpy.nonzero`` arrays: NumPy's own meaning of it."""
+        items = index if isinstance(index, tuple) else (index,)
+        if not any(_is_bool_array(i) and i.ndim for i in items):
+            return index
+        items = [self.index_mask(i) if _is_bool_array(i) else i for i in items]
+        arrays = sum(1 for i in items if _is_array(i) and i.ndim)
+        out = []
+        for item in items:
+            if _is_bool_array(item) and item.ndim and (item.ndim > 1 or arrays > 1):
+                out.extend(numpy.nonzero(item))
+            else:
+                out.append(item)
+        return tuple(out) if isinstance(index, tuple) or len(out) > 1 else out[0]
+
+    def nonzero(self, x):
+        """``numpy.nonzero`` of the computed ``x``, as arrays of known sizes (dask's own
+        nonzero leaves them unknown)."""
+        host = self.to_numpy(x) if isinstance(x, self._da.Array) else numpy.asarray(x)
+        return tuple(self.from_host(i) for i in numpy.nonzero(host))
+
     def getitem(self, x, index):
         """``x[index]`` with NumPy's rules; indices dask does not take are rewritten."""
-        if 0 in tuple(x.shape) and _is_array(index) and index.dtype == bool:
+        items = index if isinstance(index, tuple) else (index,)
+        if 0 in tuple(x.shape) and len(items) == 1 and _is_bool_array(items[0]) \
+                and items[0].ndim:
             # A mask over an empty array selects nothing (dask's ravel of it fails).
-            return self.zeros((0,) + tuple(x.shape[index.ndim:]), dtype=x.dtype)
+            return self.zeros((0,) + tuple(x.shape[items[0].ndim:]), dtype=x.dtype)
+        index = self._host_index(index)
         try:
             return x[index]
         except (IndexError, NotImplementedError, AssertionError):
@@ -293,30 +332,17 @@ class DaskNamespace:
         rest_index = rest_index[0] if len(rest_index) == 1 else rest_index
         n = math.prod(rest)
         positions = da.arange(n, chunks=self._settings.chunks, dtype=numpy.int64).reshape(rest)
-        if _is_array(rest_index) and tuple(rest_index.shape) == rest and \
-                isinstance(rest_index, da.Array):
-            positions = positions.rechunk(rest_index.chunks)     # a mask over all axes
-        pos = self.getitem(positions, rest_index)
+        # Masks are on the host (index_mask): the positions' sizes are known. Values of
+        # unknown size (a raw dask array passed in) are worked out: their blocks must be
+        # aligned with the positions', element for element.
+        pos = self.known_shape(self.getitem(positions, rest_index))
+        values = self.known_shape(values)
         selected = lead + tuple(pos.shape)
-        if not _unknown(selected) and tuple(values.shape) != selected:
+        if tuple(values.shape) != selected:
             values = da.broadcast_to(values, selected)      # NumPy's add.at broadcasts too
-        if pos.ndim != 1:
-            pos = pos.ravel() if not _unknown(pos.shape) else pos.reshape(-1)
-        vals = values
-        if not _unknown(vals.shape):
-            vals = da.reshape(vals, lead + (-1,))
-        if _unknown(pos.shape) and _unknown(vals.shape) and \
-                pos.numblocks[0] == vals.numblocks[-1]:
-            pass    # blocks that came from the same mask: aligned without knowing sizes
-        else:
-            # Sizes are needed to align the blocks (e.g. a jacobian's seed, of known shape,
-            # against a mask's selection): work them out, then rechunk the values.
-            if _unknown(pos.shape):
-                pos.compute_chunk_sizes()
-            if _unknown(vals.shape):
-                vals.compute_chunk_sizes()
-                vals = da.reshape(vals, lead + (-1,))
-            vals = vals.rechunk(vals.chunks[:-1] + pos.chunks)
+        pos = pos.ravel()
+        vals = da.reshape(values, lead + (-1,))
+        vals = vals.rechunk(vals.chunks[:-1] + pos.chunks)
         lead_ix = tuple(f"l{i}" for i in range(len(lead)))
         parts = da.blockwise(
             _scatter_block, ("j",) + lead_ix + ("n",), pos, ("j",), vals, lead_ix + ("j",),
@@ -345,6 +371,7 @@ class DaskNamespace:
         (dask's ``__setitem__`` rewrites the graph of the array object it is called on)."""
         if 0 in tuple(getattr(values, "shape", ())) or 0 in tuple(x.shape):
             return x.copy()         # nothing is written (dask's __setitem__ refuses empties)
+        index = self._host_index(index)
         out = x.copy()
         try:
             out[index] = values
@@ -367,7 +394,7 @@ class DaskNamespace:
 
     def extras(self):
         return {"getitem": self.getitem, "index_add": self.index_add, "compute": self.compute,
-                "known_shape": self.known_shape, "index_update": self.index_update,
+                "known_shape": self.known_shape, "index_mask": self.index_mask, "index_update": self.index_update,
                 "broadcast_like": self.broadcast_like}
 
 
@@ -396,6 +423,10 @@ def _is_full_slice(item):
 
 def _is_array(item):
     return hasattr(item, "shape") and hasattr(item, "dtype")
+
+
+def _is_bool_array(item):
+    return _is_array(item) and item.dtype == bool
 
 
 def _unknown(shape):
