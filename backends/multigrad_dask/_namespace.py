@@ -220,7 +220,17 @@ class DaskNamespace:
         if len(shape) == x.ndim and all(a == b or (a != a and b != b)
                                         for a, b in zip(x.shape, shape)):
             return x      # the same shape, unknown (NaN) sizes included: nothing to do
-        return self._da.reshape(x, shape)
+        if 0 in tuple(x.shape):       # nothing to move (dask's reshape of empties fails);
+            # NumPy resolves a -1 (or refuses the shape) on an empty host array, for free
+            shape = numpy.empty(tuple(x.shape), dtype=numpy.bool_).reshape(shape).shape
+            return self.zeros(shape, dtype=x.dtype)
+        try:
+            return self._da.reshape(x, shape)
+        except NotImplementedError:
+            # dask reshapes only by merging or splitting axes evenly ((2, 3) -> (3, 2) is
+            # neither): merge every axis into one, then split that into the new shape.
+            flat = self._da.reshape(x, (math.prod(x.shape),))
+            return self._da.reshape(flat, shape)
 
     # --- the extras --------------------------------------------------------------------
 
