@@ -235,16 +235,14 @@ class DaskNamespace:
     # --- the extras --------------------------------------------------------------------
 
     def _reduce(self, name, x, axis=None, keepdims=False, **kwargs):
-        """dask's reduction, except when the result itself is empty (a size-0 axis that is
-        not reduced): dask then builds chunks of the wrong shape; the result is empty."""
+        """dask's reduction, except of an empty array: its result is a constant (zeros, or
+        an empty array, or NumPy's error for max/min), which NumPy works out on an empty host
+        array for free. (dask builds chunks of the wrong shape when the result is empty,
+        and its tree reduction of several empty blocks fails at compute.)"""
         if 0 in tuple(x.shape) and not _unknown(x.shape):
-            axes = range(x.ndim) if axis is None else \
-                [a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis)]
-            kept = [n for i, n in enumerate(x.shape) if i not in axes]
-            if 0 in kept:
-                shape = tuple(1 if i in axes else n for i, n in enumerate(x.shape)) \
-                    if keepdims else tuple(kept)
-                return self.zeros(shape, dtype=kwargs.get("dtype") or x.dtype)
+            host = getattr(numpy, name)(numpy.zeros(tuple(x.shape), dtype=x.dtype), axis=axis,
+                                        keepdims=keepdims, **kwargs)
+            return self.from_host(host)
         return getattr(self._da, name)(x, axis=axis, keepdims=keepdims, **kwargs)
 
     def max(self, x, axis=None, keepdims=False):  # noqa: A003 - the standard's names
@@ -255,6 +253,15 @@ class DaskNamespace:
 
     def sum(self, x, axis=None, keepdims=False, dtype=None):  # noqa: A003
         return self._reduce("sum", x, axis, keepdims, dtype=dtype)
+
+    def prod(self, x, axis=None, keepdims=False, dtype=None):
+        return self._reduce("prod", x, axis, keepdims, dtype=dtype)
+
+    def any(self, x, axis=None, keepdims=False):  # noqa: A003
+        return self._reduce("any", x, axis, keepdims)
+
+    def all(self, x, axis=None, keepdims=False):  # noqa: A003
+        return self._reduce("all", x, axis, keepdims)
 
     def einsum(self, subscripts, *operands):
         if any(0 in tuple(x.shape) for x in operands):
@@ -305,7 +312,7 @@ class DaskNamespace:
                 and items[0].ndim:
             # A mask over an empty array selects nothing (dask's ravel of it fails).
             return self.zeros((0,) + tuple(x.shape[items[0].ndim:]), dtype=x.dtype)
-        index = self._host_index(index)
+        index = self._relabelled(self._host_index(index))
         try:
             return x[index]
         except (IndexError, NotImplementedError, AssertionError):
@@ -313,6 +320,23 @@ class DaskNamespace:
             # that does not name every axis (dask asserts) ...: the generic rewrite
             # (nonzero, take along a flattened axis) in terms dask supports.
             return generic_getitem(self, x, index)
+
+    def take(self, x, indices, axis=None):
+        return self._da.take(x, self._relabelled(indices), axis=axis)
+
+    def _relabelled(self, index):
+        """``index`` with each dask integer array made by ``from_array`` given a key of its
+        own. Dask's integer-array slicing keys the offsets of the indexed axis's chunks as
+        ``from_array([0, c0, c0 + c1, ...], chunks=1)``, by content: an index built the same
+        way from the same numbers (``[0]`` on an axis of one chunk) gets the same key, and
+        dask confuses the two (``x[[0]]`` declared with x's shape; wrong shapes, then wrong
+        broadcasts)."""
+        if isinstance(index, tuple):
+            return tuple(self._relabelled(i) for i in index)
+        if isinstance(index, self._da.Array) and index.dtype.kind in "iu" \
+                and index.name.startswith("array-"):
+            return index.map_blocks(_same_block, dtype=index.dtype)
+        return index
 
     def index_add(self, shape, index, values):
         """zeros(shape) with ``values`` added at ``index``; repeated indices accumulate.
@@ -406,6 +430,10 @@ class DaskNamespace:
         return {"getitem": self.getitem, "index_add": self.index_add, "compute": self.compute,
                 "known_shape": self.known_shape, "index_mask": self.index_mask, "index_update": self.index_update,
                 "broadcast_like": self.broadcast_like}
+
+
+def _same_block(block):
+    return block
 
 
 def _scatter_block(pos, vals, n):
