@@ -310,8 +310,10 @@ class DaskNamespace:
         items = index if isinstance(index, tuple) else (index,)
         if 0 in tuple(x.shape) and len(items) == 1 and _is_bool_array(items[0]) \
                 and items[0].ndim:
-            # A mask over an empty array selects nothing (dask's ravel of it fails).
-            return self.zeros((0,) + tuple(x.shape[items[0].ndim:]), dtype=x.dtype)
+            # A mask over an empty array: its true entries, each an empty slice of x (dask's
+            # ravel of an empty mask fails).
+            count = int(numpy.count_nonzero(self.index_mask(items[0])))
+            return self.zeros((count,) + tuple(x.shape[items[0].ndim:]), dtype=x.dtype)
         index = self._relabelled(self._host_index(index))
         try:
             return x[index]
@@ -353,7 +355,9 @@ class DaskNamespace:
         items = index if isinstance(index, tuple) else (index,)
         if _is_basic(items):
             out = self.zeros(shape, dtype=values.dtype)
-            if 0 not in tuple(values.shape):   # dask's __setitem__ refuses empty values
+            # dask's __setitem__ refuses empty values, and values broadcast into an empty
+            # selection (NumPy adds nothing there)
+            if 0 not in tuple(values.shape) and 0 not in tuple(out[items].shape):
                 out[items] = values
             return out
         if 0 in shape or 0 in tuple(values.shape):   # nothing to add (dask cannot reshape
@@ -372,10 +376,12 @@ class DaskNamespace:
         pos = self.known_shape(self.getitem(positions, rest_index))
         values = self.known_shape(values)
         selected = lead + tuple(pos.shape)
+        if 0 in selected:                   # an empty selection: values broadcast into it
+            return self.zeros(shape, dtype=values.dtype)    # add nothing (NumPy's add.at)
         if tuple(values.shape) != selected:
             values = da.broadcast_to(values, selected)      # NumPy's add.at broadcasts too
-        pos = pos.ravel()
-        vals = da.reshape(values, lead + (-1,))
+        pos = self.reshape(pos, (-1,))
+        vals = self.reshape(values, lead + (-1,))
         vals = vals.rechunk(vals.chunks[:-1] + pos.chunks)
         lead_ix = tuple(f"l{i}" for i in range(len(lead)))
         parts = da.blockwise(
@@ -383,11 +389,13 @@ class DaskNamespace:
             n=n, new_axes={"n": n}, adjust_chunks={"j": 1}, dtype=values.dtype,
             meta=values._meta.reshape((0,) * (len(lead) + 2)) if hasattr(values, "_meta")
             else None)
-        return da.reshape(parts.sum(axis=0), lead + rest)
+        return self.reshape(parts.sum(axis=0), lead + rest)
 
     def argsort(self, x, axis=-1, descending=False, stable=True):
         """Array API argsort: each line along ``axis`` sorted in one block (NumPy's)."""
         da = self._da
+        if 0 in tuple(x.shape):     # nothing to order (dask's gufunc divides by a 0 chunk)
+            return self.zeros(tuple(x.shape), dtype=numpy.int64)
         moved = da.moveaxis(x, axis, -1)
         kind = "stable" if stable or descending else None
         if descending:      # stable descending order: sort the reversed line, map back
@@ -406,6 +414,8 @@ class DaskNamespace:
         if 0 in tuple(getattr(values, "shape", ())) or 0 in tuple(x.shape):
             return x.copy()         # nothing is written (dask's __setitem__ refuses empties)
         index = self._host_index(index)
+        if 0 in tuple(self.getitem(x, index).shape):
+            return x.copy()         # an empty selection (values broadcast into nothing)
         out = x.copy()
         try:
             out[index] = values
