@@ -142,8 +142,13 @@ def _checked(item, axis, shape, backend, opname):
         if _known(n) and not -n <= item < n:
             raise out_of_bounds(item, axis, n, opname)
         return item
-    if not _is_array(item):
+    if item is None or item is Ellipsis:
         return item
+    if not _is_array(item):
+        # NumPy's message (backends say other things: dask a KeyError about fields for a str)
+        raise IndexError(f"mg.{opname}: only integers, slices (`:`), ellipsis (`...`), None "
+                         f"(newaxis) and integer or boolean arrays are valid indices; got "
+                         f"{type(item).__name__} {item!r:.40}")
     dtype = backend.dtype_of(item)
     if dtype.is_bool:
         _check_mask(item, axis, shape, opname)
