@@ -95,3 +95,10 @@ def test_sort_and_argsort_of_an_empty_array(backend, shape, axis):
         tape.watch(x)
         loss = mg.sum(mg.sort(x, axis=axis) ** 2)
     assert tape.gradient(loss, x).shape == shape
+
+
+def test_empty_values_into_a_selection_that_is_not_empty_raise(backend):
+    # NumPy cannot broadcast (0,) to (2,); Dask used to return x unchanged.
+    x = mg.constant(np.arange(3.0))
+    with pytest.raises(ValueError, match=r"mg.index_update: .*broadcast.*\(0,\).*\(2,\)"):
+        mg.index_update(x, [0, 1], mg.constant(np.zeros(0)))

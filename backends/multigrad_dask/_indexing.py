@@ -139,11 +139,11 @@ class DaskIndexing:
     def index_update(self, x, index, values):
         """A new array with ``values`` written at ``index``; ``x`` itself is never touched
         (dask's ``__setitem__`` rewrites the graph of the array object it is called on)."""
-        if 0 in tuple(getattr(values, "shape", ())) or 0 in tuple(x.shape):
-            return x.copy()         # nothing is written (dask's __setitem__ refuses empties)
         index = self._host_index(index)
-        if 0 in tuple(self.getitem(x, index).shape):
-            return x.copy()         # an empty selection (values broadcast into nothing)
+        if 0 in tuple(x.shape) or 0 in tuple(self.getitem(x, index).shape):
+            # nothing is written: values broadcast into an empty selection (dask's
+            # __setitem__ refuses empties)
+            return x.copy()
         out = x.copy()
         try:
             out[index] = values
