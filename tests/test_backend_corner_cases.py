@@ -85,3 +85,16 @@ def test_reductions_of_empty_tensors_of_several_blocks(backend):
     assert float(acc.jvp(loss)) == 0.0
     assert _grad(lambda t: mg.sum(mg.roll(t, 1, axis=0) * 2.0), np.zeros((0, 2, 0))).shape == \
         (0, 2, 0)
+
+
+def test_joining_empty_tensors_cut_differently(backend):
+    # After roll, Dask's empty axis is in two empty chunks; stacking or concatenating it with
+    # an empty array in one chunk failed at compute (differential test).
+    x = mg.constant(np.ones((0, 1, 3)))
+    rolled = mg.roll(x, 3, axis=0)
+    assert mg.cross(rolled, x).numpy().shape == (0, 1, 3)
+    assert mg.stack([rolled * x, x], axis=-1).numpy().shape == (0, 1, 3, 2)
+    assert mg.concatenate([rolled * x, x], axis=1).numpy().shape == (0, 2, 3)
+    assert mg.concatenate([rolled, x], axis=None).numpy().shape == (0,)
+    assert _grad(lambda t: mg.sum(mg.cross(mg.roll(t, 3, axis=0), t)), np.ones((0, 1, 3))) \
+        .shape == (0, 1, 3)

@@ -142,12 +142,20 @@ class DaskNamespace(DaskIndexing):
     # --- renamed or re-signed functions ---------------------------------------------
 
     def concat(self, arrays, axis=0):
+        arrays = self._fresh_empties(arrays)
         if axis is None:
-            return self._da.concatenate([self._da.ravel(a) for a in arrays], axis=0)
-        return self._da.concatenate(list(arrays), axis=axis)
+            return self._da.concatenate([self.reshape(a, (-1,)) for a in arrays], axis=0)
+        return self._da.concatenate(arrays, axis=axis)
 
     def stack(self, arrays, axis=0):
-        return self._da.stack(list(arrays), axis=axis)
+        return self._da.stack(self._fresh_empties(arrays), axis=axis)
+
+    def _fresh_empties(self, arrays):
+        """``arrays`` with each empty one replaced by new zeros of its shape: it holds no
+        data, and dask mis-builds the graph joining empty arrays cut differently (an empty
+        axis in (0, 0) chunks after a roll, next to one in (0,))."""
+        return [self.zeros(tuple(a.shape), dtype=a.dtype) if 0 in tuple(a.shape) else a
+                for a in arrays]
 
     def permute_dims(self, x, axes):
         return self._da.transpose(x, tuple(axes))
