@@ -15,7 +15,7 @@ __all__ = ["Backend", "BackendSpec", "ArrayOps", "EXTRAS"]
 # The functions outside the Array API standard a backend may supply as ``extras``; each
 # has a generic version on ``ArrayOps`` (docs/design.md and the README list exactly these).
 EXTRAS = ("index_add", "getitem", "einsum", "index_update", "broadcast_like", "known_shape",
-          "compute", "inplace_ufunc")
+          "index_mask", "compute", "inplace_ufunc")
 
 
 class BackendSpec:
@@ -106,6 +106,13 @@ class ArrayOps:
         shapes can be unknown until computed (Dask after a boolean mask) supplies an extra
         that works them out. Called only where a size is unavoidable (jacobians)."""
         return x
+
+    def index_mask(self, mask):
+        """A boolean index (ndim >= 1) as this backend indexes with it, called once per
+        indexing op (``prepare_index``), so the forward pass and its VJPs share the result.
+        Eager backends: the mask itself. Dask computes it to the host (the mask's graph,
+        never the indexed data): a lazy mask leaves the selection's sizes unknown."""
+        return mask
 
     def astype(self, x, dtype):
         return self._xp.astype(x, self._backend.native_dtype(dtype))

@@ -120,7 +120,13 @@ def generic_index_add(xp, shape, index, values):
     for d in lead:
         b *= d
     flat = xp.arange(n, dtype=xp.int64, device=device)
-    target = xp.reshape(_getitem(xp, xp.reshape(flat, rest), rest_index), (1, -1, 1))  # (1, M, 1)
+    picked = _getitem(xp, xp.reshape(flat, rest), rest_index)
+    selected = tuple(lead) + tuple(picked.shape)
+    if 0 in selected or n == 0:         # nothing is selected: nothing to add (as add.at)
+        return xp.zeros(shape, dtype=values.dtype, device=device)
+    if tuple(values.shape) != selected:
+        values = xp.broadcast_to(values, selected)          # add.at broadcasts the values
+    target = xp.reshape(picked, (1, -1, 1))                               # (1, M, 1)
     mask = target == xp.reshape(flat, (1, 1, n))                          # (1, M, N)
     vals = xp.reshape(values, (b, -1, 1))                                 # (B, M, 1)
     out = xp.sum(xp.where(mask, vals, zero), axis=1)                      # (B, N)

@@ -117,7 +117,9 @@ class ForwardAccumulator:
                     total = term if total is None else add(total, term)
             if total is None:
                 return None
-            return outer.gradient(total, u)
+            # J^T u is linear in u: if it does not depend on u (rules whose derivative is
+            # zero, like relu's sign), it is 0 for every u, so J = 0 and J t is zeros.
+            return outer.gradient(total, u, unconnected_gradients="zero")
         finally:
             if recording:
                 self._tape._push()

@@ -62,11 +62,21 @@ def relu(x, name=None):
     return apply(_RELU, (x,))
 
 
-@defop()
+def _leaky_relu_vjp(ns, g, ans, x, alpha):
+    # The slope 1 where x > 0, alpha elsewhere (at 0 too, as TF), written with sign(x) for the
+    # reason relu's rule is: a where(x > 0, ...) mask would leave the second order None.
+    s = ns.sign(x)
+    return g * (alpha + (1 - alpha) * ((s + s * s) / 2))
+
+
+_LEAKY_RELU = Primitive("leaky_relu",
+                        lambda ns, x, alpha: ns.where(x > 0, x, x * alpha)).defvjp(_leaky_relu_vjp)
+
+
+@defop(_LEAKY_RELU)
 def leaky_relu(x, alpha=0.2, name=None):
     """x for x > 0, alpha * x otherwise (TensorFlow's default alpha=0.2)."""
-    x = as_tensor(x)
-    return where(x > 0, x, x * alpha)
+    return apply(_LEAKY_RELU, (as_tensor(x),), {"alpha": float(alpha)})
 
 
 @defop()

@@ -8,11 +8,17 @@ claim a backend name keeps it): a plugin that fails to
 import, raises, or returns something other than specs is recorded as broken with its
 reason, and never stops the others. ``multigrad.backend.REGISTRY`` is the process's
 registry; tests build a fresh one.
+
+A third-party plugin's import and hook run with a time limit (``MULTIGRAD_PLUGIN_TIMEOUT``
+seconds, default 10; 0: none): one that hangs is recorded as broken, saying so, and
+discovery goes on (``_time_limit.py`` says why that leaves the process usable).
 """
 
 import importlib
+import sys
 import threading
 
+from ._time_limit import TIMEOUT_ENV, TimedOut, call_with_limit, plugin_timeout
 from .array_backend import Backend, BackendSpec
 from .errors import BackendUnavailableError, UnknownBackendError
 
@@ -28,9 +34,11 @@ _EXTRAS = {"cupy": "cupy", "dask": "dask", "array_api_strict": "array-api"}
 class BackendRegistry:
     """Specs from plugins, loaded backends, and the reasons of failed ones."""
 
-    def __init__(self, builtin_plugins=BUILTIN_PLUGINS, entry_point_group=ENTRY_POINT_GROUP):
+    def __init__(self, builtin_plugins=BUILTIN_PLUGINS, entry_point_group=ENTRY_POINT_GROUP,
+                 plugin_timeout=None):
         self._builtin_plugins = tuple(builtin_plugins)
         self._group = entry_point_group
+        self._timeout = plugin_timeout      # None: MULTIGRAD_PLUGIN_TIMEOUT, else 10 s
         self._lock = threading.RLock()
         self._manager = None
         self._specs = {}        # name -> BackendSpec
@@ -73,6 +81,7 @@ class BackendRegistry:
             if self._entry_points_done:
                 return
             from importlib.metadata import entry_points   # stdlib, but not cheap to import
+            seconds = plugin_timeout(self._timeout)
             for ep in entry_points(group=self._group):
                 if ep.name in self._broken:
                     continue
@@ -81,8 +90,9 @@ class BackendRegistry:
                         f"a plugin named {ep.name!r} is already registered (a built-in one): "
                         f"rename the entry point in the {self._group!r} group")
                     continue
-                self._register(self._manager, ep.name, ep.load, builtin=False)
-            self._collect(self._manager)
+                self._register(self._manager, ep.name, _limited_load(ep, seconds),
+                               builtin=False)
+            self._collect(self._manager, seconds)
             self._entry_points_done = True
 
     def _register(self, manager, plugin_name, import_plugin, builtin):
@@ -90,6 +100,8 @@ class BackendRegistry:
         try:
             plugin = import_plugin()
             manager.register(plugin, name=plugin_name)
+        except TimedOut as exc:
+            self._broken[plugin_name] = f"plugin import {exc}{_TIMEOUT_ADVICE}"
         except ModuleNotFoundError as exc:
             if builtin and exc.name == plugin_name:   # an optional built-in not shipped
                 return
@@ -97,16 +109,22 @@ class BackendRegistry:
         except Exception as exc:  # noqa: BLE001 - a plugin must never break multigrad
             self._broken[plugin_name] = f"plugin import failed: {type(exc).__name__}: {exc}"
 
-    def _collect(self, manager):
-        """Call every hook implementation not yet called; collect the specs it returns."""
+    def _collect(self, manager, seconds=0):
+        """Call every hook implementation not yet called; collect the specs it returns
+        (a third-party hook within ``seconds``)."""
         impls = manager.hook.multigrad_backends.get_hookimpls()
         # tryfirst, then registration order (built-ins before entry points), then trylast
         for impl in sorted(impls, key=lambda i: 0 if i.tryfirst else 2 if i.trylast else 1):
             if impl.plugin_name in self._collected:
                 continue
             self._collected.add(impl.plugin_name)
+            limit = 0 if impl.plugin_name in self._builtin_plugins else seconds
             try:
-                specs = _checked_specs(impl.plugin_name, impl.function())
+                specs = _checked_specs(impl.plugin_name, call_with_limit(
+                    impl.function, limit, f"multigrad plugin hook: {impl.plugin_name}"))
+            except TimedOut as exc:
+                self._broken[impl.plugin_name] = f"plugin hook {exc}{_TIMEOUT_ADVICE}"
+                continue
             except Exception as exc:  # noqa: BLE001
                 self._broken[impl.plugin_name] = f"plugin hook failed: {type(exc).__name__}: {exc}"
                 continue
@@ -224,6 +242,28 @@ class BackendRegistry:
                     self._by_type[type(obj)] = backend
                     return backend
         return None
+
+
+_TIMEOUT_ADVICE = (f" (it may hang); set {TIMEOUT_ENV}=<seconds> to wait longer, or 0 for "
+                   f"no limit")
+
+
+def _limited_load(ep, seconds):
+    """``ep.load`` within ``seconds``, unless its module (or a package above it) is already
+    in sys.modules: then nothing fresh is imported, and a worker thread would wait on the
+    import lock of a package this thread may be importing right now (a plugin that selects
+    a backend while it is imported)."""
+    module = getattr(ep, "module", None) or str(getattr(ep, "value", "")).partition(":")[0]
+    parts = module.split(".") if module else []
+    if module in sys.modules or any(_initializing(".".join(parts[:k]))
+                                    for k in range(1, len(parts))):
+        return ep.load
+    return lambda: call_with_limit(ep.load, seconds, f"multigrad plugin import: {ep.name}")
+
+
+def _initializing(module_name):
+    spec = getattr(sys.modules.get(module_name), "__spec__", None)
+    return bool(getattr(spec, "_initializing", False))
 
 
 def _checked_specs(plugin_name, specs):

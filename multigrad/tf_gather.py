@@ -32,6 +32,16 @@ def _indices(indices, like, opname, what="indices"):
     return t if t.backend is like.backend else to_backend(t, like.backend)
 
 
+def _check_index(idx, size, axis, opname):
+    """NumPy's IndexError unless 0 <= idx < size: TensorFlow's gathers do not wrap negative
+    indices around."""
+    if idx.size and bool(any((idx < 0) | (idx >= size))):
+        lo, hi = int(_min(idx)), int(max(idx))
+        raise IndexError(f"mg.{opname}: index {lo if lo < 0 else hi} is out of bounds for axis "
+                         f"{axis} with size {size} (TensorFlow's gathers take indices in "
+                         f"[0, {size}): negative ones do not count from the end)")
+
+
 def _check_range(idx, upper, opname, what):
     """IndexError unless 0 <= idx < upper (``upper`` broadcasts against ``idx``)."""
     if idx.size and bool(any((idx < 0) | (idx >= upper))):
@@ -67,7 +77,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
                          f"batch_dims <= axis < params rank ({params.ndim}); got batch_dims="
                          f"{batch_dims}, axis={axis}")
     _check_batch(params, idx, b, "gather")
-    _check_range(idx, params.shape[axis], "gather", "indices")
+    _check_index(idx, params.shape[axis], axis, "gather")
     if b == 0:
         return _take(params, idx, axis)
     # Batched: move the gathered axis next to the batch axes, flatten both, take once.
@@ -108,7 +118,9 @@ def gather_nd(params, indices, batch_dims=0, name=None):
     k = idx.shape[-1]
     dims, rest = params.shape[b:b + k], params.shape[b + k:]
     sizes = constant(list(dims), dtype=idx.dtype, backend=params.backend)
-    _check_range(idx, sizes, "gather_nd", "indices[..., k]")
+    if idx.size and bool(any((idx < 0) | (idx >= sizes))):     # one check, then which axis
+        for j in range(k):
+            _check_index(idx[..., j], dims[j], b + j, "gather_nd")
     # Row-major strides turn each K-tuple into one position of the flattened K axes.
     strides = [_math.prod(dims[i + 1:]) for i in range(k)]
     flat = sum(cast(idx, _dt.int64) * constant(strides, dtype=_dt.int64,

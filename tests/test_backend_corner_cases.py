@@ -67,3 +67,34 @@ def test_mask_selection_gradient_on_size_zero_tensors(backend, shape):
     mask = mg.constant(np.zeros(shape[:1], dtype=bool))
     g = _grad(lambda t: mg.reduce_sum(t[mask] * 2.0), x0)
     assert g.shape == shape
+
+
+def test_reductions_of_empty_tensors_of_several_blocks(backend):
+    # roll of an empty axis leaves Dask two empty blocks; its tree reduction of them failed at
+    # compute (a scalar factor in between), in the forward pass and in forward mode.
+    x = mg.constant(np.zeros((0, 2, 0)))
+    y = mg.roll(x, 1, axis=0) * 2.0
+    assert float(mg.sum(y)) == 0.0
+    assert mg.sum(y, axis=1).shape == (0, 0)
+    assert mg.sum(y, axis=(0, 2)).numpy().tolist() == [0.0, 0.0]
+    assert mg.prod(y, axis=0).numpy().tolist() == [[], []]
+    assert mg.all(y > 1, axis=(0, 2)).numpy().tolist() == [True, True]
+    assert mg.any(y > 1, axis=(0, 2)).numpy().tolist() == [False, False]
+    with mg.ForwardAccumulator(x, mg.ones_like(x)) as acc:
+        loss = mg.sum(mg.roll(x, 1, axis=0) * 2.0)
+    assert float(acc.jvp(loss)) == 0.0
+    assert _grad(lambda t: mg.sum(mg.roll(t, 1, axis=0) * 2.0), np.zeros((0, 2, 0))).shape == \
+        (0, 2, 0)
+
+
+def test_joining_empty_tensors_cut_differently(backend):
+    # After roll, Dask's empty axis is in two empty chunks; stacking or concatenating it with
+    # an empty array in one chunk failed at compute (differential test).
+    x = mg.constant(np.ones((0, 1, 3)))
+    rolled = mg.roll(x, 3, axis=0)
+    assert mg.cross(rolled, x).numpy().shape == (0, 1, 3)
+    assert mg.stack([rolled * x, x], axis=-1).numpy().shape == (0, 1, 3, 2)
+    assert mg.concatenate([rolled * x, x], axis=1).numpy().shape == (0, 2, 3)
+    assert mg.concatenate([rolled, x], axis=None).numpy().shape == (0,)
+    assert _grad(lambda t: mg.sum(mg.cross(mg.roll(t, 3, axis=0), t)), np.ones((0, 1, 3))) \
+        .shape == (0, 1, 3)

@@ -84,8 +84,10 @@ def test_updates_with_bad_indices_raise(backend):
         mg.index_add(x, [True, True], 1.)
     with pytest.raises(IndexError, match=OUT.format(2, 0, 2)):
         mg.tensor_scatter_nd_update(_m(), [[2, 0]], [9.])
-    with pytest.raises(IndexError, match=OUT.format(-4, 1, 3)):
+    with pytest.raises(IndexError, match="mg.tensor_scatter_nd_add: " + OUT.format(-4, 1, 3)):
         mg.tensor_scatter_nd_add(_m(), [[0, -4]], [9.])
+    with pytest.raises(IndexError, match="mg.tensor_scatter_nd_update: " + OUT.format(3, 1, 3)):
+        mg.tensor_scatter_nd_update(_m(), [[1, 3]], [9.])
     with pytest.raises(IndexError, match=OUT.format(4, 0, 4)):
         mg.scatter_nd([[4]], mg.constant([1.]), (4,))
 
@@ -184,3 +186,54 @@ def test_gradients_through_negative_indices(backend):
         loss = mg.reduce_sum(w[:, [-1, -1, 0]]) + mg.reduce_sum(w[-1, -3:])
     np.testing.assert_array_equal(tape.gradient(loss, w).numpy(),
                                   [[1., 0., 2.], [2., 1., 3.]])
+
+
+# --- the same messages on every backend, in every path (Dask's native ones differ) --------
+
+TF_GATHER = r" \(TensorFlow's gathers take indices in \[0, {}\): negative ones do not count"
+
+
+def test_gathers_out_of_range_name_the_index_axis_and_size(backend):
+    with pytest.raises(IndexError, match="mg.gather: " + OUT.format(2, 0, 2) +
+                                         TF_GATHER.format(2)):
+        mg.gather(_m(), [0, 2])
+    with pytest.raises(IndexError, match="mg.gather: " + OUT.format(-1, 1, 3)):
+        mg.gather(_m(), [-1], axis=1)
+    with pytest.raises(IndexError, match="mg.gather_nd: " + OUT.format(3, 1, 3)):
+        mg.gather_nd(_m(), [[1, 3]])
+
+
+@pytest.mark.parametrize("call, opname", [
+    (lambda x: x[[0.0, 1.0]], "getitem"),
+    (lambda x: mg.index_update(x, np.array([1.0]), 0.0), "index_update"),
+    (lambda x: mg.index_add(x, [1.5], 0.0), "index_add"),
+])
+def test_float_index_arrays_raise_numpys_index_error(backend, call, opname):
+    with pytest.raises(IndexError, match=rf"mg.{opname}: arrays used as indices must be of "
+                                         rf"integer \(or boolean\) type, got float"):
+        call(_x())
+
+
+@pytest.mark.parametrize("call, opname", [
+    (lambda x: mg.take(x, [0.0, 1.0]), "take"),
+    (lambda x: mg.take(x, np.array([True, False, True])), "take"),
+    (lambda x: mg.take_along_axis(x, np.array([0.5]), axis=0), "take_along_axis"),
+    (lambda x: mg.tensor_scatter_nd_update(x, [[0.0]], [1.0]), "tensor_scatter_nd_update"),
+    (lambda x: mg.tensor_scatter_nd_add(x, [[0.0]], [1.0]), "tensor_scatter_nd_add"),
+    (lambda x: mg.gather(x, [0.0]), "gather"),
+    (lambda x: mg.gather_nd(x, [[1.0]]), "gather_nd"),
+])
+def test_non_integer_indices_of_takes_and_scatters_raise_type_error(backend, call, opname):
+    with pytest.raises(TypeError, match=rf"mg.{opname}: indices must be integers, got dtype "
+                                        rf"(float|bool)"):
+        call(_x())
+
+
+@pytest.mark.parametrize("index", ["a", 1.5, (0, "b"), {0: 1}], ids=repr)
+def test_other_index_types_raise_numpys_index_error(backend, index):
+    with pytest.raises(IndexError, match=r"mg.getitem: only integers, slices \(`:`\), ellipsis "
+                                         r"\(`...`\), None \(newaxis\) and integer or boolean "
+                                         r"arrays are valid indices; got "):
+        _m()[index]
+    with pytest.raises(IndexError, match="mg.index_update: only integers"):
+        mg.index_update(_m(), index, 0.0)

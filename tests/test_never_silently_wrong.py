@@ -276,3 +276,20 @@ def test_index_update_of_an_empty_tensor_writes_nothing(backend):
         tape.watch(x)
         y = mg.sum(mg.index_update(x, (slice(0, 2),), 2.0) * x)
     assert tape.gradient(y, x).shape == (3, 1, 0)
+
+
+def test_an_index_equal_to_dasks_chunk_offsets_keeps_its_shape(backend):
+    # Dask keyed the index [0] like the offsets of an axis of one chunk (from_array([0])):
+    # x[[0]] was declared with x's shape (2, 3), so concatenate and reshape went wrong, and
+    # index_update's second order raised (differential test).
+    data = np.arange(6.0).reshape(2, 3)
+    x = mg.constant(data)
+    for index in ([0], np.array([0]), mg.constant(np.array([0]))):
+        assert x[index].shape == (1, 3)
+    assert mg.take(x, [0], axis=0).shape == (1, 3)
+    np.testing.assert_array_equal(mg.concatenate([x[[0]], x]).numpy(),
+                                  np.concatenate([data[[0]], data]))
+    np.testing.assert_array_equal(mg.reshape(x[[0]], (-1,)).numpy(), data[0])
+    f = lambda t, v: mg.sum(mg.index_update(t, np.array([0]), v) ** 2)      # noqa: E731
+    _, jvp = mg.jvp(f, (x, mg.constant(np.ones((1, 3)))), (mg.ones_like(x), mg.ones_like(x[:1])))
+    assert float(jvp) == 2 * (3 + 4 + 5) + 2 * 3

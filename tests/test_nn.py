@@ -111,3 +111,42 @@ def test_loss_arguments_are_checked(backend):
         mg.nn.softmax(mg.constant(1.0))
     with pytest.raises(ValueError, match="axis 2 is out of bounds"):
         mg.nn.log_softmax(x, axis=2)
+
+
+SECOND_ORDER = {
+    "relu": mg.nn.relu, "leaky_relu": mg.nn.leaky_relu,
+    "leaky_relu-alpha": lambda x: mg.nn.leaky_relu(x, alpha=1.5), "elu": mg.nn.elu,
+    "elu-alpha": lambda x: mg.nn.elu(x, alpha=0.5), "gelu": mg.nn.gelu,
+    "gelu-tanh": lambda x: mg.nn.gelu(x, approximate=True), "softplus": mg.nn.softplus,
+    "sigmoid": mg.nn.sigmoid, "softsign": mg.nn.softsign, "tanh": mg.tanh,
+    "log_sigmoid": mg.math.log_sigmoid, "softmax": mg.nn.softmax,
+    "log_softmax": mg.nn.log_softmax,
+}
+
+
+@pytest.mark.parametrize("name", list(SECOND_ORDER))
+def test_second_order_is_a_tensor_in_reverse_and_forward_mode(backend, name):
+    # leaky_relu's composed where() left the second order None (its gradient did not depend
+    # on x); relu's and leaky_relu's are zero, and forward over reverse gave None for both.
+    f = SECOND_ORDER[name]
+    a = np.array([-1.5, -0.3, 0.4, 2.0])
+    v, w = np.array([0.7, -1.1, 0.5, 1.3]), np.array([1.0, 2.0, -0.5, 0.25])
+
+    def gradient(at):
+        with mg.GradientTape() as tape:
+            tape.watch(at)
+            loss = mg.sum(f(at) * mg.constant(w))
+        return tape.gradient(loss, at)
+
+    eps = 1e-6
+    expected = (gradient(mg.constant(a + eps * v)).numpy()
+                - gradient(mg.constant(a - eps * v)).numpy()) / (2 * eps)
+    x = mg.constant(a)
+    with mg.GradientTape() as outer:
+        outer.watch(x)
+        reverse = outer.gradient(mg.sum(gradient(x) * mg.constant(v)), x)
+    with mg.ForwardAccumulator(x, mg.constant(v)) as acc:
+        forward = acc.jvp(gradient(x))
+    for got in (reverse, forward):              # the Hessian is symmetric: H v both ways
+        assert got is not None
+        np.testing.assert_allclose(got.numpy(), expected, rtol=1e-6, atol=1e-7)

@@ -5,6 +5,8 @@ into the process's registry.
 """
 
 import sys
+import threading
+import time
 import types
 
 import pytest
@@ -113,3 +115,109 @@ def test_the_process_registry_is_built_from_the_builtin_plugins():
     manager = mg.backend.REGISTRY.plugin_manager
     assert manager.get_plugin("multigrad_numpy") is not None
     assert "numpy" in mg.backend_names()
+
+
+# --- a plugin that hangs: time-limited discovery ------------------------------------------
+
+class _EntryPoint:
+    """What discovery reads from an importlib.metadata entry point."""
+
+    def __init__(self, name, load, module):
+        self.name, self.load, self.module = name, load, module
+
+
+def _entry_points(monkeypatch, *eps):
+    import importlib.metadata
+    monkeypatch.setattr(importlib.metadata, "entry_points",
+                        lambda group=None: list(eps) if group == "fake.group" else [])
+
+
+def _hook_module(module_name, backend_name, hook=None):
+    module = types.ModuleType(module_name)
+    module.multigrad_backends = hookimpl(hook or (lambda: [
+        mg.BackendSpec(backend_name, lambda: _toy_backend(backend_name))]))
+    return module
+
+
+def test_a_plugin_whose_import_hangs_is_broken_and_discovery_goes_on(monkeypatch):
+    release = threading.Event()
+    late = _hook_module("fake_hanging", "late")
+
+    def hanging_import():
+        release.wait(60)
+        return late                      # comes after the limit: never registered
+    good = _hook_module("fake_quick", "quick")
+    _entry_points(monkeypatch, _EntryPoint("hangs", hanging_import, "fake_hanging"),
+                  _EntryPoint("quick", lambda: good, "fake_quick"))
+    registry = BackendRegistry(builtin_plugins=(), entry_point_group="fake.group",
+                               plugin_timeout=0.2)
+    try:
+        start = time.monotonic()
+        rows = _rows(registry)
+        assert time.monotonic() - start < 5
+        assert rows["quick"]["available"]                  # the others still load
+        assert rows["hangs"]["reason"] == (
+            "plugin import did not finish within 0.2 s (it may hang); set "
+            "MULTIGRAD_PLUGIN_TIMEOUT=<seconds> to wait longer, or 0 for no limit")
+        assert not rows["hangs"]["available"]
+    finally:
+        release.set()
+    time.sleep(0.05)
+    assert "late" not in registry.names()                  # a late import is dropped
+    with pytest.raises(mg.UnknownBackendError):
+        registry.get("late")
+
+
+def test_a_plugin_hook_that_hangs_is_broken(monkeypatch):
+    release = threading.Event()
+    slow = _hook_module("fake_slow_hook", "slow",
+                        hook=lambda: release.wait(60) and [])
+    _entry_points(monkeypatch, _EntryPoint("slow", lambda: slow, "fake_slow_hook"))
+    registry = BackendRegistry(builtin_plugins=(), entry_point_group="fake.group",
+                               plugin_timeout=0.2)
+    try:
+        reason = _rows(registry)["slow"]["reason"]
+    finally:
+        release.set()
+    assert reason.startswith("plugin hook did not finish within 0.2 s (it may hang); set "
+                             "MULTIGRAD_PLUGIN_TIMEOUT=")
+
+
+def test_plugin_errors_still_come_back_from_the_worker_thread(monkeypatch):
+    def broken_import():
+        raise RuntimeError("no driver")
+    _entry_points(monkeypatch, _EntryPoint("broken", broken_import, "fake_broken_import"))
+    registry = BackendRegistry(builtin_plugins=(), entry_point_group="fake.group",
+                               plugin_timeout=5)
+    assert _rows(registry)["broken"]["reason"] == "plugin import failed: RuntimeError: no driver"
+
+
+def test_plugin_timeout_comes_from_the_environment(monkeypatch):
+    from multigrad._time_limit import plugin_timeout
+    monkeypatch.delenv("MULTIGRAD_PLUGIN_TIMEOUT", raising=False)
+    assert plugin_timeout() == 10.0
+    monkeypatch.setenv("MULTIGRAD_PLUGIN_TIMEOUT", "2.5")
+    assert plugin_timeout() == 2.5
+    monkeypatch.setenv("MULTIGRAD_PLUGIN_TIMEOUT", "0")
+    assert plugin_timeout() == 0.0                         # no limit: loaded inline
+    for bad in ("ten", "-1", "nan", "inf"):
+        monkeypatch.setenv("MULTIGRAD_PLUGIN_TIMEOUT", bad)
+        with pytest.raises(ValueError, match=rf"MULTIGRAD_PLUGIN_TIMEOUT='{bad}': expected a "
+                                             rf"number of seconds >= 0 \(e.g. 10\), or 0 for "
+                                             rf"no limit"):
+            plugin_timeout()
+
+
+def test_a_plugin_already_imported_loads_in_this_thread(monkeypatch):
+    # e.g. a plugin that selects a backend while it is being imported: a worker thread would
+    # wait on that import's lock; its module is in sys.modules, so it loads right here.
+    module = _hook_module("fake_imported", "imported")
+    monkeypatch.setitem(sys.modules, "fake_imported", module)
+    threads = []
+    _entry_points(monkeypatch, _EntryPoint(
+        "imported", lambda: threads.append(threading.current_thread()) or module,
+        "fake_imported"))
+    registry = BackendRegistry(builtin_plugins=(), entry_point_group="fake.group",
+                               plugin_timeout=0.2)
+    assert _rows(registry)["imported"]["available"]
+    assert threads == [threading.current_thread()]

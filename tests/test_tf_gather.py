@@ -37,15 +37,20 @@ def test_gather_gradient_accumulates_repeats(backend):
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: mg.gather(A, [0, 3]), IndexError, r"indices must lie in \[0, 3\); got values "
-                                               r"from 0 to 3"),
-    (lambda: mg.gather(A, [-1]), IndexError, "Negative indices do not count from the end"),
+    (lambda: mg.gather(A, [0, 3]), IndexError, r"mg.gather: index 3 is out of bounds for axis "
+                                               r"0 with size 3 \(TensorFlow's gathers take "
+                                               r"indices in \[0, 3\)"),
+    (lambda: mg.gather(A, [-1]), IndexError, "index -1 is out of bounds for axis 0 with size 3 "
+                                             r"\(.*negative ones do not count from the end\)"),
     (lambda: mg.gather(A, [0.5]), TypeError, "indices must be integers, got dtype float32"),
     (lambda: mg.gather(B, [[0], [1]], axis=0, batch_dims=1), ValueError,
      "batch_dims <= axis < params rank"),
     (lambda: mg.gather(B, [[0], [1], [2]], batch_dims=1), ValueError,
      "must share their first 1 sizes"),
-    (lambda: mg.gather_nd(A, [[0, 4]]), IndexError, r"must lie in \[0, \[3, 4\]\)"),
+    (lambda: mg.gather_nd(A, [[0, 4]]), IndexError, "mg.gather_nd: index 4 is out of bounds "
+                                                    "for axis 1 with size 4"),
+    (lambda: mg.gather_nd(A, [[3, 0], [0, 0]]), IndexError, "mg.gather_nd: index 3 is out of "
+                                                            "bounds for axis 0 with size 3"),
     (lambda: mg.gather_nd(A, [[0, 1, 2]]), ValueError, "K <= params rank - batch_dims"),
 ])
 def test_gather_errors(backend, call, error, message):

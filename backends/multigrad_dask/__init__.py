@@ -1,9 +1,11 @@
 """The Dask backend plugin for multigrad: chunked, lazy, out-of-core, on a cluster.
 
 Tensors hold ``dask.array.Array`` values. Every op and every VJP rule only adds tasks to
-the graph; nothing runs until a value is asked for (``Tensor.numpy()``, ``float(t)``, or
-``mg.compute(*tensors)``, which evaluates several results that share one graph in a
-single pass, e.g. ``loss, *grads = mg.compute(loss, *grads)``). Whatever Dask scheduler
+the graph (except that a boolean mask, and the input of ``nonzero``, is computed when it is
+used, so that sizes are known); nothing else runs until a value is asked for
+(``Tensor.numpy()``, ``float(t)``, or ``mg.compute(*tensors)``, which evaluates several
+results that share one graph in a single pass, e.g. ``loss, *grads = mg.compute(loss,
+*grads)``). Whatever Dask scheduler
 is active runs that pass: the local threaded scheduler by default, a
 ``dask.distributed.Client`` once one exists.
 

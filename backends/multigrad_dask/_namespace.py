@@ -3,16 +3,18 @@
 dask.array follows NumPy's API rather than the Array API standard: this adapter renames
 (``concat``, ``permute_dims``, ``acos`` ...), adapts signatures (``var(correction=)``,
 ``count_nonzero(keepdims=)``, ``cumulative_sum``, ``device=`` keywords), chunks the arrays
-it creates, and supplies the extras the core needs (``getitem``, ``index_add``, ``compute``).
-Everything else is looked up on ``dask.array`` itself. Nothing here computes a value.
+it creates, and supplies the extras the core needs (``compute``, ``known_shape`` ...; the
+indexing ones are in ``_indexing.py``). Everything else is looked up on ``dask.array`` itself.
+Nothing here computes a value, except where dask would leave sizes unknown: a boolean mask
+(computed alone, to the host), ``nonzero``'s input, a raw array of unknown sizes passed in.
 """
 
 import math
 import numpy
 
-from multigrad.array_fallbacks import generic_getitem, generic_index_update
 from multigrad.einsum_parse import parse as parse_einsum
 
+from ._indexing import DaskIndexing, unknown as _unknown
 from ._linalg_fft import DaskFFT, DaskLinalg
 
 _RENAMED = {
@@ -25,7 +27,7 @@ _DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32
            "float16", "float32", "float64", "complex64", "complex128")
 
 
-class DaskNamespace:
+class DaskNamespace(DaskIndexing):
     """An Array-API-shaped namespace over ``dask.array`` (lazy, chunked)."""
 
     def __init__(self, da, settings):
@@ -72,6 +74,9 @@ class DaskNamespace:
 
     def asarray(self, obj, dtype=None, device=None, copy=None):
         if isinstance(obj, self._da.Array):
+            if _unknown(obj.shape):     # a user's array after a mask: sizes worked out on a
+                obj = obj.copy()        # copy (the caller's array is left as it is)
+                obj.compute_chunk_sizes()
             return obj if dtype is None or obj.dtype == dtype else obj.astype(dtype)
         return self.from_host(obj, dtype)
 
@@ -141,12 +146,20 @@ class DaskNamespace:
     # --- renamed or re-signed functions ---------------------------------------------
 
     def concat(self, arrays, axis=0):
+        arrays = self._fresh_empties(arrays)
         if axis is None:
-            return self._da.concatenate([self._da.ravel(a) for a in arrays], axis=0)
-        return self._da.concatenate(list(arrays), axis=axis)
+            return self._da.concatenate([self.reshape(a, (-1,)) for a in arrays], axis=0)
+        return self._da.concatenate(arrays, axis=axis)
 
     def stack(self, arrays, axis=0):
-        return self._da.stack(list(arrays), axis=axis)
+        return self._da.stack(self._fresh_empties(arrays), axis=axis)
+
+    def _fresh_empties(self, arrays):
+        """``arrays`` with each empty one replaced by new zeros of its shape: it holds no
+        data, and dask mis-builds the graph joining empty arrays cut differently (an empty
+        axis in (0, 0) chunks after a roll, next to one in (0,))."""
+        return [self.zeros(tuple(a.shape), dtype=a.dtype) if 0 in tuple(a.shape) else a
+                for a in arrays]
 
     def permute_dims(self, x, axes):
         return self._da.transpose(x, tuple(axes))
@@ -194,9 +207,9 @@ class DaskNamespace:
         if _unknown(shape):
             raise ValueError(
                 f"the dask backend cannot broadcast to shape {shape}: its sizes are unknown "
-                f"(NaN) until computed, as after a boolean mask x[mask]. For a gradient "
-                f"through a reduction, mask with mg.where(mask, x, 0) instead of x[mask] "
-                f"(it stays lazy), or compute the sizes first")
+                f"(NaN). multigrad works sizes out after masks and for arrays passed in; an "
+                f"array built by dask.array itself can lack them: call compute_chunk_sizes() "
+                f"on it first")
         return self._da.broadcast_to(x, shape)
 
     def broadcast_like(self, x, shape, like):
@@ -221,21 +234,29 @@ class DaskNamespace:
         if len(shape) == x.ndim and all(a == b or (a != a and b != b)
                                         for a, b in zip(x.shape, shape)):
             return x      # the same shape, unknown (NaN) sizes included: nothing to do
-        return self._da.reshape(x, shape)
+        if 0 in tuple(x.shape):       # nothing to move (dask's reshape of empties fails);
+            # NumPy resolves a -1 (or refuses the shape) on an empty host array, for free
+            shape = numpy.empty(tuple(x.shape), dtype=numpy.bool_).reshape(shape).shape
+            return self.zeros(shape, dtype=x.dtype)
+        try:
+            return self._da.reshape(x, shape)
+        except NotImplementedError:
+            # dask reshapes only by merging or splitting axes evenly ((2, 3) -> (3, 2) is
+            # neither): merge every axis into one, then split that into the new shape.
+            flat = self._da.reshape(x, (math.prod(x.shape),))
+            return self._da.reshape(flat, shape)
 
     # --- the extras --------------------------------------------------------------------
 
     def _reduce(self, name, x, axis=None, keepdims=False, **kwargs):
-        """dask's reduction, except when the result itself is empty (a size-0 axis that is
-        not reduced): dask then builds chunks of the wrong shape; the result is empty."""
+        """dask's reduction, except of an empty array: its result is a constant (zeros, or
+        an empty array, or NumPy's error for max/min), which NumPy works out on an empty host
+        array for free. (dask builds chunks of the wrong shape when the result is empty,
+        and its tree reduction of several empty blocks fails at compute.)"""
         if 0 in tuple(x.shape) and not _unknown(x.shape):
-            axes = range(x.ndim) if axis is None else \
-                [a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis)]
-            kept = [n for i, n in enumerate(x.shape) if i not in axes]
-            if 0 in kept:
-                shape = tuple(1 if i in axes else n for i, n in enumerate(x.shape)) \
-                    if keepdims else tuple(kept)
-                return self.zeros(shape, dtype=kwargs.get("dtype") or x.dtype)
+            host = getattr(numpy, name)(numpy.zeros(tuple(x.shape), dtype=x.dtype), axis=axis,
+                                        keepdims=keepdims, **kwargs)
+            return self.from_host(host)
         return getattr(self._da, name)(x, axis=axis, keepdims=keepdims, **kwargs)
 
     def max(self, x, axis=None, keepdims=False):  # noqa: A003 - the standard's names
@@ -247,6 +268,15 @@ class DaskNamespace:
     def sum(self, x, axis=None, keepdims=False, dtype=None):  # noqa: A003
         return self._reduce("sum", x, axis, keepdims, dtype=dtype)
 
+    def prod(self, x, axis=None, keepdims=False, dtype=None):
+        return self._reduce("prod", x, axis, keepdims, dtype=dtype)
+
+    def any(self, x, axis=None, keepdims=False):  # noqa: A003
+        return self._reduce("any", x, axis, keepdims)
+
+    def all(self, x, axis=None, keepdims=False):  # noqa: A003
+        return self._reduce("all", x, axis, keepdims)
+
     def einsum(self, subscripts, *operands):
         if any(0 in tuple(x.shape) for x in operands):
             # dask's einsum fails on empty operands; every output element is then an empty
@@ -256,83 +286,11 @@ class DaskNamespace:
             return self.zeros(tuple(sizes[c] for c in out), dtype=dtype)
         return self._da.einsum(subscripts, *operands)
 
-    def getitem(self, x, index):
-        """``x[index]`` with NumPy's rules; indices dask does not take are rewritten."""
-        if 0 in tuple(x.shape) and _is_array(index) and index.dtype == bool:
-            # A mask over an empty array selects nothing (dask's ravel of it fails).
-            return self.zeros((0,) + tuple(x.shape[index.ndim:]), dtype=x.dtype)
-        try:
-            return x[index]
-        except (IndexError, NotImplementedError, AssertionError):
-            # Several integer arrays, masks next to other indices, an n-d integer array
-            # that does not name every axis (dask asserts) ...: the generic rewrite
-            # (nonzero, take along a flattened axis) in terms dask supports.
-            return generic_getitem(self, x, index)
-
-    def index_add(self, shape, index, values):
-        """zeros(shape) with ``values`` added at ``index``; repeated indices accumulate.
-
-        Basic indices (ints, slices, ...) are a lazy ``__setitem__``. Other indices are
-        applied to an array of flat positions (chunked like a boolean mask, so that its
-        selection has the same blocks as the values taken with that mask, even when their
-        sizes are unknown), and each block of values is scattered into its own partial
-        result (``add.at``), the partials summed by a tree reduction: O(blocks x positions)
-        work, never a one-hot matrix. Leading full slices (jacobian batch axes) stay a batch.
-        """
-        da = self._da
-        shape = tuple(int(d) for d in shape)
-        items = index if isinstance(index, tuple) else (index,)
-        if _is_basic(items):
-            out = self.zeros(shape, dtype=values.dtype)
-            if 0 not in tuple(values.shape):   # dask's __setitem__ refuses empty values
-                out[items] = values
-            return out
-        if 0 in shape or 0 in tuple(values.shape):   # nothing to add (dask cannot reshape
-            return self.zeros(shape, dtype=values.dtype)  # an empty arange to (0, n))
-        k = 0
-        while k < len(items) and k < len(shape) and _is_full_slice(items[k]):
-            k += 1
-        lead, rest = shape[:k], shape[k:]
-        rest_index = items[k:]
-        rest_index = rest_index[0] if len(rest_index) == 1 else rest_index
-        n = math.prod(rest)
-        positions = da.arange(n, chunks=self._settings.chunks_for((n,)),
-                              dtype=numpy.int64).reshape(rest)
-        if _is_array(rest_index) and tuple(rest_index.shape) == rest and \
-                isinstance(rest_index, da.Array):
-            positions = positions.rechunk(rest_index.chunks)     # a mask over all axes
-        pos = self.getitem(positions, rest_index)
-        selected = lead + tuple(pos.shape)
-        if not _unknown(selected) and tuple(values.shape) != selected:
-            values = da.broadcast_to(values, selected)      # NumPy's add.at broadcasts too
-        if pos.ndim != 1:
-            pos = pos.ravel() if not _unknown(pos.shape) else pos.reshape(-1)
-        vals = values
-        if not _unknown(vals.shape):
-            vals = da.reshape(vals, lead + (-1,))
-        if _unknown(pos.shape) and _unknown(vals.shape) and \
-                pos.numblocks[0] == vals.numblocks[-1]:
-            pass    # blocks that came from the same mask: aligned without knowing sizes
-        else:
-            # Sizes are needed to align the blocks (e.g. a jacobian's seed, of known shape,
-            # against a mask's selection): work them out, then rechunk the values.
-            if _unknown(pos.shape):
-                pos.compute_chunk_sizes()
-            if _unknown(vals.shape):
-                vals.compute_chunk_sizes()
-                vals = da.reshape(vals, lead + (-1,))
-            vals = vals.rechunk(vals.chunks[:-1] + pos.chunks)
-        lead_ix = tuple(f"l{i}" for i in range(len(lead)))
-        parts = da.blockwise(
-            _scatter_block, ("j",) + lead_ix + ("n",), pos, ("j",), vals, lead_ix + ("j",),
-            n=n, new_axes={"n": n}, adjust_chunks={"j": 1}, dtype=values.dtype,
-            meta=values._meta.reshape((0,) * (len(lead) + 2)) if hasattr(values, "_meta")
-            else None)
-        return da.reshape(parts.sum(axis=0), lead + rest)
-
     def argsort(self, x, axis=-1, descending=False, stable=True):
         """Array API argsort: each line along ``axis`` sorted in one block (NumPy's)."""
         da = self._da
+        if 0 in tuple(x.shape):     # nothing to order (dask's gufunc divides by a 0 chunk)
+            return self.zeros(tuple(x.shape), dtype=numpy.int64)
         moved = da.moveaxis(x, axis, -1)
         kind = "stable" if stable or descending else None
         if descending:      # stable descending order: sort the reversed line, map back
@@ -344,18 +302,6 @@ class DaskNamespace:
             order = da.apply_gufunc(lambda v: numpy.argsort(v, axis=-1, kind=kind), "(n)->(n)",
                                     moved, output_dtypes=numpy.int64, allow_rechunk=True)
         return da.moveaxis(order, -1, axis)
-
-    def index_update(self, x, index, values):
-        """A new array with ``values`` written at ``index``; ``x`` itself is never touched
-        (dask's ``__setitem__`` rewrites the graph of the array object it is called on)."""
-        if 0 in tuple(getattr(values, "shape", ())) or 0 in tuple(x.shape):
-            return x.copy()         # nothing is written (dask's __setitem__ refuses empties)
-        out = x.copy()
-        try:
-            out[index] = values
-        except (IndexError, TypeError, ValueError, NotImplementedError, AssertionError):
-            return generic_index_update(self, x, index, values)
-        return out
 
     def known_shape(self, x):
         """Sizes left unknown by a boolean mask, computed (``compute_chunk_sizes``)."""
@@ -372,40 +318,8 @@ class DaskNamespace:
 
     def extras(self):
         return {"getitem": self.getitem, "index_add": self.index_add, "compute": self.compute,
-                "known_shape": self.known_shape, "index_update": self.index_update,
-                "broadcast_like": self.broadcast_like}
-
-
-def _scatter_block(pos, vals, n):
-    """One block of a scatter-add: vals (lead + (m,)) added at flat positions pos (m,) of a
-    new (1,) + lead + (n,) array; NumPy or CuPy blocks."""
-    if type(vals).__module__.partition(".")[0] == "cupy":
-        import cupy
-        import cupyx
-        out = cupy.zeros(vals.shape[:-1] + (n,), dtype=vals.dtype)
-        cupyx.scatter_add(out, (Ellipsis, pos), vals)
-    else:
-        out = numpy.zeros(vals.shape[:-1] + (n,), dtype=vals.dtype)
-        numpy.add.at(out, (Ellipsis, pos), vals)
-    return out[None]
-
-
-def _is_basic(items):
-    return all(isinstance(i, (int, slice)) or i is Ellipsis for i in items) \
-        and not any(isinstance(i, bool) for i in items)
-
-
-def _is_full_slice(item):
-    return isinstance(item, slice) and item == slice(None)
-
-
-def _is_array(item):
-    return hasattr(item, "shape") and hasattr(item, "dtype")
-
-
-def _unknown(shape):
-    return any(d != d for d in shape)
-
+                "known_shape": self.known_shape, "index_mask": self.index_mask,
+                "index_update": self.index_update, "broadcast_like": self.broadcast_like}
 
 
 def _has_cupy_meta(array):

@@ -11,7 +11,9 @@ turned a bad index into wrong data. So every public indexing path runs its index
 - slices are normalised with ``slice.indices`` (clamped, non-negative), which every
   backend reads the same way;
 - integers and integer arrays are checked against their axis, boolean masks against the
-  axes they cover, with NumPy's messages.
+  axes they cover, with NumPy's messages;
+- boolean masks go through the backend's ``index_mask`` (Dask brings them to the host, so
+  that the sizes of what they select are known).
 
 Only the index is inspected (its minimum and maximum, brought to the host in one
 transfer), never the indexed data: on Dask that computes the index's graph alone.
@@ -141,12 +143,18 @@ def _checked(item, axis, shape, backend, opname):
         if _known(n) and not -n <= item < n:
             raise out_of_bounds(item, axis, n, opname)
         return item
-    if not _is_array(item):
+    if item is None or item is Ellipsis:
         return item
+    if not _is_array(item):
+        # NumPy's message (backends say other things: dask a KeyError about fields for a str)
+        raise IndexError(f"mg.{opname}: only integers, slices (`:`), ellipsis (`...`), None "
+                         f"(newaxis) and integer or boolean arrays are valid indices; got "
+                         f"{type(item).__name__} {item!r:.40}")
     dtype = backend.dtype_of(item)
     if dtype.is_bool:
         _check_mask(item, axis, shape, opname)
-    elif dtype.is_integer:
+        return backend.ops.index_mask(item) if item.ndim else item
+    if dtype.is_integer:
         check_bounds(item, shape[axis], axis, backend, opname)
     else:
         raise IndexError(f"mg.{opname}: arrays used as indices must be of integer (or "

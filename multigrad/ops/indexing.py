@@ -147,23 +147,32 @@ def index_update(x, index, values, name=None):
     With repeated integer indices, which write wins is up to the backend (as in
     TensorFlow); gradients assume each position is written once.
     """
+    return _index_update(x, index, values, "index_update")
+
+
+def _index_update(x, index, values, opname):
     x = as_tensor(x)
     if isinstance(values, (list, tuple)):
         values = data_like(values, x)
     if isinstance(values, Tensor) and values.dtype != x.dtype:
         values = cast(values, x.dtype)
-    index = prepare_index(index, x.shape, x.backend, "index_update")
+    index = prepare_index(index, x.shape, x.backend, opname)
     return apply(_UPDATE, (x, values), {"index": index})
 
 
 @defop()
 def index_add(x, index, values, name=None):
     """``x`` with ``values`` added at ``index``; repeated indices add up (a scatter-add)."""
+    return _index_add(x, index, values, "index_add")
+
+
+def _index_add(x, index, values, opname):
+    """index_add, its errors named after the public op that called it (``opname``)."""
     x = as_tensor(x)
     values = data_like(values, x) if not isinstance(values, Tensor) else values
     if values.dtype != x.dtype:
         values = cast(values, x.dtype)
-    index = prepare_index(index, x.shape, x.backend, "index_add")
+    index = prepare_index(index, x.shape, x.backend, opname)
     return x + index_add_into_zeros(x.shape, index, values)
 
 
@@ -182,8 +191,8 @@ def tensor_scatter_nd_update(tensor, indices, updates, name=None):
     """TensorFlow's scatter-update: ``indices[..., :]`` picks slots of ``tensor``."""
     tensor = as_tensor(tensor)
     idx = _int_indices(indices, tensor, "tensor_scatter_nd_update")
-    return index_update(tensor, _nd_index(tensor.shape, idx, "tensor_scatter_nd_update"),
-                        updates)
+    return _index_update(tensor, _nd_index(tensor.shape, idx, "tensor_scatter_nd_update"),
+                         updates, "tensor_scatter_nd_update")
 
 
 @defop()
@@ -191,7 +200,8 @@ def tensor_scatter_nd_add(tensor, indices, updates, name=None):
     """TensorFlow's scatter-add: ``updates`` added at ``indices`` (repeats add up)."""
     tensor = as_tensor(tensor)
     idx = _int_indices(indices, tensor, "tensor_scatter_nd_add")
-    return index_add(tensor, _nd_index(tensor.shape, idx, "tensor_scatter_nd_add"), updates)
+    return _index_add(tensor, _nd_index(tensor.shape, idx, "tensor_scatter_nd_add"), updates,
+                      "tensor_scatter_nd_add")
 
 
 @defop()

@@ -13,20 +13,7 @@ GRADIENTS = ALL[2:]
 
 
 KNOWN_FAILURES = [
-    # F1-F5, F7-F12 are fixed (FINDINGS.md): their rows are gone, so CI checks them again.
-    {"bug": "F13: dask: after a boolean mask (sizes unknown, NaN) forward mode fails, and so "
-            "do ops that need the size (fft, some gradients where masked values meet "
-            "broadcasting)",
-     "checks": ALL, "backends": ("dask",), "ops": ("getitem_mask",)},
-    {"bug": "F14: dask: index_add / index_update of size-0 data still fail in some forward "
-            "passes (a NaN size after lstsq, a division by zero after sort); empty basic "
-            "writes are fixed",
-     "checks": ALL, "backends": ("dask",), "ops": ("index_add", "index_update"),
-     "when": lambda p: p.has_empty()},
-    {"bug": "F6: dask: gradients of integer-array indexing of an array with a zero-length "
-            "axis raise ValueError in the index_add scatter (basic slices are fixed)",
-     "checks": GRADIENTS, "backends": ("dask",), "ops": ("take", "getitem_int", "repeat"),
-     "when": lambda p: p.has_empty()},
+    # F1-F16 are fixed (FINDINGS.md): their rows are gone, so CI checks them again.
 ]
 
 

@@ -37,6 +37,17 @@ def _index_add(x, index, values):
     return out
 
 
+def _take(x, indices, axis=None):
+    """np.take, with the bounds check NumPy's indexing makes (np.take skips it when the
+    result is empty; multigrad, like x[idx] and tf.gather, raises IndexError)."""
+    x, indices = np.asarray(x), np.asarray(indices)
+    n = x.size if axis is None else x.shape[axis]
+    if indices.size and (indices.min() < -n or indices.max() >= n):
+        bad = indices.min() if indices.min() < -n else indices.max()
+        raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {n}")
+    return np.take(x, indices, axis=axis)
+
+
 def _sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
@@ -83,7 +94,7 @@ class _Reference(types.SimpleNamespace):
         return getattr(np, name)
 
 
-REF = _Reference(erf=_erf, logsumexp=_logsumexp, index_update=_index_update,
+REF = _Reference(erf=_erf, logsumexp=_logsumexp, take=_take, index_update=_index_update,
                  index_add=_index_add, nn=NN, linalg=np.linalg, fft=np.fft,
                  constant=np.asarray, is_reference=True)
 
