@@ -39,7 +39,7 @@ _make = Tensor._make
 class JointProgram:
     """The forward and backward halves of one joint trace."""
 
-    __slots__ = ("forward", "backward", "variables", "n_cot", "cot_outputs", "source")
+    __slots__ = ("forward", "backward", "variables", "cot_outputs", "source")
 
     def __init__(self, forward, backward, variables, cot_outputs):
         self.forward = forward              # (*leaves) -> (result, residual arrays)

@@ -2,9 +2,10 @@
 
 ``compile_trace`` keeps only the nodes an output, a Variable write or a guard needs (dead
 code elimination), applies the algebraic simplifications of ``simplify.py``, lets an
-elementwise step write into a temporary that dies there (``inplace.py``), names every value as a local, binds the real backend functions and the
-constants as default arguments (local lookups), frees each large intermediate after its
-last use (``del``), and turns the result into one Python function with ``compile()``.
+elementwise step write into a temporary that dies there (``inplace.py``), names every
+value as a local, binds the real backend functions and the constants as default
+arguments (local lookups), frees each large intermediate after its last use (``del``),
+and turns the result into one Python function with ``compile()``.
 Guards re-check every Python value the trace read from data; a different value raises
 ``Retrace`` before any Variable has changed (the writes come last). The function takes the
 call's Tensor leaves and returns its result, so a replay is one Python call.
