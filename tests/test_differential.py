@@ -11,10 +11,17 @@ hypothesis prints the program as a few lines of mg code.
 
 import warnings
 
-from hypothesis import HealthCheck, Phase, given, note, settings
+import pytest
 
-from differential.generate import programs
-from differential.runner import run_program
+# The test extra installs hypothesis (CI always has it); a machine without it (the lent GPU
+# machine has only numpy, pluggy, pytest and CuPy) skips this module and says why.
+pytest.importorskip("hypothesis", reason="the differential tester needs hypothesis: "
+                    'pip install -e ".[test]"')
+
+from hypothesis import HealthCheck, Phase, given, note, settings  # noqa: E402
+
+from differential.generate import programs  # noqa: E402
+from differential.runner import run_program  # noqa: E402
 
 # Programs per backend in the seeded CI run (Dask's chunked graphs are the slowest).
 CI_EXAMPLES = {"numpy": 250, "array_api_strict": 150, "dask": 10}
