@@ -66,7 +66,7 @@ def main(argv=None):
     else:
         names = list(known)
     if args.backend != "numpy":
-        names = [c for c in names if c in config.OWN_COLUMNS]   # peers run on the CPU only
+        names = [c for c in names if c in config.DEVICE_COLUMNS]   # peers: the CPU only
     if "floor" not in names:
         names.insert(0, "floor")                                # ratios need it
     columns = [known[c] for c in known if c in names]

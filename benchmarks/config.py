@@ -33,7 +33,8 @@ COLUMNS = (
     ("tf", "tensorflow_", "eager"),
     ("tf.function", "tensorflow_", "function"),
 )
-OWN_COLUMNS = ("floor", "multigrad")      # the only ones --backend cupy runs
+OWN_COLUMNS = ("floor", "multigrad")      # run in alternating rounds
+DEVICE_COLUMNS = ("floor", "multigrad", "mg.function")   # the ones --backend cupy runs
 
 # The import name that decides whether a column can run here.
 REQUIRES = {"floor": "numpy", "multigrad_": "multigrad", "autograd_": "autograd",
