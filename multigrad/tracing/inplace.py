@@ -53,7 +53,7 @@ def plan_inplace(trace, nodes, keep, min_bytes):
             continue
         ufuncs[n] = fn
         out = trace.meta[node.out]
-        if out.nbytes < min_bytes:
+        if out.nbytes < min_bytes or not out.shape:     # 0-d results may be scalars
             continue
         fresh.add(node.out)
         for ref in refs_in(node.args, []):

@@ -143,9 +143,72 @@ def check_jacobian(program, backend):
             assert_close(got, row.numpy(), a.dtype.name, f"jacobian row {k} of input {i}")
 
 
+def _value_grads_hvp(program, vs):
+    """The program's output, loss, gradients and an HVP, as one function of its inputs."""
+    def f(*xs):
+        xs = list(xs)
+        with mg.GradientTape() as outer:
+            outer.watch(xs)
+            with mg.GradientTape() as tape:
+                tape.watch(xs)
+                out = _run(program, xs)
+                value = loss(mg, out)
+            grads = tape.gradient(value, xs, unconnected_gradients="zero")
+            dot = sum(mg.sum(mg.real(g * mg.conj(v))) for g, v in zip(grads, vs))
+        return [out, value, *grads, *outer.gradient(dot, xs, unconnected_gradients="zero")]
+    return f
+
+
+def _same_bits(got, want, what):
+    """Equal to the last bit, or within 1 ulp (NaN where NaN, infinities equal)."""
+    got, want = np.asarray(got), np.asarray(want)
+    if got.dtype != want.dtype or got.shape != want.shape:
+        raise Mismatch(f"{what}: {got.dtype} {got.shape}, eager {want.dtype} {want.shape}")
+    parts = (got.real, got.imag, want.real, want.imag) if np.iscomplexobj(want) else \
+        (got, np.zeros(0), want, np.zeros(0))
+    for g, w in ((parts[0], parts[2]), (parts[1], parts[3])):
+        if g.dtype.kind != "f":
+            np.testing.assert_array_equal(g, w, err_msg=what)
+            continue
+        if not np.array_equal(np.isnan(g), np.isnan(w)) or not np.array_equal(
+                g[np.isinf(w)], w[np.isinf(w)]):
+            raise Mismatch(f"{what}: NaN or infinities differ from eager")
+        finite = np.isfinite(w)
+        try:
+            np.testing.assert_array_max_ulp(g[finite], w[finite], maxulp=1)
+        except AssertionError as e:
+            raise Mismatch(f"{what}: more than 1 ulp from eager: {e}") from None
+
+
+def check_traced(program, backend):
+    """mg.function replays the output, loss, gradients and an HVP as eager computes them,
+    on new inputs; with the compiler's size thresholds at 0, so that every temporary is
+    freed and written into where it may be (the passes on small arrays too)."""
+    from multigrad.tracing import program as compiler
+    args = tensors(program)
+    vs = on_backend(directions(program, 1), args)
+    f = _value_grads_hvp(program, vs)
+    traced = mg.function(f)
+    saved = compiler.FREE_BYTES
+    compiler.FREE_BYTES = 0
+    try:
+        traced(*args)
+        # New values of the same signature: scaled by 1 + 2**-8, away from every edge the
+        # generator keeps the inputs from (signs and orderings do not change).
+        shifted = [mg.to_backend(a.numpy() * (1 + 2.0 ** -8), backend) for a in args]
+        got = traced(*shifted)
+    finally:
+        compiler.FREE_BYTES = saved
+    want = f(*shifted)
+    for k, (g, w) in enumerate(zip(got, want)):
+        _same_bits(g.numpy(), w.numpy(), f"traced: result {k} (0: output, 1: loss, then "
+                                         f"gradients, then the HVP)")
+
+
 FUNCTIONS = {"forward": check_forward, "raises": check_raises, "grad": check_grad,
              "grad_dtype": check_grad_dtype, "hvp": check_hvp, "jvp": check_jvp,
-             "forward_accumulator": check_forward_accumulator, "jacobian": check_jacobian}
+             "forward_accumulator": check_forward_accumulator, "jacobian": check_jacobian,
+             "traced": check_traced}
 
 
 def applicable(program, backend_name):
