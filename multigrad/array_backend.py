@@ -125,11 +125,12 @@ class ArrayOps:
         """
         return arrays
 
-    def inplace_ufunc(self, op):
+    def inplace_ufunc(self, op, dtype):
         """For ``mg.function``'s replay: a function computing the elementwise ``op`` (an
-        operator symbol "+", "-", "*", "/", "neg", or a namespace function) that accepts
-        ``out=`` an array of the result's shape and dtype, or None (the default: results
-        are never written into a dying temporary). NumPy supplies its ufuncs."""
+        operator symbol "+", "-", "*", "/", "neg", or a namespace function) on a result of
+        ``dtype`` that accepts ``out=`` an array of the result's shape and dtype and gives
+        the same bits as without ``out=``; or None (the default: results are never written
+        into a dying temporary). NumPy supplies its ufuncs, for real floating dtypes."""
         return None
 
     def index_add(self, shape, index, values):

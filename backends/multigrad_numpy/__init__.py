@@ -31,8 +31,13 @@ def _inplace_ufunc(numpy):
     symbols = {"+": numpy.add, "-": numpy.subtract, "*": numpy.multiply,
                "/": numpy.true_divide, "neg": numpy.negative}
 
-    def inplace_ufunc(op):
+    def inplace_ufunc(op, dtype):
         # Operators on arrays are these ufuncs; any other one-output ufunc takes out= too.
+        # Real floating results only: NumPy's complex multiply writing into one of its
+        # operands can round differently from the product into a new array (seen on
+        # one-element arrays), and a replay must give eager's bits.
+        if numpy.dtype(dtype).kind != "f":
+            return None
         if isinstance(op, str):
             return symbols.get(op)
         return op if isinstance(op, numpy.ufunc) and op.nout == 1 else None

@@ -5,7 +5,8 @@ step, is large, has the result's shape and dtype, and was itself made by an elem
 step (so it is a fresh array that nothing else views), the step can write its result into
 the operand: one allocation fewer, and a lower peak. Whether a backend can do this, and
 with which function, is the backend's extra ``inplace_ufunc`` (``None`` by default: no
-reuse); NumPy's returns its ufuncs.
+reuse); NumPy's returns its ufuncs for real floating results (its complex multiply can
+round differently when it writes into an operand).
 
 A value used by anything other than elementwise steps and reductions is never reused:
 another step may have returned a view of it (a reshape, a slice, a transpose).
@@ -34,9 +35,9 @@ def _ufunc(trace, node):
     if ops is None:
         return None
     if node.kind == "op" and node.extra in _SYMBOLS:
-        return ops.inplace_ufunc("neg" if len(node.args) == 1 else node.extra)
+        return ops.inplace_ufunc("neg" if len(node.args) == 1 else node.extra, meta.dtype)
     if node.kind == "call" and node.extra is not None and node.extra not in REDUCTIONS:
-        return ops.inplace_ufunc(node.fn)
+        return ops.inplace_ufunc(node.fn, meta.dtype)
     return None
 
 
