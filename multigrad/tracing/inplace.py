@@ -9,7 +9,10 @@ reuse); NumPy's returns its ufuncs for real floating results (its complex multip
 round differently when it writes into an operand).
 
 A value used by anything other than elementwise steps and reductions is never reused:
-another step may have returned a view of it (a reshape, a slice, a transpose).
+another step may have returned a view of it (a reshape, a slice, a transpose). Both the
+operand and the result must have been C-contiguous while tracing: writing into an operand
+of another memory order would give the result that order, and a reduction over several
+axes sums in memory order (a different rounding).
 """
 
 from .trace import refs_in
@@ -54,13 +57,15 @@ def plan_inplace(trace, nodes, keep, min_bytes):
             continue
         ufuncs[n] = fn
         out = trace.meta[node.out]
-        if out.nbytes < min_bytes or not out.shape:     # 0-d results may be scalars
+        # 0-d results may be scalars; and the buffer must have the memory order the new
+        # array had while tracing (C), or a later reduction could sum in another order.
+        if out.nbytes < min_bytes or not out.shape or not out.c_order:
             continue
         fresh.add(node.out)
         for ref in refs_in(node.args, []):
             meta = trace.meta.get(ref)
             if ref in keep or ref not in fresh or uses[ref][-1] != n or meta is None \
-                    or meta.shape != out.shape or meta.dtype != out.dtype:
+                    or meta.shape != out.shape or meta.dtype != out.dtype or not meta.c_order:
                 continue
             if all(m in ufuncs or _is_reduction(nodes[m]) for m in uses[ref]):
                 plan[n] = (fn, ref)

@@ -102,10 +102,11 @@ def _renamed(obj, alias):
 
 
 def _alike(x, out):
-    """``x`` can stand for ``out``: the same shape, dtype and chunks (on Dask, ``x * 1``
-    takes the chunks of the ones, and the chunks decide how later sums round)."""
+    """``x`` can stand for ``out``: the same shape, dtype, chunks and memory order (on Dask,
+    ``x * 1`` takes the chunks of the ones; on NumPy, the order of both operands; either
+    decides how later sums round)."""
     return x is not None and x.shape == out.shape and x.dtype == out.dtype \
-        and x.chunks == out.chunks
+        and x.chunks == out.chunks and x.c_order == out.c_order
 
 
 def _is_product(node):
@@ -179,7 +180,8 @@ class _Rules:
                 return node.args[0].id
         if node.kind == "call" and node.extra == "reshape" and not node.kwargs:
             x = self.meta(node.args[0])
-            if x is not None and x.shape == out.shape and x.chunks == out.chunks:
+            if x is not None and x.shape == out.shape and x.chunks == out.chunks \
+                    and x.c_order == out.c_order:
                 return node.args[0].id
         return None
 
@@ -210,8 +212,8 @@ class _Rules:
             matrix = self.meta(m)
             if v_id is None or matrix is None or len(matrix.shape) < 2 or out is None \
                     or matrix.shape != out.shape or matrix.dtype != out.dtype \
-                    or out.chunks is not None:   # chunked: the product's chunks could differ
-                continue
+                    or out.chunks is not None or not matrix.c_order:
+                continue    # chunked, or not C order: the product's layout could differ
             if not left:                    # M @ diag(v) scales M's columns
                 return [Node("op", node.out, operator.mul, (m, Ref(v_id)), None, "*")]
             column = self.trace._new_id()   # diag(v) @ M scales M's rows

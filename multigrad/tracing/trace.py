@@ -86,6 +86,9 @@ class Meta(NamedTuple):
     type: type
     chunks: Any = None  # a chunked backend's layout (Dask): it decides how later steps
                         # sum, so two values of one shape may still round differently
+    c_order: bool = False   # a C-contiguous array (NumPy, CuPy): the memory order decides
+                            # how a reduction over several axes sums, so reusing a buffer
+                            # must not change it
 
 
 def _nbytes(real):
@@ -96,6 +99,11 @@ def _nbytes(real):
         return int(n)
     except (TypeError, ValueError):       # unknown sizes (a lazy array after a mask)
         return KEEP_BYTES
+
+
+def _c_order(real):
+    flags = getattr(real, "flags", None)
+    return bool(getattr(flags, "c_contiguous", False))
 
 
 def _chunks(real):
@@ -139,7 +147,7 @@ class Trace:
     def value(self, real, id_=None):
         id_ = self._new_id() if id_ is None else id_
         meta = self.meta[id_] = Meta(tuple(real.shape), real.dtype, _nbytes(real), type(real),
-                                     _chunks(real))
+                                     _chunks(real), _c_order(real))
         if meta.nbytes < KEEP_BYTES:
             self.small[id_] = real
         return Traced(real, id_, self)
