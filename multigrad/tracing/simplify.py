@@ -11,13 +11,14 @@ operations with the same value:
 - a step equal to an earlier one (the same function of the same values): that value.
 - ``x * 1`` (a constant of ones that changes neither shape nor dtype): ``x`` itself. Every
   gradient starts from a ones seed.
-- ``reshape(x, x.shape)`` and ``x ** 1``: ``x`` itself. (These three only where ``x`` has
-  the result's chunks too: on Dask, ``x * ones`` takes the ones' chunks, and chunks decide
-  how later sums round.)
+- ``reshape(x, x.shape)`` and ``x ** 1``: ``x`` itself. (``x * 1`` and ``x ** 1`` only
+  where ``x`` has the result's chunks and memory order, and that order shows: on Dask,
+  ``x * ones`` takes the ones' chunks, on NumPy the operands' order, and both decide how
+  later sums round. So these two apply on NumPy and CuPy only.)
 - ``matmul(v * I, M)`` with ``I`` a constant identity matrix: ``v[:, None] * M``, and
   ``matmul(M, v * I)``: ``M * v``. ``tape.jacobian`` seeds the backward pass with the
-  identity, so the jacobian of a dense layer would otherwise cost a matrix product. (Not on
-  chunked arrays: the product's chunks, and so later sums, could differ from eager's.)
+  identity, so the jacobian of a dense layer would otherwise cost a matrix product. (Only
+  where ``M`` is known to be C-ordered, as matmul's result is: NumPy and CuPy.)
 
 The last one computes the exact products where ``matmul`` adds zeros to them; the two
 differ only where ``M`` holds an infinity or NaN (``0 * inf`` is NaN in the product) and
@@ -102,11 +103,12 @@ def _renamed(obj, alias):
 
 
 def _alike(x, out):
-    """``x`` can stand for ``out``: the same shape, dtype, chunks and memory order (on Dask,
-    ``x * 1`` takes the chunks of the ones; on NumPy, the order of both operands; either
-    decides how later sums round)."""
+    """``x`` can stand for ``out``: the same shape, dtype, chunks and a known, equal memory
+    order (on Dask, ``x * 1`` takes the chunks of the ones; on NumPy, the order of both
+    operands; either decides how later sums round). Where the order does not show (the
+    strict backend, Dask), nothing stands for anything."""
     return x is not None and x.shape == out.shape and x.dtype == out.dtype \
-        and x.chunks == out.chunks and x.c_order == out.c_order
+        and x.chunks == out.chunks and x.c_order == out.c_order and x.c_order is not None
 
 
 def _is_product(node):
@@ -180,8 +182,7 @@ class _Rules:
                 return node.args[0].id
         if node.kind == "call" and node.extra == "reshape" and not node.kwargs:
             x = self.meta(node.args[0])
-            if x is not None and x.shape == out.shape and x.chunks == out.chunks \
-                    and x.c_order == out.c_order:
+            if x is not None and x.shape == out.shape and x.chunks == out.chunks:
                 return node.args[0].id
         return None
 
@@ -212,7 +213,7 @@ class _Rules:
             matrix = self.meta(m)
             if v_id is None or matrix is None or len(matrix.shape) < 2 or out is None \
                     or matrix.shape != out.shape or matrix.dtype != out.dtype \
-                    or out.chunks is not None or not matrix.c_order:
+                    or out.chunks is not None or matrix.c_order is not True:
                 continue    # chunked, or not C order: the product's layout could differ
             if not left:                    # M @ diag(v) scales M's columns
                 return [Node("op", node.out, operator.mul, (m, Ref(v_id)), None, "*")]

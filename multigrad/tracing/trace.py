@@ -86,9 +86,9 @@ class Meta(NamedTuple):
     type: type
     chunks: Any = None  # a chunked backend's layout (Dask): it decides how later steps
                         # sum, so two values of one shape may still round differently
-    c_order: bool = False   # a C-contiguous array (NumPy, CuPy): the memory order decides
-                            # how a reduction over several axes sums, so reusing a buffer
-                            # must not change it
+    c_order: Any = None     # C-contiguous (NumPy, CuPy; None where the order does not
+                            # show): the memory order decides how a reduction over several
+                            # axes sums, so no rewrite may change it
 
 
 def _nbytes(real):
@@ -102,8 +102,10 @@ def _nbytes(real):
 
 
 def _c_order(real):
+    """True or False for an array whose memory order shows (NumPy, CuPy), else None."""
     flags = getattr(real, "flags", None)
-    return bool(getattr(flags, "c_contiguous", False))
+    order = getattr(flags, "c_contiguous", None)
+    return None if order is None else bool(order)
 
 
 def _chunks(real):
