@@ -87,18 +87,11 @@ def trace_joint(fn, leaves, args, kwargs, name):
                          else [None] * len(wrt))
             grads = [next(found) if t.dtype.is_differentiable else None
                      for t in sources + variables]
-            writes = _pending_writes(trace)
+            writes = trace.writes()        # not given to the Variables: the program does
     finally:
         _state.active_tapes.reset(paused)
     return _compile_joint(trace, result, flat, grads, writes, leaves, variables,
                           differentiable, [c._value.id for c in cots], name)
-
-
-def _pending_writes(trace):
-    """[(Variable, id of its new value)], without giving the Variables those values."""
-    inputs = {id(var): i for var, i in trace.var_inputs}
-    return [(var, proxy.id) for key, (var, proxy) in trace.var_now.items()
-            if inputs.get(key) != proxy.id]
 
 
 def _compile_joint(trace, result, flat, grads, writes, leaves, variables, differentiable,

@@ -30,11 +30,7 @@ def _ufunc(trace, node):
     meta = trace.meta.get(node.out)
     if meta is None or node.kwargs:
         return None
-    ops = None
-    for backend in trace.backends.values():
-        if meta.type in backend.array_types:
-            ops = backend.ops
-            break
+    ops = trace.ops_for(meta.type)
     if ops is None:
         return None
     if node.kind == "op" and node.extra in _SYMBOLS:

@@ -131,10 +131,7 @@ class _Rules:
         return self.trace.consts.get(ref.id) if type(ref) is Ref else None
 
     def namespace(self, array):
-        for backend in self.trace.backends.values():
-            if type(array) in backend.array_types:
-                return backend.ops
-        return None
+        return self.trace.ops_for(type(array))
 
     def _all(self, array, want):
         ns = self.namespace(array)

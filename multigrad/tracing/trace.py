@@ -11,6 +11,7 @@ folding for free).
 import math
 from typing import Any, NamedTuple
 
+from .. import dtypes as _dt
 from .proxy import Traced, TracingError, unwrap
 from .record import listen_to
 
@@ -55,14 +56,13 @@ DATA_SHAPED = {"nonzero", "argwhere", "flatnonzero", "unique_values", "unique_co
                "known_shape"}
 
 
-def _kind(dtype):
-    """NumPy's one-letter kind of a dtype ("f", "c", "b", "i", "u"), "?" if it has none."""
-    kind = getattr(dtype, "kind", None)
-    if kind is None:                    # array_api_strict's dtypes: by name
-        name = str(dtype)
-        kind = "b" if "bool" in name else "u" if "uint" in name else \
-            "i" if "int" in name else "?"
-    return kind
+def _is_index_dtype(native):
+    """An integer or boolean dtype (what masks, indices and counts are made of)."""
+    try:
+        dtype = _dt.as_dtype(native)
+    except TypeError:
+        return False
+    return dtype.is_integer or dtype.is_bool
 
 
 def shape_key(shape):
@@ -159,6 +159,13 @@ class Trace:
         self.inputs.append(proxy.id)
         return proxy
 
+    def ops_for(self, array_type):
+        """The real ``ops`` of the backend whose arrays have this type, or None."""
+        for backend in self.backends.values():
+            if array_type in backend.array_types:
+                return backend.ops
+        return None
+
     def is_array(self, obj):
         t = type(obj)
         if t in self.array_types:
@@ -228,7 +235,7 @@ class Trace:
         if kind == "call" and extra in BROADCASTS and found[0] in consts:
             self.small[out] = result      # a view of a constant: the compiler may fold it
         if (kind == "call" and extra in DATA_SHAPED) or any(
-                _kind(self.meta[i].dtype) in "biu"
+                _is_index_dtype(self.meta[i].dtype)
                 for i in found if i not in consts and i in self.meta):
             self._guard_shapes(wrapped)
         return wrapped
@@ -314,13 +321,15 @@ class Trace:
                                    f"Variable")
         self.var_now[id(var)] = (var, value)
 
+    def writes(self):
+        """[(Variable, id of its new value)] for the Variables the trace assigned."""
+        inputs = {id(var): i for var, i in self.var_inputs}
+        return [(var, proxy.id) for key, (var, proxy) in self.var_now.items()
+                if inputs.get(key) != proxy.id]
+
     def commit_variables(self):
         """Give every Variable written during the trace its real new value (the eager
-        effect of this call); returns [(Variable, id of its new value)]."""
-        inputs = {id(var): i for var, i in self.var_inputs}
-        written = []
-        for key, (var, proxy) in self.var_now.items():
+        effect of this call); returns ``writes()``."""
+        for var, proxy in self.var_now.values():
             var._array = proxy.real
-            if inputs.get(key) != proxy.id:
-                written.append((var, proxy.id))
-        return written
+        return self.writes()
