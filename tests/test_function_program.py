@@ -237,3 +237,48 @@ def _dask_mask_gradient_fails():
     except ValueError:
         return True
     return False
+
+
+@pytest.mark.parametrize("case", ["complex one-element product", "F-ordered buffer"])
+def test_reused_buffers_keep_eagers_bits(backend, case, monkeypatch):
+    """Two programs where writing into a dying operand changed the bits (found by the
+    differential tester): NumPy's complex multiply into an operand of one element, and an
+    F-ordered operand whose order a later two-axis sum follows. Every size reuses here."""
+    from multigrad.tracing import program as compiler
+    monkeypatch.setattr(compiler, "FREE_BYTES", 0)
+    if case == "complex one-element product":
+        data = [np.array([-1.259205741543496 - 0.9468815218997989j]),
+                np.array([-1.765155994111884])]
+        directions = [np.array([0.3 - 0.2j]), np.array([0.7])]
+
+        def run(a, b):
+            return (a + b) / b
+    else:
+        data = [np.array([[-2.1557135334832886, -0.032855235253627636, -0.08377841719860296],
+                          [-0.3980022076240332, -1.868831585602702, -0.17520013390639522],
+                          [0.07116462163426747, 0.16307698883645075, -1.9643231802569827]]),
+                np.array(-0.4374034960165672 - 0.3863599699120356j),
+                np.array(1.1209905654666559 + 0.5366965028271173j)]
+        rng = np.random.default_rng(3)
+        directions = [rng.standard_normal((3, 3)), np.array(0.3 - 0.2j), np.array(0.5 + 0.1j)]
+
+        def run(a, c, d):
+            return d + (mg.linalg.det(a) + c)
+
+    vs = [mg.to_backend(v, backend) for v in directions]
+
+    def f(*xs):
+        xs = list(xs)
+        with mg.GradientTape() as outer:
+            outer.watch(xs)
+            with mg.GradientTape() as tape:
+                tape.watch(xs)
+                out = run(*xs)
+                y = mg.reduce_sum(mg.real(out * out))
+            grads = tape.gradient(y, xs, unconnected_gradients="zero")
+            dot = sum(mg.reduce_sum(mg.real(g * mg.conj(v))) for g, v in zip(grads, vs))
+        return [out, y, *grads, *outer.gradient(dot, xs, unconnected_gradients="zero")]
+
+    args = [mg.to_backend(d, backend) for d in data]
+    shifted = [mg.to_backend(d * (1 + 2.0 ** -8), backend) for d in data]
+    replay_matches_eager(f, args, shifted)
