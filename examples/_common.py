@@ -11,10 +11,23 @@ for _path in (_ROOT, os.path.join(_ROOT, "backends")):
         sys.path.insert(0, _path)
 
 
-def parser(description):
-    p = argparse.ArgumentParser(description=description)
+class _DefaultsShown(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, except where there is none (None, a flag's False)."""
+
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False:
+            return action.help
+        return super()._get_help_string(action)
+
+
+def parser(doc):
+    """The example's argument parser: its docstring's first paragraph as the description,
+    and every option's default in ``--help``."""
+    description = doc.strip().split("\n\n")[0].replace("\n", " ")
+    p = argparse.ArgumentParser(description=description,
+                                formatter_class=_DefaultsShown)
     p.add_argument("--backend", default=None,
-                   help="multigrad backend to run on (default: MULTIGRAD_BACKEND or numpy); "
+                   help="multigrad backend to run on (default: MULTIGRAD_BACKEND, else numpy); "
                         "see 'python -m multigrad backends'")
     p.add_argument("--function", action="store_true",
                    help="run the training step as mg.function: traced once, then replayed "
@@ -38,9 +51,15 @@ def report_tracing(step):
 
 
 def select_backend(name):
+    """Select the backend named on the command line; an unknown or unavailable one is a
+    one-line error and exit code 2, as for any other bad argument."""
     import multigrad as mg
     if name:
-        mg.set_backend(name)
+        try:
+            mg.set_backend(name)
+        except mg.BackendError as exc:
+            print(f"{os.path.basename(sys.argv[0])}: error: {exc}", file=sys.stderr)
+            sys.exit(2)
     return mg.get_backend()
 
 

@@ -49,15 +49,15 @@ def start_client(args):
 
 
 def main(argv=None):
-    p = parser(__doc__.splitlines()[0])
+    p = parser(__doc__)
     p.set_defaults(backend="dask")
-    p.add_argument("--rows", type=int, default=50_000_000)
-    p.add_argument("--features", type=int, default=20)
-    p.add_argument("--chunk-rows", type=int, default=1_000_000)
-    p.add_argument("--steps", type=int, default=5)
-    p.add_argument("--lr", type=float, default=4.0)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--rows", type=int, default=50_000_000, help="rows of synthetic data")
+    p.add_argument("--features", type=int, default=20, help="features per row")
+    p.add_argument("--chunk-rows", type=int, default=1_000_000, help="rows per Dask chunk")
+    p.add_argument("--steps", type=int, default=5, help="gradient steps")
+    p.add_argument("--lr", type=float, default=4.0, help="learning rate")
+    p.add_argument("--seed", type=int, default=0, help="random seed for the data")
+    p.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes")
     p.add_argument("--threads", type=int, default=1, help="threads per worker")
     p.add_argument("--memory-limit", default="2GiB", help="per worker (LocalCluster only)")
     p.add_argument("--threads-only", action="store_true",

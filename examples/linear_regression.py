@@ -16,12 +16,12 @@ def _fmt(values):
 
 
 def main(argv=None):
-    p = parser(__doc__.splitlines()[0])
-    p.add_argument("--samples", type=int, default=200)
-    p.add_argument("--features", type=int, default=3)
-    p.add_argument("--steps", type=int, default=200)
-    p.add_argument("--lr", type=float, default=0.1)
-    p.add_argument("--seed", type=int, default=0)
+    p = parser(__doc__)
+    p.add_argument("--samples", type=int, default=200, help="data points")
+    p.add_argument("--features", type=int, default=3, help="features per row")
+    p.add_argument("--steps", type=int, default=200, help="gradient steps")
+    p.add_argument("--lr", type=float, default=0.1, help="learning rate")
+    p.add_argument("--seed", type=int, default=0, help="random seed for the data")
     args = p.parse_args(argv)
     backend = select_backend(args.backend)
 

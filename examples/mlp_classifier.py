@@ -31,13 +31,13 @@ def cross_entropy(logits, one_hot):
 
 
 def main(argv=None):
-    p = parser(__doc__.splitlines()[0])
-    p.add_argument("--samples", type=int, default=300)
-    p.add_argument("--classes", type=int, default=3)
-    p.add_argument("--hidden", type=int, default=32)
+    p = parser(__doc__)
+    p.add_argument("--samples", type=int, default=300, help="data points")
+    p.add_argument("--classes", type=int, default=3, help="classes (one ring each)")
+    p.add_argument("--hidden", type=int, default=32, help="hidden units")
     p.add_argument("--epochs", type=int, default=200, help="full-batch Adam steps")
-    p.add_argument("--lr", type=float, default=0.05)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--lr", type=float, default=0.05, help="learning rate")
+    p.add_argument("--seed", type=int, default=0, help="random seed for the data")
     args = p.parse_args(argv)
     backend = select_backend(args.backend).name
 

@@ -14,11 +14,11 @@ import multigrad as mg
 
 
 def main(argv=None):
-    p = parser(__doc__.splitlines()[0])
-    p.add_argument("--dim", type=int, default=4)
+    p = parser(__doc__)
+    p.add_argument("--dim", type=int, default=4, help="dimension of the problem")
     p.add_argument("--tol", type=float, default=1e-10, help="stop when |grad| < tol")
-    p.add_argument("--max-steps", type=int, default=20)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--max-steps", type=int, default=20, help="give up after this many Newton steps")
+    p.add_argument("--seed", type=int, default=0, help="random seed for the data")
     args = p.parse_args(argv)
     backend = select_backend(args.backend).name
 

@@ -11,7 +11,7 @@ from multigrad import demo
 
 
 def main(argv=None):
-    p = parser(__doc__.splitlines()[0])
+    p = parser(__doc__)
     p.add_argument("--epochs", type=int, default=100, help="passes over the 4 data points")
     args = p.parse_args(argv)
     select_backend(args.backend)

@@ -13,7 +13,7 @@ from .backend import (backend_names, get_backend, list_backends, load_backend, r
 from .dtypes import (DType, as_dtype, bool_, complex64, complex128, float16, float32, float64,
                      int8, int16, int32, int64, uint8, uint16, uint32, uint64)
 from .errors import (AxisError, BackendError, BackendMismatchError, BackendUnavailableError,
-                     PerformanceWarning, UnknownBackendError)
+                     PerformanceWarning, TracingError, UnknownBackendError)
 from .ops import *  # noqa: F401,F403 - the array functions are the public API
 from .primitive import Primitive
 from .tape import GradientTape, UnconnectedGradients

@@ -1,4 +1,13 @@
-"""Exceptions that are part of multigrad's public API."""
+"""Exceptions that are part of multigrad's public API, and the install hints they give."""
+
+# The name on the package index ("multigrad" there is an unrelated project); the import
+# name and the command stay "multigrad".
+DISTRIBUTION = "multigrad-tape"
+
+
+def install_hint(extra):
+    """The pip commands that install one of multigrad's extras, published or from a checkout."""
+    return f'pip install "{DISTRIBUTION}[{extra}]" (from a checkout: pip install ".[{extra}]")'
 
 
 class BackendError(Exception):
@@ -22,6 +31,10 @@ class BackendUnavailableError(BackendError, RuntimeError):
 
 class BackendMismatchError(BackendError, TypeError):
     """Arrays of two different backends met in one operation."""
+
+
+class TracingError(RuntimeError):
+    """Something a traced function (``mg.function``) did cannot be replayed."""
 
 
 class PerformanceWarning(UserWarning):

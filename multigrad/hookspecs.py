@@ -22,3 +22,12 @@ def multigrad_backends():
     This hook must be cheap and must not import the array library: the library is
     imported by ``BackendSpec.load`` when the backend is first selected or used.
     """
+
+
+@hookspec
+def multigrad_diagnostics():
+    """Return lines (strings) about libraries the plugin's backends work with, for
+    ``python -m multigrad backends`` (e.g. a companion library that is installed but broken).
+
+    Optional; called only by that command, so it may import what it checks.
+    """

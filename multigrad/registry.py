@@ -20,14 +20,14 @@ import threading
 
 from ._time_limit import TIMEOUT_ENV, TimedOut, call_with_limit, plugin_timeout
 from .array_backend import Backend, BackendSpec
-from .errors import BackendUnavailableError, UnknownBackendError
+from .errors import BackendUnavailableError, UnknownBackendError, install_hint
 
 __all__ = ["BackendRegistry", "BUILTIN_PLUGINS", "ENTRY_POINT_GROUP"]
 
 ENTRY_POINT_GROUP = "multigrad.backends"
 BUILTIN_PLUGINS = ("multigrad_numpy", "multigrad_array_api_strict", "multigrad_cupy",
                    "multigrad_dask")
-# Built-in backends whose library comes with a multigrad extra (pip install multigrad[...]).
+# Built-in backends whose library comes with a multigrad extra (errors.install_hint).
 _EXTRAS = {"cupy": "cupy", "dask": "dask", "array_api_strict": "array-api"}
 
 
@@ -197,7 +197,7 @@ class BackendRegistry:
         except ImportError as exc:
             builtin = self._plugin_of.get(name) in self._builtin_plugins
             extra = _EXTRAS.get(name) if builtin else None
-            advice = (f"install it, e.g. 'pip install multigrad[{extra}]'" if extra
+            advice = (f"install it: {install_hint(extra)}" if extra
                       else "install the library this backend needs")
             reason = f"{exc} ({advice})"
             self._failed[name] = reason

@@ -134,7 +134,8 @@ def test_cupy_not_installed(fake_cupy):
     name, reason, message = out["error"]
     assert name == "cupy"
     assert reason.startswith("cupy is not installed")
-    assert 'pip install "multigrad[cupy]"' in reason and "cupy-cuda12x" in reason
+    assert 'pip install "multigrad-tape[cupy]"' in reason and "cupy-cuda12x" in reason
+    assert 'pip install ".[cupy-cuda13]"' in reason
     assert "cupy-cuda13x" in reason
     assert out["row"] == {"name": "cupy", "available": False, "reason": reason,
                           "version": "", "device": "",

@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 import pytest
+from needs import require_distributed
 
 import multigrad as mg
 
@@ -181,11 +182,11 @@ def test_max_chunks_caps_the_chunks_per_axis(dask_backend):
 
 
 def test_gradient_on_a_local_distributed_cluster_matches_numpy(dask_backend):
-    distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
+    distributed = require_distributed()
     X, y, w, b = _data(rows=40, features=4, seed=1)
     expected = [t.numpy() for t in _logistic(*_on("numpy", X, y, w, b))]
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             distributed.Client(cluster, timeout="30s") as client:
         tensors = _logistic(*_on("dask", X, y, w, b))
         with distributed.get_task_stream(client) as stream:
@@ -228,6 +229,6 @@ def test_without_dask_the_backend_is_unavailable_with_the_reason():
                "    print('error:', exc)\n")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0] == ('False dask is not installed: pip install "multigrad[dask]" '
-                        '(dask[array] and distributed)')
-    assert lines[1].startswith("error: ") and "multigrad[dask]" in lines[1]
+    assert lines[0] == ('False dask is not installed: pip install "multigrad-tape[dask]" '
+                        '(from a checkout: pip install ".[dask]") (dask[array,distributed])')
+    assert lines[1].startswith("error: ") and "multigrad-tape[dask]" in lines[1]

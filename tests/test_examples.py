@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from needs import require_distributed
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
 
@@ -96,8 +97,7 @@ def test_demo_command_takes_function(capsys):
 
 def test_distributed_logistic_regression_learns_on_a_local_cluster():
     """The Dask example at a tiny size: 2 worker processes (loopback), 1 GiB limit each."""
-    pytest.importorskip("distributed", reason="dask.distributed is not installed "
-                                              '(pip install "multigrad[dask]")')
+    require_distributed()
     out = subprocess.run(
         [sys.executable, os.path.join(EXAMPLES, "distributed_logistic_regression.py"),
          "--rows", "4000", "--features", "5", "--chunk-rows", "1000", "--steps", "4",
@@ -114,8 +114,7 @@ def test_distributed_logistic_regression_learns_on_a_local_cluster():
 def test_distributed_logistic_regression_with_function_prints_the_same():
     """--function on the Dask example: the same losses and weights as the eager run (the
     workers as threads of one process, to keep it short); only the timings differ."""
-    pytest.importorskip("distributed", reason="dask.distributed is not installed "
-                                              '(pip install "multigrad[dask]")')
+    require_distributed()
     runs = []
     for extra in ([], ["--function"]):
         out = subprocess.run(

@@ -148,11 +148,34 @@ def test_users_get_the_matrix_plugin_with_dash_p(tmp_path):
     assert "test_on_every_backend[array_api_strict] PASSED" in proc.stdout
 
 
-def test_installed_matrix_plugin_autoloads_through_pytest11(tmp_path):
-    names = [ep.name for ep in importlib.metadata.entry_points(group="pytest11")]
-    if "multigrad.testing.pytest_plugin" not in names:
-        pytest.skip("multigrad is not pip-installed here (no pytest11 entry point)")
+def test_the_matrix_plugin_is_opt_in_with_one_conftest_line(tmp_path):
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["multigrad.testing.pytest_plugin"]\n')
     (tmp_path / "test_user.py").write_text(USER_TEST)
     proc = _pytest(["-v", "--backend", "numpy"], _env(), cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "test_on_every_backend[numpy] PASSED" in proc.stdout
+
+
+OTHER_PROJECT_TEST = """
+import pytest
+
+@pytest.fixture
+def backend():
+    return "theirs"
+
+def test_own_fixture(backend):
+    assert backend == "theirs"
+"""
+
+
+def test_an_unrelated_project_keeps_its_own_backend_fixture(tmp_path):
+    """Installing multigrad changes no other project's test run: no pytest11 entry point
+    loads the matrix plugin, and no --backend option appears."""
+    assert "multigrad.testing.pytest_plugin" not in [
+        ep.value for ep in importlib.metadata.entry_points(group="pytest11")]
+    (tmp_path / "test_other.py").write_text(OTHER_PROJECT_TEST)
+    proc = _pytest(["-v"], _env(), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "test_own_fixture PASSED" in proc.stdout and "SKIPPED" not in proc.stdout
+    usage = _pytest(["--help"], _env(), cwd=tmp_path).stdout
+    assert "--backend" not in usage

@@ -3,7 +3,7 @@
 It exists to keep the core honest: every op and VJP rule must run on a namespace that
 offers exactly the Python Array API standard, so any NumPy-only habit fails the matrix.
 It is one ``array_api_spec`` call: no extras, the generic fallbacks are what it uses.
-Install with ``pip install "multigrad[array-api]"`` (it is also in the ``test`` extra).
+Install with ``pip install "multigrad-tape[array-api]"`` (it is also in the ``test`` extra).
 """
 
 import multigrad

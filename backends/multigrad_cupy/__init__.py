@@ -12,12 +12,13 @@ returning them to the driver; call ``free_all_blocks()`` on it to release them.
 """
 
 import multigrad
+from multigrad.errors import install_hint
 from multigrad.hookspecs import hookimpl
 
 NAME = "cupy"
-INSTALL_HINT = ('cupy is not installed: pip install "multigrad[cupy]" (CUDA 12.x, the '
-                'cupy-cuda12x wheel) or "multigrad[cupy-cuda13]" (CUDA 13.x, cupy-cuda13x); '
-                'pick the wheel matching the CUDA version that nvidia-smi reports')
+INSTALL_HINT = (f'cupy is not installed: for CUDA 12.x {install_hint("cupy")} (the '
+                f'cupy-cuda12x wheel); for CUDA 13.x {install_hint("cupy-cuda13")} '
+                f'(cupy-cuda13x); pick the one matching the CUDA version nvidia-smi reports')
 
 
 def _unavailable(reason):

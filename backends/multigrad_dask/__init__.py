@@ -10,7 +10,7 @@ is active runs that pass: the local threaded scheduler by default, a
 ``dask.distributed.Client`` once one exists.
 
 Importing this module does not import dask: ``load()`` does, when the backend is first
-used. Install with ``pip install "multigrad[dask]"``.
+used. Install with ``pip install "multigrad-tape[dask]"`` (from a checkout: ``pip install ".[dask]"``).
 
 Chunks. Data converted to this backend (``mg.constant``, ``mg.Variable``, creation
 functions) is cut into chunks of ``chunks`` (Dask's ``chunks=`` argument: ``"auto"``, an
@@ -29,16 +29,20 @@ them to the host.
 
 import os
 
+import functools
+import importlib.util
+
 import multigrad
+from multigrad.errors import install_hint
 from multigrad.hookspecs import hookimpl
 
 NAME = "dask"
 CHUNKS_ENV = "MULTIGRAD_DASK_CHUNKS"
 CHUNK_TYPE_ENV = "MULTIGRAD_DASK_CHUNK_TYPE"
 MAX_CHUNKS_ENV = "MULTIGRAD_DASK_MAX_CHUNKS"
-INSTALL_HINT = 'dask is not installed: pip install "multigrad[dask]" (dask[array] and distributed)'
+INSTALL_HINT = f'dask is not installed: {install_hint("dask")} (dask[array,distributed])'
 
-__all__ = ["NAME", "configure", "load", "multigrad_backends"]
+__all__ = ["NAME", "configure", "distributed_problem", "load", "multigrad_backends"]
 
 
 def _parse_chunks(text, source):
@@ -143,3 +147,28 @@ def multigrad_backends():
     return [multigrad.BackendSpec(NAME, load, array_modules=("dask",),
                                   description="Dask arrays: chunked, lazy, out of core, "
                                               "on any Dask scheduler")]
+
+
+@functools.cache
+def distributed_problem():
+    """None when ``dask.distributed`` imports, else why not: not installed, or installed but
+    broken (a ``distributed`` release that does not match the installed dask fails at import)."""
+    if importlib.util.find_spec("distributed") is None:
+        return f"dask.distributed is not installed: {install_hint('dask')}"
+    try:
+        import distributed  # noqa: F401 - the import is the check
+    except Exception as exc:  # noqa: BLE001 - any failure makes it unusable; say which
+        return (f"dask.distributed is installed but broken ({type(exc).__name__}: {exc}); "
+                f"install a matching dask and distributed: {install_hint('dask')}")
+    return None
+
+
+@hookimpl
+def multigrad_diagnostics():
+    if importlib.util.find_spec("dask") is None:
+        return []
+    problem = distributed_problem()
+    if problem is None:
+        import distributed
+        return [f"dask.distributed {distributed.__version__}: ok"]
+    return [problem]

@@ -11,14 +11,12 @@ by a side effect) behaves like its real array, computed eagerly.
 import contextvars
 import operator
 
+from ..errors import TracingError
+
 __all__ = ["Traced", "current_trace", "unwrap", "TracingError"]
 
 # The trace recording in this thread / task (None: nothing is traced here).
 current_trace = contextvars.ContextVar("multigrad_current_trace", default=None)
-
-
-class TracingError(RuntimeError):
-    """Something a traced function did cannot be replayed."""
 
 
 def unwrap(obj):
