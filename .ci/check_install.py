@@ -17,6 +17,7 @@ Run by ``.ci/run`` (any Python >= 3.10 with pip and venv; network to the package
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,7 +48,12 @@ def source_modules():
 
 
 def build_wheel(out):
-    sh(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", out, ROOT)
+    # From a copy without build outputs: setuptools' build/ folder would carry modules that
+    # pyproject.toml no longer includes into the wheel, hiding the very mistake checked here.
+    source = Path(out, "source")
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", "build", "dist", "*.egg-info", ".venv*", "__pycache__", ".pytest_cache"))
+    sh(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", out, source)
     wheel, = Path(out).glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     missing = sorted(source_modules() - names)
