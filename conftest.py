@@ -1,5 +1,6 @@
 """Root conftest: the whole suite runs through multigrad's backend matrix plugin."""
 
+import collections
 import os
 
 # The dask backend cuts data into chunks of 2 elements per axis in the test matrix, so that
@@ -17,3 +18,17 @@ def pytest_addoption(parser):
     parser.addoption("--fuzz", type=int, default=0, metavar="N",
                      help="tests/test_differential.py: run N random programs per backend "
                           "(fresh ones each run) instead of the seeded CI budget")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Each skip reason once, with its count (pytest's -rs lists one line per test file,
+    and the matrix's unavailable-backend reason is the same in every file)."""
+    counts = collections.Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        counts[reason.removeprefix("Skipped: ")] += 1
+    if counts:
+        terminalreporter.write_sep("-", "skips by reason")
+        for reason, n in counts.most_common():
+            terminalreporter.write_line(f"{n:6d}  {reason}")

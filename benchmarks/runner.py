@@ -22,7 +22,8 @@ def cupy_unavailable_reason(env):
     """None if multigrad's cupy backend can run here, else why not."""
     if importlib.util.find_spec("cupy") is None:
         return ("cupy is not installed: install the wheel matching your CUDA driver, e.g. "
-                "'pip install multigrad[cupy]' (CUDA 12) or 'multigrad[cupy-cuda13]'")
+                "'pip install \"multigrad-tape[cupy]\"' (CUDA 12) or '\"multigrad-tape[cupy-cuda13]\"' "
+                "(from a checkout: '.[cupy]', '.[cupy-cuda13]')")
     probe = ("import multigrad as mg, cupy\n"
              "mg.load_backend('cupy')\n"
              "assert cupy.cuda.runtime.getDeviceCount() > 0, 'no CUDA device'\n")

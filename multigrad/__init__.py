@@ -19,6 +19,7 @@ from .primitive import Primitive
 from .tape import GradientTape, UnconnectedGradients
 from .tensor import Tensor, Variable
 from . import numpy_dispatch as _numpy_dispatch
+from . import warning_location as _warning_location
 # TensorFlow's top-level functions NumPy has no name for (mg.norm, mg.gather, mg.range...).
 from .tf_functions import (add_n, clip_by_global_norm, clip_by_norm, fill, is_tensor, norm,
                            one_hot, rank, shape, size)
@@ -26,6 +27,7 @@ from .tf_functions import range  # noqa: A004 - tf.range; the builtin is unchang
 from .tf_gather import boolean_mask, gather, gather_nd
 
 _numpy_dispatch.install(Tensor)     # np.sin(t) is mg.sin(t): NumPy's protocols on Tensor
+_warning_location.install()         # an op's NumPy warning points at the user's line
 
 __version__ = "0.1.0"
 
