@@ -95,6 +95,33 @@ def test_demo_command_takes_function(capsys):
                         "mg.function: train_step traced 1 time"]
 
 
+def test_demo_on_an_unavailable_backend_is_one_line_and_exit_code_2(capsys):
+    from multigrad.__main__ import main
+    assert main(["demo", "--backend", "no_such_backend"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("multigrad demo: error: unknown backend "
+                                               "'no_such_backend'; known backends: ")
+
+
+@pytest.mark.parametrize("name", ["walkthrough.py", "linear_regression.py", "mlp_classifier.py",
+                                  "newton.py", "distributed_logistic_regression.py"])
+def test_examples_help_is_whole_and_shows_defaults(name):
+    out = subprocess.run([sys.executable, os.path.join(EXAMPLES, name), "--help"],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    description = out.split("\n\n")[1]
+    assert description.rstrip().endswith("."), description       # not cut mid-sentence
+    options = out.split("options:", 1)[1]
+    assert "(default: " in options and "(default: None)" not in options
+
+
+def test_an_example_on_an_unavailable_backend_is_one_line_and_exit_code_2():
+    out = subprocess.run([sys.executable, os.path.join(EXAMPLES, "newton.py"), "--backend",
+                          "no_such_backend"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [out.stderr.strip()]
+    assert out.stderr.startswith("newton.py: error: unknown backend 'no_such_backend'")
+
+
 def test_distributed_logistic_regression_learns_on_a_local_cluster():
     """The Dask example at a tiny size: 2 worker processes (loopback), 1 GiB limit each."""
     require_distributed()
