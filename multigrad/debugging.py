@@ -11,8 +11,8 @@ stored in ``multigrad.primitive._check_numerics`` (None when off).
 
 import os
 
-from . import primitive as _primitive
-from .tensor import Tensor
+from .core import primitive as _primitive
+from .core.tensor import Tensor
 
 __all__ = ["NumericsError", "enable_check_numerics", "disable_check_numerics",
            "check_numerics_enabled"]

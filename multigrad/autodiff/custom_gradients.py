@@ -15,11 +15,11 @@ A cotangent with a leading batch axis (``tape.jacobian``) is handled one row at 
 
 import functools
 
-from . import _state, nest
-from .primitive import Primitive, apply
-from .tape_entry import batch_ndim
-from .tensor import Tensor
-from .ops import convert_to_tensor
+from ..core import state as _state, nest
+from ..core.primitive import Primitive, apply
+from ..core.tape_entry import batch_ndim
+from ..core.tensor import Tensor
+from ..ops import convert_to_tensor
 from .tape import GradientTape
 
 __all__ = ["custom_gradient", "recompute_grad"]

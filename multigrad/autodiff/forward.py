@@ -23,11 +23,11 @@ non-holomorphic ops alike. Pairing with ``g * t`` instead (no conj, a complex sc
 conjugates the tangent.
 """
 
-from . import nest
-from ._complex import is_complex
-from .ops import add, conj, convert_to_tensor, multiply, real, sum as reduce_sum, zeros, zeros_like
+from ..core import nest
+from ..backend.conj import is_complex
+from ..ops import add, conj, convert_to_tensor, multiply, real, sum as reduce_sum, zeros, zeros_like
 from .tape import GradientTape, UnconnectedGradients, _unconnected_mode
-from .tensor import Tensor
+from ..core.tensor import Tensor
 
 __all__ = ["ForwardAccumulator"]
 

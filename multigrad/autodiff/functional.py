@@ -9,11 +9,11 @@ arrays stay float64, Python floats become float32 as in TensorFlow).
 
 import functools
 
-from . import nest
+from ..core import nest
 from .forward import ForwardAccumulator, tangent_for
 from .tape import GradientTape
-from .tensor import Tensor
-from .ops import constant, convert_to_tensor, multiply, sum as reduce_sum
+from ..core.tensor import Tensor
+from ..ops import constant, convert_to_tensor, multiply, sum as reduce_sum
 
 __all__ = ["grad", "value_and_grad", "jacobian", "hessian", "hvp", "vjp", "jvp"]
 

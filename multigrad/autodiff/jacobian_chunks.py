@@ -7,8 +7,8 @@ refused with that estimate unless a chunk size is given (``parallel_iterations=K
 of the one-hot seed per backward pass), which bounds each pass's batch to K.
 """
 
-from . import ops as _ops
-from .tensor import Tensor
+from .. import ops as _ops
+from ..core.tensor import Tensor
 
 __all__ = ["MEMORY_LIMIT_BYTES", "check_jacobian_size", "chunk_size", "seed_rows",
            "chunked_backward", "JacobianMemoryError"]

@@ -4,14 +4,14 @@ import contextlib
 import enum
 import warnings
 
-from . import _state
-from . import nest
-from . import ops as _ops
-from . import primitive as _primitive
-from .errors import PerformanceWarning
+from ..core import state as _state
+from ..core import nest
+from .. import ops as _ops
+from ..core import primitive as _primitive
+from ..errors import PerformanceWarning
 from .jacobian_chunks import check_jacobian_size, chunk_size, chunked_backward
-from .tape_entry import entry_cotangents, multi_output_cotangent
-from .tensor import Tensor, Variable
+from ..core.tape_entry import entry_cotangents, multi_output_cotangent
+from ..core.tensor import Tensor, Variable
 
 __all__ = ["GradientTape", "UnconnectedGradients", "stop_recording_all"]
 

@@ -9,8 +9,8 @@ between backends (DLPack when both sides support it, else through host NumPy).
 
 import importlib
 
-from .array_backend import Backend, BackendSpec
-from .backend import register_backend
+from .spec import Backend, BackendSpec
+from .select import register_backend
 
 __all__ = ["array_api_spec", "array_api_backend", "register_array_api_backend", "move_array"]
 

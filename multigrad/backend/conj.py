@@ -5,7 +5,7 @@ z = x + iy the gradient is dL/dx + i dL/dy, so a holomorphic op's rule is
 ``g * maybe_conj(ns, f'(z))``. ``maybe_conj`` skips the call entirely on real data.
 """
 
-from .dtypes import as_dtype
+from ..dtypes import as_dtype
 
 __all__ = ["is_complex", "maybe_conj"]
 

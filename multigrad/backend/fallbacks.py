@@ -3,7 +3,7 @@ functional update, einsum. ``ArrayOps`` falls back on these; a backend with a na
 version passes it as an extra (``Backend(..., extras=...)``).
 """
 
-from ._complex import is_complex as _is_complex
+from .conj import is_complex as _is_complex
 from .einsum_parse import parse
 
 __all__ = ["generic_getitem", "generic_index_add", "generic_index_update", "einsum_fallback"]

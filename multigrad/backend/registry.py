@@ -18,9 +18,9 @@ import importlib
 import sys
 import threading
 
-from ._time_limit import TIMEOUT_ENV, TimedOut, call_with_limit, plugin_timeout
-from .array_backend import Backend, BackendSpec
-from .errors import BackendUnavailableError, UnknownBackendError
+from .time_limit import TIMEOUT_ENV, TimedOut, call_with_limit, plugin_timeout
+from .spec import Backend, BackendSpec
+from ..errors import BackendUnavailableError, UnknownBackendError
 
 __all__ = ["BackendRegistry", "BUILTIN_PLUGINS", "ENTRY_POINT_GROUP"]
 
@@ -64,7 +64,7 @@ class BackendRegistry:
             if self._manager is not None:
                 return
             import pluggy    # only when a backend is first looked up: import stays light
-            from . import hookspecs
+            from .. import hookspecs
             manager = pluggy.PluginManager(hookspecs.PROJECT)
             manager.add_hookspecs(hookspecs)
             for name in self._builtin_plugins:

@@ -10,8 +10,8 @@ import contextlib
 import contextvars
 import os
 
-from . import tensor as _tensor
-from .errors import BackendMismatchError, UnknownBackendError
+from ..core import tensor as _tensor
+from ..errors import BackendMismatchError, UnknownBackendError
 from .registry import BackendRegistry
 
 __all__ = ["get_backend", "set_backend", "use_backend", "list_backends", "load_backend",

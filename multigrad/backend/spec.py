@@ -6,9 +6,9 @@ which array modules it owns, and a ``load`` callable). ``load()`` returns a
 not cover. The core's per-op path is an attribute lookup on ``Backend.ops``.
 """
 
-from . import dtypes as _dt
-from .array_fallbacks import (einsum_fallback, generic_getitem, generic_index_add,
-                              generic_index_update)
+from .. import dtypes as _dt
+from .fallbacks import (einsum_fallback, generic_getitem, generic_index_add,
+                        generic_index_update)
 
 __all__ = ["Backend", "BackendSpec", "ArrayOps", "EXTRAS"]
 

@@ -9,9 +9,10 @@ the argument otherwise; axes out of range raise ``mg.AxisError`` (NumPy's messag
 import numbers
 import operator
 
-from .errors import AxisError
+from ..errors import AxisError
 
-__all__ = ["integer_arg", "axis_items", "check_axis", "shape_arg", "number_arg", "single_axis"]
+__all__ = ["integer_arg", "axis_items", "check_axis", "shape_arg", "number_arg", "single_axis",
+           "normalize_axis"]
 
 
 def integer_arg(value, opname, what):
@@ -86,3 +87,13 @@ def single_axis(axis, ndim, opname):
     if axis is None or isinstance(axis, (tuple, list)):
         raise TypeError(f"mg.{opname}: axis must be an integer, got {axis!r:.60}")
     return check_axis(integer_arg(axis, opname, "axis"), ndim, opname)
+
+
+def normalize_axis(axis, ndim, opname):
+    """``axis`` as a sorted tuple of non-negative ints (None stays None)."""
+    if axis is None:
+        return None
+    out = [check_axis(a, ndim, opname) for a in axis_items(axis, opname)]
+    if len(set(out)) != len(out):
+        raise ValueError(f"mg.{opname}: repeated axis in {axis!r}")
+    return tuple(sorted(out))

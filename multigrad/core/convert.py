@@ -1,9 +1,9 @@
 """Data to Tensors: the conversion every op applies to its array arguments."""
 
-from . import dtypes as _dt
+from .. import dtypes as _dt
 from . import tensor as _tensor
-from .backend import get_backend, infer_backend, load_backend
-from .dtypes import python_data_dtype, python_kind
+from ..backend.select import get_backend, infer_backend, load_backend
+from ..dtypes import python_data_dtype, python_kind
 from .tensor import Tensor
 from .vocabulary import tensor_ops
 

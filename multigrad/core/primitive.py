@@ -7,9 +7,9 @@ for a first-order backward pass, and with Tensors and ``multigrad.ops.tensor_ops
 outer tape is recording, so higher derivatives come from the same rules.
 """
 
-from . import _state
-from .backend import get_backend, infer_backend, mismatch_error
-from .dtypes import python_data_dtype
+from . import state as _state
+from ..backend.select import get_backend, infer_backend, mismatch_error
+from ..dtypes import python_data_dtype
 from .tape_entry import batch_ndim, new_entry, unbroadcast
 from .tensor import Tensor, Variable
 

@@ -9,7 +9,7 @@ broadcasting and casts every cotangent to its input's dtype, on every path.
 
 from typing import Any, NamedTuple
 
-from ._complex import is_complex
+from ..backend.conj import is_complex
 
 __all__ = ["TapeEntry", "new_entry", "entry_cotangents", "multi_output_cotangent", "batch_ndim",
            "unbroadcast"]

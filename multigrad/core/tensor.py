@@ -1,8 +1,8 @@
 """Tensor (an immutable value on one backend) and Variable (mutable, trainable state)."""
 
-from . import _state
-from .dtypes import as_dtype
-from .errors import BackendMismatchError
+from . import state as _state
+from ..dtypes import as_dtype
+from ..errors import BackendMismatchError
 
 __all__ = ["Tensor", "Variable"]
 

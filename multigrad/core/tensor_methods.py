@@ -7,7 +7,7 @@ differentiable where the op is); NumPy arguments with no meaning for an immutabl
 silently ignored.
 """
 
-from .dtypes import as_dtype
+from ..dtypes import as_dtype
 
 __all__ = ["install"]
 

@@ -4,12 +4,13 @@ Each module lists its public ops in ``__all__``; adding a module means adding it
 ``_MODULES``.
 """
 
-from .. import tensor as _tensor_module
-from .. import tensor_methods as _tensor_methods
-from . import (creation, differences, elementwise, indexing, joining, layout, logic, math,
-               matrices, nan_reductions, numpy_extra, polynomial, products, reductions, scans,
-               shape, sorting, spacing, stacking, stats)
-from ..vocabulary import tensor_ops
+from ..core import tensor as _tensor_module
+from ..core import tensor_methods as _tensor_methods
+from . import (creation, differences, elementwise, indexing, joining, layout,
+               nondiff_reductions as logic, ufuncs as math, matrices, nan_reductions,
+               numpy_compositions as numpy_extra, polynomial, products, reductions, scans, shape,
+               sorting, spacing, selection as stacking, aggregates as stats)
+from ..core.vocabulary import tensor_ops
 from .aliases import ALIASES
 
 _MODULES = (creation, elementwise, reductions, products, shape, math, stats, scans, logic, layout,

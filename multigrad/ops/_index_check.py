@@ -22,9 +22,9 @@ transfer), never the indexed data: on Dask that computes the index's graph alone
 import numbers
 
 from .. import dtypes as _dt
-from .. import tensor as _tensor
-from ..convert import convert_to_tensor
-from ..tensor import Tensor
+from ..core import tensor as _tensor
+from ..core.convert import convert_to_tensor
+from ..core.tensor import Tensor
 from .creation import to_backend
 
 __all__ = ["prepare_index", "check_bounds", "out_of_bounds", "index_data"]

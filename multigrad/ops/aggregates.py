@@ -1,11 +1,11 @@
 """More reductions: prod, var, std, ptp, logsumexp, average (``axis`` int/tuple, ``keepdims``)."""
 
-from .._complex import is_complex, maybe_conj
-from ..axes import normalize_axis
-from ..convert import as_tensor
-from ..primitive import Primitive, apply
-from ..tape_entry import batch_ndim
-from ._define import defop, reduction
+from ..backend.conj import is_complex, maybe_conj
+from ..core.args import normalize_axis
+from ..core.convert import as_tensor
+from ..core.primitive import Primitive, apply
+from ..core.tape_entry import batch_ndim
+from .define import defop, reduction
 from .elementwise import sqrt
 from .reductions import _count, expand_reduced, max, mean, min, sum
 from .shape import broadcast_to, reshape

@@ -12,11 +12,11 @@ Every public function is made here, so every one says whether it is differentiab
   differentiable through them), ``@defop(differentiable=False)`` (no gradient).
 """
 
-from ..axes import normalize_axis
+from ..core.args import normalize_axis
 from ..dtypes import int32, int64, python_data_dtype
-from ..primitive import Primitive, apply, binary_op, unary_op
-from ..tensor import Tensor
-from ..convert import convert_to_tensor
+from ..core.primitive import Primitive, apply, binary_op, unary_op
+from ..core.tensor import Tensor
+from ..core.convert import convert_to_tensor
 
 __all__ = ["unary", "binary", "nondiff_unary", "nondiff_binary", "reduction", "defop",
            "declare"]

@@ -10,12 +10,12 @@ input) has cropping as adjoint, and the other way round. A real input gets the r
 
 import sys
 
-from . import dtypes as _dt
-from .convert import as_tensor
-from .fft_helpers import fftfreq, fftshift, ifftshift, rfftfreq
-from .ops._define import defop
-from .primitive import Primitive, apply
-from .vocabulary import tensor_ops
+from .. import dtypes as _dt
+from ..core.convert import as_tensor
+from .fft_frequencies import fftfreq, fftshift, ifftshift, rfftfreq
+from .define import defop
+from ..core.primitive import Primitive, apply
+from ..core.vocabulary import tensor_ops
 
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2",
            "rfftn", "irfftn", "hfft", "ihfft", "fftshift", "ifftshift", "fftfreq", "rfftfreq"]

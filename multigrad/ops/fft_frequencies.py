@@ -1,10 +1,10 @@
 """``mg.fft``'s helpers (re-exported there): fftshift and ifftshift (rolls, differentiable),
 fftfreq and rfftfreq (sample frequencies, constants)."""
 
-from . import ops
-from .args import integer_arg, number_arg, single_axis
-from .convert import as_tensor
-from .ops._define import defop
+from .. import ops
+from ..core.args import integer_arg, number_arg, single_axis
+from ..core.convert import as_tensor
+from .define import defop
 
 __all__ = ["fftshift", "ifftshift", "fftfreq", "rfftfreq"]
 

@@ -1,13 +1,13 @@
 """Joining and splitting: hstack, vstack, column_stack, split, array_split, hsplit, vsplit, pad."""
 
-from ..convert import as_tensor
-from ..primitive import Primitive, apply
-from ..tensor import Tensor
+from ..core.convert import as_tensor
+from ..core.primitive import Primitive, apply
+from ..core.tensor import Tensor
 from ._cotangents import align_cotangents
-from ._define import defop
+from .define import defop
 from .layout import atleast_1d, atleast_2d, flip
 from .shape import broadcast_to, concatenate, index_add_into_zeros, reshape
-from ..args import single_axis
+from ..core.args import single_axis
 
 __all__ = ["hstack", "vstack", "column_stack", "split", "array_split", "hsplit", "vsplit",
            "pad"]

@@ -4,15 +4,15 @@ Axes are normalised to negative numbers before they reach a rule: counted from t
 they name the same axes with or without leading batch axes in the cotangent.
 """
 
-from ..axes import normalize_axis
-from ..convert import as_tensor
-from ..primitive import Primitive, apply
-from ..tape_entry import batch_ndim
-from ..tensor import Tensor
-from ._define import defop
+from ..core.args import normalize_axis
+from ..core.convert import as_tensor
+from ..core.primitive import Primitive, apply
+from ..core.tape_entry import batch_ndim
+from ..core.tensor import Tensor
+from .define import defop
 from .indexing import take
 from .shape import broadcast_to, expand_dims, reshape, transpose
-from ..args import shape_arg, single_axis
+from ..core.args import shape_arg, single_axis
 
 __all__ = ["ravel", "flatten", "swapaxes", "moveaxis", "atleast_1d", "atleast_2d",
            "atleast_3d", "flip", "flipud", "fliplr", "rot90", "roll", "tile", "repeat"]

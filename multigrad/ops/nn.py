@@ -7,12 +7,12 @@ them (sigmoid, softplus, softmax, log_softmax); compositions of stable ops elsew
 
 import math as _m
 
-from .axes import normalize_axis
-from .convert import as_tensor
-from .ops import erf, expm1, sum, tanh, where
-from .ops._define import defop
-from .primitive import Primitive, apply
-from .tf_math import l2_loss, l2_normalize, moments, softsign  # noqa: F401 - TF's tf.nn names
+from ..core.args import normalize_axis
+from ..core.convert import as_tensor
+from . import erf, expm1, sum, tanh, where
+from .define import defop
+from ..core.primitive import Primitive, apply
+from .tf.math_functions import l2_loss, l2_normalize, moments, softsign  # noqa: F401 - tf.nn
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "softmax", "log_softmax",
            "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",

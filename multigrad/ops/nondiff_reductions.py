@@ -1,9 +1,9 @@
 """Reductions whose results carry no gradient: arg-extrema, counts, any/all."""
 
-from ..axes import normalize_axis
-from ..convert import as_tensor
-from ..primitive import Primitive, apply
-from ._define import defop, reduction
+from ..core.args import normalize_axis
+from ..core.convert import as_tensor
+from ..core.primitive import Primitive, apply
+from .define import defop, reduction
 
 __all__ = ["argmax", "argmin", "count_nonzero", "any", "all"]
 

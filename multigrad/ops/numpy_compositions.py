@@ -1,14 +1,14 @@
 """Small NumPy compositions: positive, copy, fix, float_power, copysign, vecdot, matvec,
 vecmat, meshgrid, broadcast_arrays, unstack, cov, corrcoef, diagflat, vander."""
 
-from ..args import integer_arg
-from ..convert import as_tensor
+from ..core.args import integer_arg
+from ..core.convert import as_tensor
 from ..dtypes import float64
-from ._define import defop
+from .define import defop
 from .creation import cast
 from .elementwise import abs as _abs, floor, identity, power, sqrt, where
-from .math import ceil
-from .math import conj
+from .ufuncs import ceil
+from .ufuncs import conj
 from .matrices import diag
 from .products import matmul
 from .reductions import mean, sum as _sum

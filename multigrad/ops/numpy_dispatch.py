@@ -14,10 +14,10 @@ raise instead of being ignored. ``np.asarray(t)`` still gives a host array (``__
 
 import functools
 
-from . import ops as _ops
-from .dtypes import as_dtype
-from .ops.aliases import ALIASES
-from .tensor import Tensor
+from .. import ops as _ops
+from ..dtypes import as_dtype
+from .aliases import ALIASES
+from ..core.tensor import Tensor
 
 __all__ = ["numpy_table", "install"]
 

@@ -1,11 +1,11 @@
 """More of NumPy's joining, splitting and choosing: dstack, dsplit, rollaxis, select,
 piecewise. Compositions of concatenate, split, transpose, where and masked updates."""
 
-from ..args import integer_arg, single_axis
-from ..convert import as_tensor
+from ..core.args import integer_arg, single_axis
+from ..core.convert import as_tensor
 from ..errors import AxisError
-from ..tensor import Tensor
-from ._define import defop
+from ..core.tensor import Tensor
+from .define import defop
 from ..dtypes import int64
 from .creation import arange, cast, zeros_like
 from .differences import like

@@ -9,11 +9,11 @@ Complex inputs follow TensorFlow's convention: a holomorphic op's rule is
 import builtins as _builtins
 import math as _m
 
-from .._complex import is_complex, maybe_conj
-from ..convert import as_tensor
+from ..backend.conj import is_complex, maybe_conj
+from ..core.convert import as_tensor
 from ..dtypes import as_dtype as _dtype_of_native
-from ..primitive import Primitive, apply
-from ._define import binary, defop, unary
+from ..core.primitive import Primitive, apply
+from .define import binary, defop, unary
 from .elementwise import _zero_vjp
 
 __all__ = ["reciprocal", "exp2", "expm1", "log2", "log10", "log1p", "cbrt", "tan", "arcsin",

@@ -21,12 +21,12 @@ order), ``opt.load_state(values, var_list)``, ``get_config``/``from_config``; ``
 
 import warnings
 
-from .tape import GradientTape, stop_recording_all
-from .evaluation import compute
-from .tensor import Variable
-from .ops import cast, constant, convert_to_tensor, full_like, maximum, sqrt, zeros_like
-from .optimizer_args import (check_learning_rate, check_unit, check_weight_decay,
-                             iterations_value, slot_value)
+from ..autodiff.tape import GradientTape, stop_recording_all
+from ..core.compute import compute
+from ..core.tensor import Variable
+from ..ops import cast, constant, convert_to_tensor, full_like, maximum, sqrt, zeros_like
+from .checks import (check_learning_rate, check_unit, check_weight_decay,
+                     iterations_value, slot_value)
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad"]
 

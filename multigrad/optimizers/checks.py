@@ -4,8 +4,8 @@ learning rate, a weight decay, a rate between 0 and 1, a restored slot or step c
 import math
 import numbers
 
-from .ops import convert_to_tensor
-from .tensor import Tensor
+from ..ops import convert_to_tensor
+from ..core.tensor import Tensor
 
 __all__ = ["check_learning_rate", "check_weight_decay", "check_unit", "slot_value",
            "iterations_value"]

@@ -5,7 +5,7 @@ Variables), ``trace`` (the recorder), ``signature`` (cache keys), ``program`` (t
 compiler), ``function`` (``mg.function`` itself).
 """
 
-from .. import tensor as _tensor
+from ..core import tensor as _tensor
 from .function import Function, function
 from .proxy import Traced, TracingError
 

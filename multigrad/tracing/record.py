@@ -11,9 +11,9 @@ so eager code pays nothing outside tracing.
 import threading
 import types
 
-from .. import primitive as _primitive
-from .. import tensor as _tensor
-from ..backend import REGISTRY, get_backend
+from ..core import primitive as _primitive
+from ..core import tensor as _tensor
+from ..backend.select import REGISTRY, get_backend
 from .proxy import Traced, current_trace
 
 __all__ = ["RecordingOps", "listening", "listen_to"]

@@ -86,7 +86,7 @@ def test_check_grads_detects_a_missing_conj(backend):
     wrong.defvjp(lambda ns, g, ans, z: g * ans)
 
     def f(z):
-        return mg.primitive.apply(wrong, (z,))
+        return mg.core.primitive.apply(wrong, (z,))
     with pytest.raises(AssertionError, match="order-1 derivative mismatch"):
         check_grads(f, [_complex((3,), 5)])
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import multigrad as mg
-from multigrad import jacobian_chunks
+from multigrad.autodiff import jacobian_chunks
 
 
 def _f(x, w):

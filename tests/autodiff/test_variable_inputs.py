@@ -7,13 +7,8 @@ import pytest
 
 import multigrad as mg
 
-import test_fft
-import test_linalg
-import test_math_grad
-import test_nn
-import test_ops_grad
-import test_ops_structure
-import test_reductions_grad
+from ops import (test_fft, test_linalg, test_math_grad, test_nn, test_ops_grad, test_ops_structure,
+                 test_reductions_grad)
 from optable import core_sweep_row, ids
 
 TABLES = (test_math_grad, test_ops_grad, test_ops_structure, test_reductions_grad, test_nn,

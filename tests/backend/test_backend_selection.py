@@ -73,7 +73,7 @@ def test_use_backend_is_context_local_across_threads(backend):
         seen["main"] = mg.get_backend().name
     # A fresh thread starts from the process default, not from this thread's override.
     assert seen["main"] == backend.name
-    assert seen["thread"] == mg.backend._default_name
+    assert seen["thread"] == mg.backend.select._default_name
 
 
 def test_arrays_select_their_backend(backend):

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import multigrad as mg
-from multigrad.array_fallbacks import generic_getitem, generic_index_add
-from multigrad.registry import BackendRegistry
+from multigrad.backend.fallbacks import generic_getitem, generic_index_add
+from multigrad.backend.registry import BackendRegistry
 
 xp = pytest.importorskip("array_api_strict", reason="array-api-strict is in the 'test' extra")
 STRICT = "array_api_strict"
@@ -20,7 +20,7 @@ STRICT = "array_api_strict"
 def isolated_registry(monkeypatch):
     """A fresh registry for the test: backends it registers disappear after it."""
     registry = BackendRegistry()
-    monkeypatch.setattr(mg.backend, "REGISTRY", registry)
+    monkeypatch.setattr(mg.backend.select, "REGISTRY", registry)
     return registry
 
 
@@ -49,7 +49,7 @@ def test_to_backend_falls_back_to_the_host_without_dlpack():
         """An array-like without __dlpack__ (as a device array of another library)."""
         def __init__(self, a):
             self.a = a
-    from multigrad.array_api import move_array
+    from multigrad.backend.array_api import move_array
     numpy_backend = mg.load_backend("numpy")
     source = mg.Backend("hostonly", np, (NoDLPack,), to_numpy=lambda v: v.a)
     moved = move_array(NoDLPack(np.array([1.5, 2.5])), source, mg.load_backend(STRICT))

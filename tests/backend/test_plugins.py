@@ -18,7 +18,7 @@ import pytest
 
 import multigrad as mg
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 pytest.importorskip("array_api_strict", reason="the README's toyback plugin wraps array-api-strict")
 
 
@@ -83,7 +83,7 @@ def test_entry_point_plugin_is_discovered_and_a_broken_one_is_reported(site):
         import multigrad as mg
         rows = {r["name"]: r for r in mg.list_backends()}
         toy = mg.load_backend("toyback")
-        plugin = mg.backend.REGISTRY.plugin_manager.get_plugin("toyback")
+        plugin = mg.backend.select.REGISTRY.plugin_manager.get_plugin("toyback")
         try:
             mg.set_backend("brokenback")
         except mg.BackendUnavailableError as exc:
@@ -101,14 +101,14 @@ def test_entry_point_plugin_is_discovered_and_a_broken_one_is_reported(site):
 
 
 def test_the_matrix_runs_on_the_entry_point_plugin(site):
-    proc = _pytest(["--backend", "toyback", "-v", "tests/test_walkthrough.py"], _env(site))
+    proc = _pytest(["--backend", "toyback", "-v", "tests/guides/test_walkthrough.py"], _env(site))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     ran = re.findall(r"::(\w+)\[toyback\] PASSED", proc.stdout)
     assert "test_matmul_gradient_walkthrough" in ran and len(ran) == 4
 
 
 def test_unknown_backend_on_the_command_line_is_a_usage_error():
-    proc = _pytest(["--backend", "nosuch", "tests/test_walkthrough.py"], _env())
+    proc = _pytest(["--backend", "nosuch", "tests/guides/test_walkthrough.py"], _env())
     assert proc.returncode == 4
     assert "--backend nosuch: unknown backend; registered: numpy, array_api_strict" \
         in proc.stderr
@@ -116,7 +116,7 @@ def test_unknown_backend_on_the_command_line_is_a_usage_error():
 
 def test_matrix_plugin_without_autoload_skips_with_reasons():
     """The root conftest loads the plugin even when entry points are not scanned."""
-    proc = _pytest(["-v", "-rs", "tests/test_walkthrough.py"],
+    proc = _pytest(["-v", "-rs", "tests/guides/test_walkthrough.py"],
                    _env(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "test_matmul_gradient_walkthrough[numpy] PASSED" in proc.stdout
@@ -125,7 +125,7 @@ def test_matrix_plugin_without_autoload_skips_with_reasons():
     if cupy["available"]:
         assert "test_matmul_gradient_walkthrough[cupy] PASSED" in proc.stdout
     else:
-        assert f"SKIPPED [4] tests/test_walkthrough.py: cupy: {cupy['reason']}" in proc.stdout
+        assert f"SKIPPED [4] tests/guides/test_walkthrough.py: cupy: {cupy['reason']}" in proc.stdout
 
 
 USER_TEST = """

@@ -13,7 +13,7 @@ import pytest
 
 import multigrad as mg
 from multigrad.hookspecs import hookimpl
-from multigrad.registry import BackendRegistry
+from multigrad.backend.registry import BackendRegistry
 
 
 def _toy_backend(name):
@@ -112,7 +112,7 @@ def test_two_plugins_claiming_one_backend_name(monkeypatch):
 
 
 def test_the_process_registry_is_built_from_the_builtin_plugins():
-    manager = mg.backend.REGISTRY.plugin_manager
+    manager = mg.backend.select.REGISTRY.plugin_manager
     assert manager.get_plugin("multigrad_numpy") is not None
     assert "numpy" in mg.backend_names()
 
@@ -193,7 +193,7 @@ def test_plugin_errors_still_come_back_from_the_worker_thread(monkeypatch):
 
 
 def test_plugin_timeout_comes_from_the_environment(monkeypatch):
-    from multigrad._time_limit import plugin_timeout
+    from multigrad.backend.time_limit import plugin_timeout
     monkeypatch.delenv("MULTIGRAD_PLUGIN_TIMEOUT", raising=False)
     assert plugin_timeout() == 10.0
     monkeypatch.setenv("MULTIGRAD_PLUGIN_TIMEOUT", "2.5")

@@ -5,13 +5,10 @@ import numpy as np
 import pytest
 
 import multigrad as mg
-from multigrad.numpy_dispatch import _qualified, numpy_table
+from multigrad.ops.numpy_dispatch import _qualified, numpy_table
 
-import test_linalg
-import test_math_grad
-import test_ops_grad
-import test_ops_structure
-import test_reductions_grad
+from ops import (test_linalg, test_math_grad, test_ops_grad, test_ops_structure,
+                 test_reductions_grad)
 from optable import Case, core_sweep_row, distinct, positive
 
 

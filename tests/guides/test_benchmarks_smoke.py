@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TIMED = ("W1", "W2", "W3", "W4a", "W4b", "W5", "W5mem")
 
 pytestmark = pytest.mark.skipif(not os.path.isdir(os.path.join(ROOT, "benchmarks")),

@@ -94,7 +94,7 @@ def test_complex_helper_detects_a_conjugation_error(backend):
     """The helper tells g from conj(g): a map whose rule forgets the conjugate fails."""
     wrong = mg.Primitive("times_i", lambda ns, z: z * 1j).defvjp(lambda ns, g, ans, z: g * 1j)
     with pytest.raises(AssertionError):
-        check_complex_grads(lambda z: mg.primitive.apply(wrong, (z,)), (3,), backend)
+        check_complex_grads(lambda z: mg.core.primitive.apply(wrong, (z,)), (3,), backend)
 
 
 def test_forward_matches_numpy(backend):

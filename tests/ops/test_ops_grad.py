@@ -90,7 +90,7 @@ def test_check_grads_detects_a_wrong_rule(backend):
     wrong.defvjp(lambda ns, g, ans, x: g * ns.sin(x))   # should be cos
 
     def f(x):
-        return mg.primitive.apply(wrong, (x,))
+        return mg.core.primitive.apply(wrong, (x,))
     with pytest.raises(AssertionError, match="order-1 derivative mismatch"):
         check_grads(f, [mg.constant([0.3, 1.2], dtype=mg.float64)])
 

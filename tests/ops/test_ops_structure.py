@@ -256,7 +256,7 @@ def test_bad_input_is_explained(backend, call, message):
 ])
 def test_einsum_fallback_without_a_native_einsum(subscripts, shapes):
     """What ArrayOps.einsum does for a namespace without einsum (Array API functions only)."""
-    from multigrad.array_fallbacks import einsum_fallback
+    from multigrad.backend.fallbacks import einsum_fallback
     rng = np.random.default_rng(0)
     xs = [rng.standard_normal(s) for s in shapes]
     np.testing.assert_allclose(einsum_fallback(np, subscripts, *xs), np.einsum(subscripts, *xs),
@@ -264,6 +264,6 @@ def test_einsum_fallback_without_a_native_einsum(subscripts, shapes):
 
 
 def test_einsum_fallback_diagonal_keeps_inf_off_the_diagonal_out():
-    from multigrad.array_fallbacks import einsum_fallback
+    from multigrad.backend.fallbacks import einsum_fallback
     x = np.array([[1.0, np.inf], [2.0, 3.0]])
     np.testing.assert_array_equal(einsum_fallback(np, "ii->i", x), [1.0, 3.0])

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import multigrad as mg
-from multigrad import math_namespace, tf_functions, tf_gather, tf_math
+from multigrad.ops.tf import (math_namespace, functions as tf_functions, gather as tf_gather,
+                              math_functions as tf_math)
 
 
 def grad(f, *xs):

@@ -6,7 +6,7 @@ import pytest
 
 import multigrad as mg
 
-from test_tf_functions import A, B, RNG, grad
+from .test_tf_functions import A, B, RNG, grad
 
 
 # --- gathers ------------------------------------------------------------------------------

@@ -9,22 +9,12 @@ import pytest
 
 import multigrad as mg
 
-import test_fft
-import test_linalg
-import test_math_grad
-import test_nn
-import test_numpy_functions
-import test_ops_grad
-import test_ops_structure
-import test_reductions_grad
-import test_tf_ops_grad
-from optable import Case, core_sweep_row
+from optable import Case, core_sweep_row, op_tables, table_name
 
-TABLES = (test_math_grad, test_ops_grad, test_ops_structure, test_reductions_grad, test_nn,
-          test_linalg, test_fft, test_numpy_functions, test_tf_ops_grad)
+TABLES = op_tables()
 CASES = [case for table in TABLES for case in table.CASES]
 # Two tables share a few row names: the table's name keeps each test id unique.
-IDS = [f"{table.__name__[5:]}-{case.id}" for table in TABLES for case in table.CASES]
+IDS = [f"{table_name(table)}-{case.id}" for table in TABLES for case in table.CASES]
 ROW = dict(zip(map(id, CASES), IDS))
 # Each input of a multi-input row in turn made outside the traced function (a closure's
 # constant): it reaches the ops as a raw array next to traced ones (``constant * traced``).

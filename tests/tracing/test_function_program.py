@@ -23,7 +23,7 @@ def replay_matches_eager(fn, *arg_sets):
     traced(*arg_sets[0])
     for args in arg_sets[1:]:
         got, want = traced(*args), fn(*args)
-        for g, w in zip(mg.nest.flatten(got), mg.nest.flatten(want)):
+        for g, w in zip(mg.core.nest.flatten(got), mg.core.nest.flatten(want)):
             assert same(g.numpy(), w.numpy()), (g, w)
     assert traced.experimental_get_tracing_count() == 1
     return traced

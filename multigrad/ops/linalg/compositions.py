@@ -8,15 +8,15 @@ the rule vocabulary (``tensor_ops.linalg``, bound when ``linalg.py`` loads) inst
 import that would close a cycle.
 """
 
-from . import ops
-from .args import integer_arg
-from ._linalg_util import matrix_arg, mH
-from .axes import normalize_axis
-from .convert import as_tensor
-from .ops._define import defop
-from .primitive import Primitive, apply
-from .tensor import Tensor
-from .vocabulary import tensor_ops
+from ... import ops
+from ...core.args import integer_arg
+from .matrix_tools import matrix_arg, mH
+from ...core.args import normalize_axis
+from ...core.convert import as_tensor
+from ..define import defop
+from ...core.primitive import Primitive, apply
+from ...core.tensor import Tensor
+from ...core.vocabulary import tensor_ops
 
 __all__ = ["eigvalsh", "svdvals", "matrix_power", "multi_dot", "matrix_rank", "cond",
            "tensorinv", "tensorsolve", "vector_norm", "matrix_norm", "vecdot", "outer",

@@ -2,10 +2,10 @@
 the test that a rule's cotangent is absent (so terms that are only defined for present
 cotangents are skipped instead of multiplied by zero)."""
 
-from . import _state
-from ._complex import maybe_conj
-from .convert import as_tensor
-from .tensor import Tensor
+from ...core import state as _state
+from ...backend.conj import maybe_conj
+from ...core.convert import as_tensor
+from ...core.tensor import Tensor
 
 __all__ = ["mT", "mH", "matrix_arg", "expand2", "identity_like", "off_diagonal_inverse",
            "absent"]

@@ -1,9 +1,9 @@
 """``global_norm`` (``tf.linalg.global_norm``): shared by ``mg.linalg`` and the TF functions."""
 
-from .convert import as_tensor
-from .ops import constant, sqrt, sum
-from .ops._define import defop
-from .tensor import Tensor
+from ...core.convert import as_tensor
+from .. import constant, sqrt, sum
+from ..define import defop
+from ...core.tensor import Tensor
 
 __all__ = ["global_norm"]
 

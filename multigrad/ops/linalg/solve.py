@@ -16,23 +16,23 @@ Tensors). Gradients are derived for real matrices; assumptions per function:
 
 import sys
 
-from . import ops
-from ._complex import maybe_conj
-from .axes import normalize_axis
+from ... import ops
+from ...backend.conj import maybe_conj
+from ...core.args import normalize_axis
 from .norms import global_norm
-from .linalg_more import (cond, cross, diagonal, eigvalsh, matmul, matrix_norm, matrix_power,
-                          matrix_rank, multi_dot, outer, svdvals, tensordot, tensorinv,
-                          tensorsolve, trace, vecdot, vector_norm)
-from . import linalg_more as _more
-from .convert import as_tensor
-from .ops._cotangents import align_cotangents
-from .ops._define import defop
-from .ops.layout import moveaxis
-from .ops.shape import expand_dims, matrix_transpose as _transpose, squeeze
-from ._linalg_util import absent, expand2, identity_like, matrix_arg, mH, mT
-from .linalg_spectral import eigh, svd
-from .primitive import Primitive, apply
-from .vocabulary import tensor_ops
+from .compositions import (cond, cross, diagonal, eigvalsh, matmul, matrix_norm, matrix_power,
+                           matrix_rank, multi_dot, outer, svdvals, tensordot, tensorinv,
+                           tensorsolve, trace, vecdot, vector_norm)
+from . import compositions as _more
+from ...core.convert import as_tensor
+from .._cotangents import align_cotangents
+from ..define import defop
+from ..layout import moveaxis
+from ..shape import expand_dims, matrix_transpose as _transpose, squeeze
+from .matrix_tools import absent, expand2, identity_like, matrix_arg, mH, mT
+from .spectral import eigh, svd
+from ...core.primitive import Primitive, apply
+from ...core.vocabulary import tensor_ops
 
 __all__ = ["inv", "pinv", "det", "slogdet", "solve", "cholesky", "eigh", "svd", "qr", "norm",
            "lstsq", "matrix_transpose", "global_norm"] + _more.__all__

@@ -10,11 +10,11 @@ non-finite, never a silently wrong number. The same holds at second order: it go
 the vector terms, so at repeated values it is non-finite.
 """
 
-from ._linalg_util import absent, matrix_arg, mT, off_diagonal_inverse
-from .linalg_more import svdvals
-from .ops._cotangents import align_cotangents
-from .ops._define import defop
-from .primitive import Primitive, apply
+from .matrix_tools import absent, matrix_arg, mT, off_diagonal_inverse
+from .compositions import svdvals
+from .._cotangents import align_cotangents
+from ..define import defop
+from ...core.primitive import Primitive, apply
 
 __all__ = ["eigh", "svd"]
 

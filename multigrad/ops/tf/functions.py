@@ -8,13 +8,13 @@ both libraries have the name (``shape``, ``size``) the function returns what
 
 import math as _math
 
-from . import dtypes as _dt
-from .convert import as_tensor
-from .ops import (arange, broadcast_to, cast, constant, convert_to_tensor, equal,
-                  expand_dims, isfinite, maximum, reshape, sqrt, sum, where)
-from .norms import global_norm, tensor_list
-from .tensor import Tensor
-from .ops._define import defop
+from ... import dtypes as _dt
+from ...core.convert import as_tensor
+from .. import (arange, broadcast_to, cast, constant, convert_to_tensor, equal,
+                expand_dims, isfinite, maximum, reshape, sqrt, sum, where)
+from ..linalg.norms import global_norm, tensor_list
+from ...core.tensor import Tensor
+from ..define import defop
 
 __all__ = ["norm", "clip_by_norm", "clip_by_global_norm", "shape", "size", "rank", "fill",
            "one_hot", "add_n", "is_tensor", "range"]
@@ -43,7 +43,7 @@ def _norm_ord(ord, matrix):
 def norm(tensor, ord="euclidean", axis=None, keepdims=False, name=None):  # noqa: A002
     """``tf.norm``: the whole tensor as one vector when ``axis`` is None, a vector norm
     over an int axis, a matrix norm over a pair of axes ('euclidean' is Frobenius there)."""
-    from . import linalg
+    from .. import linalg
     x = as_tensor(tensor)
     axes = None if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
     if axes is not None and len(axes) not in (1, 2):

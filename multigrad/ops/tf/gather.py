@@ -8,15 +8,15 @@ error (NumPy would wrap negative ones).
 
 import math as _math
 
-from . import dtypes as _dt
-from .convert import as_tensor
-from .ops import (any, arange, argmax, cast, constant, convert_to_tensor, expand_dims,
-                  getitem, isnan, max, maximum, moveaxis, ones_like, reshape, scatter_nd,
-                  sort, stack, stop_gradient, sum, take, take_along_axis, to_backend, transpose,
-                  where, zeros)
-from .ops import min as _min
-from .tensor import Tensor
-from .ops._define import defop
+from ... import dtypes as _dt
+from ...core.convert import as_tensor
+from .. import (any, arange, argmax, cast, constant, convert_to_tensor, expand_dims,
+                getitem, isnan, max, maximum, moveaxis, ones_like, reshape, scatter_nd,
+                sort, stack, stop_gradient, sum, take, take_along_axis, to_backend, transpose,
+                where, zeros)
+from .. import min as _min
+from ...core.tensor import Tensor
+from ..define import defop
 
 __all__ = ["gather", "gather_nd", "boolean_mask", "top_k", "unsorted_segment_sum",
            "segment_sum", "unsorted_segment_mean", "segment_mean"]

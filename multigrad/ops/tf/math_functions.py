@@ -6,12 +6,12 @@ branch is first replaced by a harmless value, so that the gradient of the branch
 ``where`` discards is 0, not NaN (TensorFlow's gradients there are 0 as well).
 """
 
-from . import dtypes as _dt
-from .convert import as_tensor
-from .ops import (abs, all, cast, equal, isfinite, log, log1p, logaddexp, logical_or,
-                  maximum, mean, not_equal, reciprocal, reshape, sqrt, square, subtract, sum,
-                  var, where)
-from .ops._define import defop
+from ... import dtypes as _dt
+from ...core.convert import as_tensor
+from .. import (abs, all, cast, equal, isfinite, log, log1p, logaddexp, logical_or,
+                maximum, mean, not_equal, reciprocal, reshape, sqrt, square, subtract, sum,
+                var, where)
+from ..define import defop
 
 __all__ = ["squared_difference", "xlogy", "xdivy", "xlog1py", "divide_no_nan",
            "multiply_no_nan", "reciprocal_no_nan", "log_sigmoid", "rsqrt", "softsign",
