@@ -6,16 +6,15 @@ Each module lists its public ops in ``__all__``; adding a module means adding it
 
 from ..core import tensor as _tensor_module
 from ..core import tensor_methods as _tensor_methods
-from . import (creation, differences, elementwise, indexing, joining, layout,
-               nondiff_reductions as logic, ufuncs as math, matrices, nan_reductions,
-               numpy_compositions as numpy_extra, polynomial, products, reductions, scans, shape,
-               sorting, spacing, selection as stacking, aggregates as stats)
 from ..core.vocabulary import tensor_ops
+from . import (aggregates, creation, differences, elementwise, indexing, joining, layout, matrices,
+               nan_reductions, nondiff_reductions, numpy_compositions, polynomial, products,
+               reductions, scans, selection, shape, sorting, spacing, ufuncs)
 from .aliases import ALIASES
 
-_MODULES = (creation, elementwise, reductions, products, shape, math, stats, scans, logic, layout,
-            joining, matrices, indexing, differences, stacking, sorting, nan_reductions,
-            polynomial, spacing, numpy_extra)
+_MODULES = (creation, elementwise, reductions, products, shape, ufuncs, aggregates, scans,
+            nondiff_reductions, layout, joining, matrices, indexing, differences, selection,
+            sorting, nan_reductions, polynomial, spacing, numpy_compositions)
 
 globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
 globals().update({alias: globals()[name] for alias, name in ALIASES.items()})

@@ -65,7 +65,7 @@ def test_every_public_op_declares_whether_it_is_differentiable():
     # ops/_define is the one way to make a public op: it always sets these attributes.
     undeclared = [f"{ns.__name__}.{n}" for ns, n in _public_ops()
                   if not isinstance(getattr(getattr(ns, n), "differentiable", None), bool)]
-    assert not undeclared, f"public ops not made through multigrad.ops._define: {undeclared}"
+    assert not undeclared, f"public ops not made through multigrad.ops.define: {undeclared}"
 
 
 def test_differentiable_column_matches_the_primitives():

@@ -328,7 +328,7 @@ def test_mg_math_covers_tensorflows_common_names():
 
 
 def test_top_level_tf_functions_are_documented():
-    from test_ops_doc import documented_rows
+    from .test_ops_doc import documented_rows
     documented = {(ns.__name__, n) for ns, names, aliases, _ in documented_rows()
                   for n in names + aliases}
     wanted = [("multigrad", n) for n in tf_functions.__all__ + ["gather", "gather_nd",

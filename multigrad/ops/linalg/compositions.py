@@ -1,63 +1,19 @@
-"""More of ``mg.linalg`` (NumPy 2's and ``jax.numpy.linalg``'s names), re-exported there.
-
-``eigvalsh`` and ``svdvals`` are primitives whose rules need only the eigen/singular
-vectors, so their first-order gradients hold for repeated eigenvalues and singular
-values too (unlike the vector part of ``eigh``/``svd``). The rest are compositions. This
-module is imported by ``linalg.py``, so it reaches ``inv``, ``solve`` and ``norm`` through
-the rule vocabulary (``tensor_ops.linalg``, bound when ``linalg.py`` loads) instead of an
-import that would close a cycle.
+"""``mg.linalg``'s compositions (NumPy 2's and ``jax.numpy.linalg``'s names): built from
+the solves, norms and singular values of the modules below, with no rules of their own.
 """
 
 from ... import ops
 from ...core.args import integer_arg
-from .matrix_tools import matrix_arg, mH
-from ...core.args import normalize_axis
+from .matrix_tools import matrix_arg
 from ...core.convert import as_tensor
 from ..define import defop
-from ...core.primitive import Primitive, apply
 from ...core.tensor import Tensor
-from ...core.vocabulary import tensor_ops
+from .norms import norm
+from .solve import inv, solve
+from .spectral_values import svdvals
 
-__all__ = ["eigvalsh", "svdvals", "matrix_power", "multi_dot", "matrix_rank", "cond",
-           "tensorinv", "tensorsolve", "vector_norm", "matrix_norm", "vecdot", "outer",
-           "cross", "tensordot", "trace", "diagonal", "matmul"]
-
-
-def _la():
-    return tensor_ops.linalg
-
-
-def _eigvalsh_vjp(ns, g, ans, a):
-    w, v = ns.linalg.eigh(a)
-    return v @ (g[..., :, None] * mH(ns, v))
-
-
-_EIGVALSH = Primitive("eigvalsh", lambda ns, a: ns.linalg.eigh(a)[0]).defvjp(_eigvalsh_vjp)
-
-
-@defop(_EIGVALSH)
-def eigvalsh(a, UPLO="L", name=None):
-    """Eigenvalues (ascending) of symmetric/Hermitian matrices; only ``UPLO='L'`` (the
-    lower triangle is read). Gradient ``V diag(g) V^H``: defined for repeated eigenvalues."""
-    if UPLO != "L":
-        raise ValueError(f"mg.linalg.eigvalsh: only UPLO='L' is supported, got {UPLO!r}")
-    return apply(_EIGVALSH, (matrix_arg(a, "eigvalsh"),))
-
-
-def _svdvals_vjp(ns, g, ans, a):
-    u, s, vh = ns.linalg.svd(a, full_matrices=False)
-    return (u * g[..., None, :]) @ vh
-
-
-_SVDVALS = Primitive("svdvals", lambda ns, a: ns.linalg.svd(a, full_matrices=False)[1])
-_SVDVALS.defvjp(_svdvals_vjp)
-
-
-@defop(_SVDVALS)
-def svdvals(x, name=None):
-    """Singular values (descending) of each matrix; gradient ``U diag(g) V^H`` (defined
-    for repeated singular values; at a zero singular value it is one subgradient)."""
-    return apply(_SVDVALS, (matrix_arg(x, "svdvals", square=False),))
+__all__ = ["matrix_power", "multi_dot", "matrix_rank", "cond", "tensorinv", "tensorsolve",
+           "vecdot", "outer", "cross", "tensordot", "trace", "diagonal", "matmul"]
 
 
 @defop()
@@ -69,7 +25,7 @@ def matrix_power(a, n, name=None):
     if n == 0:
         return ops.tril(ops.triu(ops.ones_like(a)))
     if n < 0:
-        a, n = _la().inv(a), -n
+        a, n = inv(a), -n
     result, base = None, a
     while n:
         if n & 1:
@@ -123,8 +79,7 @@ def cond(x, p=None, name=None):
         s = svdvals(x)
         big, small = s[..., 0], s[..., -1]
         return big / small if p != -2 else small / big
-    la = _la()
-    return la.norm(x, p, axis=(-2, -1)) * la.norm(la.inv(x), p, axis=(-2, -1))
+    return norm(x, p, axis=(-2, -1)) * norm(inv(x), p, axis=(-2, -1))
 
 
 def _prod(shape):
@@ -146,8 +101,8 @@ def tensorinv(a, ind=2, name=None):
     if rows != cols:
         raise ValueError(f"mg.linalg.tensorinv: a of shape {a.shape} with ind={ind} is not "
                          f"square ({rows} x {cols} once flattened)")
-    inv = _la().inv(ops.reshape(a, (rows, cols)))
-    return ops.reshape(inv, a.shape[ind:] + a.shape[:ind])
+    inverse = inv(ops.reshape(a, (rows, cols)))
+    return ops.reshape(inverse, a.shape[ind:] + a.shape[:ind])
 
 
 @defop()
@@ -162,33 +117,8 @@ def tensorsolve(a, b, axes=None, name=None):
     if a.shape[:b.ndim] != b.shape or rows != cols:
         raise ValueError(f"mg.linalg.tensorsolve: a of shape {a.shape} does not match b of "
                          f"shape {b.shape} as a square system")
-    x = _la().solve(ops.reshape(a, (rows, cols)), ops.reshape(b, (rows,)))
+    x = solve(ops.reshape(a, (rows, cols)), ops.reshape(b, (rows,)))
     return ops.reshape(x, x_shape)
-
-
-@defop()
-def vector_norm(x, axis=None, keepdims=False, ord=2, name=None):
-    """The Array API's vector norm over ``axis`` (None: every axis; a tuple: those axes
-    read as one vector, never a matrix norm)."""
-    x = as_tensor(x)
-    axes = normalize_axis(axis, x.ndim, "linalg.vector_norm")
-    axes = tuple(range(x.ndim)) if axes is None else axes
-    if len(axes) == 1:
-        return _la().norm(x, ord, axis=axes[0], keepdims=keepdims)
-    keep = [i for i in range(x.ndim) if i not in axes]
-    merged = ops.reshape(ops.transpose(x, keep + list(axes)),
-                         tuple(x.shape[i] for i in keep) + (-1,))
-    out = _la().norm(merged, ord, axis=-1)
-    if keepdims:
-        out = ops.reshape(out, tuple(1 if i in axes else d for i, d in enumerate(x.shape)))
-    return out
-
-
-@defop()
-def matrix_norm(x, keepdims=False, ord="fro", name=None):
-    """The Array API's matrix norm over the last two axes."""
-    return _la().norm(matrix_arg(x, "matrix_norm", square=False), ord, axis=(-2, -1),
-                      keepdims=keepdims)
 
 
 @defop()

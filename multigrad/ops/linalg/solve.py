@@ -1,41 +1,27 @@
-"""``mg.linalg``: differentiable linear algebra on stacks of matrices (the last two axes).
+"""``mg.linalg``'s inverses, determinants, solves and factorizations (and their rules).
 
 Forward functions call the backend's standard ``linalg`` extension; rules are written
-once against ``ns`` (``ns.linalg`` is that extension on raw arrays and this module on
-Tensors). Gradients are derived for real matrices; assumptions per function:
+once against ``ns`` (``ns.linalg`` is that extension on raw arrays and the ``mg.linalg``
+package on Tensors). Gradients are derived for real matrices; assumptions per function:
 
 - ``inv``, ``solve``, ``slogdet``: the matrix is invertible (slogdet's gradient at a
   singular one raises); ``det``'s gradient is the cofactor matrix, finite everywhere.
 - ``cholesky``, ``eigh``: the input is symmetric (only one triangle is read); the gradient
   returned is symmetric, i.e. for symmetric perturbations.
-- ``eigh``, ``svd`` (``linalg_spectral.py``): losses of the values alone are differentiable
-  everywhere; through the vectors, distinct values are needed (non-finite otherwise).
 - ``qr``: m >= n and R invertible (full column rank) for the gradient.
 - ``pinv``, ``lstsq``: the rank is constant near the input (e.g. full rank).
 """
 
-import sys
-
-from ... import ops
 from ...backend.conj import maybe_conj
-from ...core.args import normalize_axis
-from .norms import global_norm
-from .compositions import (cond, cross, diagonal, eigvalsh, matmul, matrix_norm, matrix_power,
-                           matrix_rank, multi_dot, outer, svdvals, tensordot, tensorinv,
-                           tensorsolve, trace, vecdot, vector_norm)
-from . import compositions as _more
 from ...core.convert import as_tensor
 from .._cotangents import align_cotangents
 from ..define import defop
-from ..layout import moveaxis
-from ..shape import expand_dims, matrix_transpose as _transpose, squeeze
+from ..shape import matrix_transpose as _transpose
 from .matrix_tools import absent, expand2, identity_like, matrix_arg, mH, mT
-from .spectral import eigh, svd
 from ...core.primitive import Primitive, apply
-from ...core.vocabulary import tensor_ops
 
-__all__ = ["inv", "pinv", "det", "slogdet", "solve", "cholesky", "eigh", "svd", "qr", "norm",
-           "lstsq", "matrix_transpose", "global_norm"] + _more.__all__
+__all__ = ["inv", "pinv", "det", "slogdet", "solve", "cholesky", "qr", "lstsq",
+           "matrix_transpose"]
 
 
 @defop()
@@ -225,79 +211,3 @@ def lstsq(a, b, name=None):
         raise ValueError(f"mg.linalg.lstsq: b of shape {b.shape} does not match a of shape "
                          f"{a.shape}: b must be (m,) or (..., m, k) with m = {a.shape[-2]}")
     return pinv(a) @ b
-
-
-# --- norms (compositions of differentiable ops) ------------------------------------------------
-
-def _vector_norm(x, ord, axis, keepdims):
-    if ord is None or ord == 2:
-        return ops.sqrt(ops.sum(ops.square(ops.abs(x)) if x.dtype.is_complex else x * x,
-                                axis=axis, keepdims=keepdims))
-    ax = ops.abs(x)
-    if ord == float("inf"):
-        return ops.max(ax, axis=axis, keepdims=keepdims)
-    if ord == float("-inf"):
-        return ops.min(ax, axis=axis, keepdims=keepdims)
-    if ord == 1:
-        return ops.sum(ax, axis=axis, keepdims=keepdims)
-    if ord == 0:
-        return ops.sum(ops.cast(ops.not_equal(x, 0), x.dtype), axis=axis, keepdims=keepdims)
-    if isinstance(ord, str):
-        raise ValueError(f"mg.linalg.norm: ord={ord!r} is a matrix norm; vectors take a "
-                         f"number, inf or -inf")
-    return ops.sum(ax ** ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
-
-
-def _matrix_norm(x, ord, axes, keepdims):
-    r, c = axes
-    if ord in (None, "fro"):
-        return _vector_norm(x, 2, axes, keepdims)
-    if ord in (1, -1, float("inf"), float("-inf")):
-        sum_axis, pick_axis = (r, c) if ord in (1, -1) else (c, r)
-        sums = ops.sum(ops.abs(x), axis=sum_axis, keepdims=True)
-        pick = ops.max if ord in (1, float("inf")) else ops.min
-        out = pick(sums, axis=pick_axis, keepdims=True)
-    elif ord in ("nuc", 2, -2):
-        s = svd(moveaxis(x, (r, c), (-2, -1)))[1]
-        out = ops.sum(s, axis=-1) if ord == "nuc" else (s[..., 0] if ord == 2 else s[..., -1])
-        if not keepdims:
-            return out
-        return expand_dims(out, tuple(sorted((r, c))))
-    else:
-        raise ValueError(f"mg.linalg.norm: matrix ord must be 'fro', 'nuc', 1, -1, 2, -2, inf "
-                         f"or -inf, got {ord!r}")
-    if keepdims:
-        return out
-    return squeeze(out, axis=(r, c))
-
-
-@defop()
-def norm(x, ord=None, axis=None, keepdims=False, name=None):
-    """NumPy's ``linalg.norm``: vector norms over one axis, matrix norms over two.
-
-    Vector ``ord``: None/2, 1, inf, -inf, 0 (a count, no gradient), any other p.
-    Matrix ``ord``: 'fro' (default), 'nuc', 1, -1, 2, -2, inf, -inf. The 2-norm's
-    gradient is undefined at zero; 'nuc', 2 and -2 go through the SVD.
-    """
-    x = as_tensor(x)
-    if axis is None:
-        if ord is None:
-            return _vector_norm(x, 2, None, keepdims)
-        if x.ndim == 1:
-            return _vector_norm(x, ord, None, keepdims)
-        if x.ndim == 2:
-            return _matrix_norm(x, ord, (0, 1), keepdims)
-        raise ValueError(f"mg.linalg.norm: ord={ord!r} needs axis for a tensor of shape "
-                         f"{x.shape} (an int for vector norms, a pair for matrix norms)")
-    if isinstance(axis, int) or len(tuple(axis)) == 1:
-        return _vector_norm(x, ord, normalize_axis(axis, x.ndim, "linalg.norm"), keepdims)
-    axes = tuple(int(a) % x.ndim if -x.ndim <= int(a) < x.ndim else None for a in axis)
-    if len(axes) != 2 or None in axes or axes[0] == axes[1]:
-        raise ValueError(f"mg.linalg.norm: axis {axis!r} must be an int or a pair of distinct "
-                         f"axes of a tensor of rank {x.ndim}")
-    return _matrix_norm(x, ord, axes, keepdims)
-
-
-# Rules name this extension as ``ns.linalg.<name>``: on Tensors it is this module (on raw
-# arrays, the namespace's own extension). Registered here so it loads only when used.
-tensor_ops.linalg = sys.modules[__name__]

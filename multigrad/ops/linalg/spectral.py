@@ -11,7 +11,7 @@ the vector terms, so at repeated values it is non-finite.
 """
 
 from .matrix_tools import absent, matrix_arg, mT, off_diagonal_inverse
-from .compositions import svdvals
+from .spectral_values import svdvals
 from .._cotangents import align_cotangents
 from ..define import defop
 from ...core.primitive import Primitive, apply
