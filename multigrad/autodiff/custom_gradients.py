@@ -17,6 +17,7 @@ import functools
 
 from ..core import state as _state, nest
 from ..core.primitive import Primitive, apply
+from ..core.recorder import Recorder
 from ..core.tape_entry import batch_ndim
 from ..core.tensor import Tensor
 from ..ops import convert_to_tensor
@@ -25,12 +26,9 @@ from .tape import GradientTape
 __all__ = ["custom_gradient", "recompute_grad"]
 
 
-class _VariableProbe:
+class _VariableProbe(Recorder):
     """Stands in for a tape while a function runs: collects the trainable Variables it
     reads (as TensorFlow's VariableWatcher) and records nothing."""
-
-    _watch_accessed_variables = True
-    _tracked = frozenset()
 
     def __init__(self):
         self.variables = {}

@@ -7,13 +7,15 @@ import warnings
 from ..core import state as _state
 from ..core import nest
 from .. import ops as _ops
-from ..core import primitive as _primitive
 from ..errors import PerformanceWarning
 from .jacobian_chunks import check_jacobian_size, chunk_size, chunked_backward
+from ..core.recorder import Recorder
 from ..core.tape_entry import entry_cotangents, multi_output_cotangent
 from ..core.tensor import Tensor, Variable
 
 __all__ = ["GradientTape", "UnconnectedGradients", "stop_recording_all"]
+
+_check_numerics = None   # late-bound slot (multigrad/slots.py): set by mg.debugging
 
 
 class UnconnectedGradients(enum.Enum):
@@ -22,7 +24,7 @@ class UnconnectedGradients(enum.Enum):
     ZERO = "zero"
 
 
-class GradientTape:
+class GradientTape(Recorder):
     """Record operations for automatic differentiation, as ``tf.GradientTape``.
 
     Trainable Variables read inside the context are watched automatically (unless
@@ -282,7 +284,7 @@ class GradientTape:
         output's cotangent, accumulate the input cotangents, free the entry."""
         entries = self._entries
         pop, get = grads.pop, grads.get
-        check = _primitive._check_numerics
+        check = _check_numerics
         for i in range(len(entries) - 1, -1, -1):
             entry = entries[i]
             if entry is None:

@@ -10,7 +10,6 @@ import contextlib
 import contextvars
 import os
 
-from ..core import tensor as _tensor
 from ..errors import BackendMismatchError, UnknownBackendError
 from .registry import BackendRegistry
 
@@ -20,6 +19,7 @@ __all__ = ["get_backend", "set_backend", "use_backend", "list_backends", "load_b
 ENV_VAR = "MULTIGRAD_BACKEND"
 
 REGISTRY = BackendRegistry()   # the process's registry (tests build their own)
+_traced_type = None   # late-bound slot (multigrad/slots.py): mg.function's proxy type
 
 # The process default: the environment variable read once, at import.
 _default_name = os.environ.get(ENV_VAR, "").strip() or "numpy"
@@ -86,7 +86,7 @@ def backend_names():
 
 
 def infer_backend(obj):
-    if type(obj) is _tensor._traced_type:
+    if type(obj) is _traced_type:
         # A raw array while mg.function traces is its proxy: the backend of the array
         # it stands for (a rule's params, fft's weights, hold such raw arrays).
         obj = obj.real

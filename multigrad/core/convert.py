@@ -1,13 +1,14 @@
 """Data to Tensors: the conversion every op applies to its array arguments."""
 
 from .. import dtypes as _dt
-from . import tensor as _tensor
 from ..backend.select import get_backend, infer_backend, load_backend
 from ..dtypes import python_data_dtype, python_kind
 from .tensor import Tensor
 from .vocabulary import tensor_ops
 
 __all__ = ["as_tensor", "convert_to_tensor"]
+
+_traced_type = None   # late-bound slot (multigrad/slots.py): mg.function's proxy type
 
 
 def as_tensor(x):
@@ -57,7 +58,7 @@ def convert_to_tensor(value, dtype=None, backend=None, name=None):
             return tensor_ops.cast(value, dtype)
         return value
     target = infer_backend(value)
-    if type(value) is _tensor._traced_type and (not target.host or target is (
+    if type(value) is _traced_type and (not target.host or target is (
             get_backend() if backend is None else load_backend(backend))):
         # A raw array inside mg.function's trace, staying on its backend: taken as it is
         # (asarray of the proxy would read it on the host: a guard and a constant).

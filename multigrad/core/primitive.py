@@ -17,10 +17,11 @@ __all__ = ["Primitive", "apply", "unary_op", "binary_op", "record", "unbroadcast
            "batch_ndim"]
 
 _NO_PARAMS = {}
-_check_numerics = None   # set by multigrad.debugging while numerics checking is on
-# Set by multigrad.tracing while some mg.function traces: a Tensor made outside the trace (a
-# closure's constant) joins its program as a constant proxy, for the forward and the rules
+# Late-bound slots (multigrad/slots.py). ``_check_numerics``: set while mg.debugging checks
+# numerics. ``_lift``: set while some mg.function traces, so a Tensor made outside the trace
+# (a closure's constant) joins its program as a constant proxy, for the forward and the rules
 # alike (array_api_strict's operators raise on a proxy right operand instead of deferring).
+_check_numerics = None
 _lift = None
 _SCALARS = (int, float, bool, complex)
 _make = Tensor._make
@@ -249,7 +250,8 @@ def binary_op(prim, _new=object.__new__):
 
 
 def record(prim, params, raws, inputs, result, tapes):
-    """Append one entry to each tape tracking an input; the output becomes tracked there.
+    """Append one entry to each tape tracking an input; the output becomes tracked there
+    (each tape through the ``Recorder`` interface, ``recorder.py``).
 
     Entries keep raw values for a first-order backward pass and the Tensors for a
     recorded (higher-order) one (``tape_entry.TapeEntry``).

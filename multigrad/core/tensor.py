@@ -6,10 +6,9 @@ from ..errors import BackendMismatchError
 
 __all__ = ["Tensor", "Variable"]
 
-# Set by multigrad.ops once the operations exist (they import this module).
+# Late-bound slots (multigrad/slots.py): the ops, the proxy type of traced values, and
+# (only while some mg.function is tracing) the hook that Variable reads and writes go through.
 _ops = None
-# Set by multigrad.tracing: the proxy type of traced values, and (only while some
-# mg.function is tracing) the hook that Variable reads and writes go through.
 _traced_type = None
 _variable_hook = None
 

@@ -4,6 +4,7 @@ Each module lists its public ops in ``__all__``; adding a module means adding it
 ``_MODULES``.
 """
 
+from .. import slots as _slots
 from ..core import tensor as _tensor_module
 from ..core import tensor_methods as _tensor_methods
 from ..core.vocabulary import tensor_ops
@@ -28,7 +29,7 @@ tensor_ops.broadcast_like = lambda x, target, like: tensor_ops.broadcast_to(x, t
 # ``mg.index_add(x, index, values)`` adds into ``x``.
 tensor_ops.index_add = shape.index_add_into_zeros
 
-_tensor_module._ops = tensor_ops   # Tensor operators and methods call these
+_slots.fill("ops", tensor_ops)   # Tensor operators and methods call these
 
 
 

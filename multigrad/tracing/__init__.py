@@ -5,10 +5,10 @@ Variables), ``trace`` (the recorder), ``signature`` (cache keys), ``program`` (t
 compiler), ``function`` (``mg.function`` itself).
 """
 
-from ..core import tensor as _tensor
+from .. import slots as _slots
 from .function import Function, function
 from .proxy import Traced, TracingError
 
-_tensor._traced_type = Traced
+_slots.fill("traced_type", Traced)
 
 __all__ = ["Function", "function", "TracingError"]
