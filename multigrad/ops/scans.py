@@ -1,8 +1,7 @@
 """Cumulative sums and products along one axis (NumPy's names; ``axis=None`` flattens)."""
 
 from ..backend.conj import maybe_conj
-from ..core.args import single_axis
-from ..core.args import normalize_axis
+from ..core.args import normalize_axis, single_axis
 from ..core.convert import as_tensor
 from ..core.primitive import Primitive, apply
 from ..core.tensor import Tensor

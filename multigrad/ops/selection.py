@@ -1,9 +1,7 @@
-"""More of NumPy's joining, splitting and choosing: dstack, dsplit, rollaxis, select,
-piecewise. Compositions of concatenate, split, transpose, where and masked updates."""
+"""Choosing between values by conditions: select, piecewise (NumPy's). Compositions of
+where and masked updates."""
 
-from ..core.args import integer_arg, single_axis
 from ..core.convert import as_tensor
-from ..errors import AxisError
 from ..core.tensor import Tensor
 from .define import defop
 from ..dtypes import int64
@@ -12,44 +10,9 @@ from .differences import like
 from .elementwise import where
 from .indexing import index_update, sort, take
 from .reductions import sum as _sum
-from .joining import _sequence, _split
-from .layout import atleast_3d, moveaxis
-from .shape import broadcast_to, concatenate, reshape
+from .shape import broadcast_to, reshape
 
-__all__ = ["dstack", "dsplit", "rollaxis", "select", "piecewise"]
-
-
-@defop()
-def dstack(tup, name=None):
-    """Concatenate along axis 2, after making every input at least 3-D (NumPy's way)."""
-    values = [atleast_3d(v) for v in _sequence(tup, "dstack")]
-    return concatenate(values, axis=2)
-
-
-@defop()
-def dsplit(x, indices_or_sections, name=None):
-    """Split along axis 2 (for tensors of at least 3 dimensions)."""
-    x = as_tensor(x)
-    if x.ndim < 3:
-        raise ValueError(f"mg.dsplit needs at least 3 dimensions, got shape {x.shape}")
-    return _split(x, indices_or_sections, 2, True, "dsplit")
-
-
-@defop()
-def rollaxis(a, axis, start=0, name=None):
-    """NumPy's ``rollaxis``: move ``axis`` so that it lies before position ``start``."""
-    a = as_tensor(a)
-    n = a.ndim
-    axis = single_axis(axis, n, "rollaxis")
-    start = integer_arg(start, "rollaxis", "start")
-    if not -n <= start <= n:
-        raise AxisError(f"mg.rollaxis: start {start} is out of bounds for array of dimension "
-                        f"{n} (it must be in [{-n}, {n}])")
-    if start < 0:
-        start += n
-    if start > axis:
-        start -= 1
-    return moveaxis(a, axis, start) if start != axis else a
+__all__ = ["select", "piecewise"]
 
 
 def _same_length(condlist, choicelist):

@@ -2,12 +2,11 @@
 
 from ..core.primitive import Primitive, apply
 from ..core.tape_entry import batch_ndim, unbroadcast
-from ..core.args import normalize_axis
 from ..core.tensor import Tensor
 from .define import defop
 from ._index_check import prepare_index
 from ..core.convert import as_tensor, convert_to_tensor
-from ..core.args import axis_items, check_axis, shape_arg, single_axis
+from ..core.args import axis_items, check_axis, normalize_axis, shape_arg, single_axis
 
 __all__ = ["reshape", "transpose", "matrix_transpose", "expand_dims", "squeeze",
            "broadcast_to", "concatenate", "stack", "getitem"]

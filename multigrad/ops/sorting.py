@@ -3,8 +3,7 @@ percentile and their NaN-ignoring forms. Values come from ``sort`` and ``take_al
 so gradients follow the permutation (ties: the stable order decides which element gets it).
 """
 
-from ..core.args import integer_arg, single_axis
-from ..core.args import normalize_axis
+from ..core.args import integer_arg, normalize_axis, single_axis
 from ..core.convert import as_tensor
 from ..dtypes import float64, int64
 from ..core.tensor import Tensor
