@@ -55,7 +55,7 @@ def ids(cases):
     return [c.id for c in cases]
 
 
-# --- the three checks every table row goes through (see tests/test_ops_grad.py) -------
+# --- the three checks every table row goes through (see tests/ops/test_ops_grad.py) -------
 
 def check_finite_differences(case, backend):
     """First (and by default second) order against float64 finite differences."""

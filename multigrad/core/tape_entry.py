@@ -2,7 +2,7 @@
 
 Every recorded op is one ``TapeEntry`` (a NamedTuple: tuple speed, named fields), whether
 it came through the one- and two-input fast paths or the general ``apply``. The backward
-pass (``tape.py``) and forward-mode helpers read entries only by these names, and
+pass (``autodiff/tape.py``) and forward-mode helpers read entries only by these names, and
 ``entry_cotangents`` is the one place that applies an entry's VJP rules: it undoes
 broadcasting and casts every cotangent to its input's dtype, on every path.
 """

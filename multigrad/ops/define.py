@@ -2,7 +2,7 @@
 
 Every public function is made here, so every one says whether it is differentiable
 (``fn.differentiable``) and, when it is a single primitive, which (``fn.primitive``);
-``tests/test_ops_doc.py`` checks docs/ops.md against these attributes for every op.
+``tests/ops/test_ops_doc.py`` checks docs/ops.md against these attributes for every op.
 
 - ``unary`` / ``binary``: elementwise primitives with the per-op fast paths;
 - ``nondiff_unary`` / ``nondiff_binary``: elementwise results without a gradient;

@@ -1,4 +1,4 @@
-"""Argument checks and restored state of the optimizers (``optimizers.py``): what a
+"""Argument checks and restored state of the optimizers (``optimizers/__init__.py``): what a
 learning rate, a weight decay, a rate between 0 and 1, a restored slot or step count may be."""
 
 import math

@@ -1,6 +1,6 @@
 """TensorFlow's functions (issue: "TensorFlow code runs unchanged"): values against NumPy,
 TensorFlow's special cases, errors, and the mg.math namespace. Gathers are in
-tests/test_tf_gather.py; gradients against finite differences in tests/test_tf_ops_grad.py
+tests/ops/test_tf_gather.py; gradients against finite differences in tests/ops/test_tf_ops_grad.py
 (the op table)."""
 
 import math

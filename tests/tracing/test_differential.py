@@ -4,7 +4,7 @@ Each program (tests/differential/) is checked against NumPy and float64 finite
 differences: forward values and dtypes, reverse gradients and their dtypes, Hessian-vector
 products, mg.jvp and mg.ForwardAccumulator, and tape.jacobian against stacked gradients.
 CI runs a seeded, derandomized budget (CI_EXAMPLES); ``python -m pytest --fuzz N
-tests/test_differential.py`` runs N fresh programs per backend. Known, unfixed failure
+tests/tracing/test_differential.py`` runs N fresh programs per backend. Known, unfixed failure
 classes are skipped through ``differential/known.py: KNOWN_FAILURES``. On a failure
 hypothesis prints the program as a few lines of mg code.
 """

@@ -320,7 +320,7 @@ def test_program_frees_large_intermediates(backend):
         assert "del " in source and "tanh" not in source      # resolved, not looked up
 
 
-# --- found by running the op tables under mg.function (tests/test_function_optable.py) ---
+# --- found by running the op tables under mg.function (tests/tracing/test_function_optable.py) ---
 
 def test_dask_linalg_and_fft_calls_are_recorded(backend):
     # Dask's linalg and fft are adapter objects, not modules: their calls went unrecorded,

@@ -3,7 +3,7 @@
 A loss of the eigenvalues (singular values) alone has the gradient ``V diag(gw) V^T``
 (``U diag(gS) Vh``), defined at repeated values too (the identity, orthogonal matrices).
 The terms for the vectors divide by differences of the values: the rules skip them when
-the vectors' cotangents are absent (``_linalg_util.absent``), so ``0 * inf`` never
+the vectors' cotangents are absent (``matrix_tools.absent``), so ``0 * inf`` never
 happens. With present vector cotangents and repeated values (or, for U and V of a
 non-square matrix, a zero singular value) the gradient is undefined and comes out
 non-finite, never a silently wrong number. The same holds at second order: it goes through
