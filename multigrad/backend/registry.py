@@ -11,7 +11,7 @@ registry; tests build a fresh one.
 
 A third-party plugin's import and hook run with a time limit (``MULTIGRAD_PLUGIN_TIMEOUT``
 seconds, default 10; 0: none): one that hangs is recorded as broken, saying so, and
-discovery goes on (``_time_limit.py`` says why that leaves the process usable).
+discovery goes on (``time_limit.py`` says why that leaves the process usable).
 """
 
 import importlib
