@@ -16,7 +16,7 @@ pytest_plugins = ["multigrad.testing.pytest_plugin"]
 
 def pytest_addoption(parser):
     parser.addoption("--fuzz", type=int, default=0, metavar="N",
-                     help="tests/test_differential.py: run N random programs per backend "
+                     help="tests/tracing/test_differential.py: run N random programs per backend "
                           "(fresh ones each run) instead of the seeded CI budget")
 
 

@@ -13,7 +13,7 @@ def _backends_table():
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:     # the status (a reason can be long) last, unpadded
         print("  ".join(c.ljust(w) for c, w in zip(row[:4], widths)) + "  " + row[4])
-    notes = [line for lines in mg.backend.REGISTRY.plugin_manager.hook.multigrad_diagnostics()
+    notes = [line for lines in mg.backend.select.REGISTRY.plugin_manager.hook.multigrad_diagnostics()
              for line in lines]
     if notes:
         print()

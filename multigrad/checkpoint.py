@@ -18,7 +18,7 @@ import json
 import numpy
 
 from .optimizers import Optimizer
-from .tensor import Tensor, Variable
+from .core.tensor import Tensor, Variable
 from .ops import convert_to_tensor
 
 __all__ = ["save", "load"]

@@ -6,13 +6,13 @@ non-finite value raises ``NumericsError`` naming the op and the pass. Setting th
 environment variable ``MULTIGRAD_CHECK_NUMERICS=1`` turns it on at import.
 
 When off, the cost is one module-global test per op and per rule: the check is a function
-stored in ``multigrad.primitive._check_numerics`` (None when off).
+held in the late-bound slot ``check_numerics`` (``slots.py``; None when off).
 """
 
 import os
 
-from . import primitive as _primitive
-from .tensor import Tensor
+from . import slots as _slots
+from .core.tensor import Tensor
 
 __all__ = ["NumericsError", "enable_check_numerics", "disable_check_numerics",
            "check_numerics_enabled"]
@@ -74,16 +74,16 @@ def _check(prim, value, ops, input_index):
 def enable_check_numerics():
     """Raise ``NumericsError`` at the first op whose forward or backward pass produces
     NaN or Inf (floating dtypes; complex values are not checked)."""
-    _primitive._check_numerics = _check
+    _slots.fill("check_numerics", _check)
 
 
 def disable_check_numerics():
     """Turn numerics checking off (its cost drops back to one flag test per op)."""
-    _primitive._check_numerics = None
+    _slots.fill("check_numerics", None)
 
 
 def check_numerics_enabled():
-    return _primitive._check_numerics is not None
+    return _slots.current("check_numerics") is not None
 
 
 if os.environ.get(ENV_VAR, "").strip().lower() not in ("", "0", "false", "no", "off"):

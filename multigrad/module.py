@@ -10,7 +10,7 @@ reported once even when referenced several times, and reference cycles are harml
 
 import re
 
-from .tensor import Variable
+from .core.tensor import Variable
 
 __all__ = ["Module"]
 

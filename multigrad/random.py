@@ -21,8 +21,8 @@ import operator
 import numpy as _np
 
 from . import dtypes as _dt
-from .backend import get_backend, load_backend
-from .tensor import Tensor
+from .backend.select import get_backend, load_backend
+from .core.tensor import Tensor
 from .ops import convert_to_tensor
 from .tracing.stateful import replayed_draw
 

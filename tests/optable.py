@@ -6,6 +6,9 @@ op's domain (e.g. positive for log). Rows run at order 1 and 2 against float64
 finite differences via ``mg.testing.check_grads``.
 """
 
+import importlib
+import pathlib
+
 import numpy as np
 
 import multigrad as mg
@@ -52,7 +55,7 @@ def ids(cases):
     return [c.id for c in cases]
 
 
-# --- the three checks every table row goes through (see tests/test_ops_grad.py) -------
+# --- the three checks every table row goes through (see tests/ops/test_ops_grad.py) -------
 
 def check_finite_differences(case, backend):
     """First (and by default second) order against float64 finite differences."""
@@ -130,3 +133,17 @@ def core_sweep_row(backend, cases, case):
         pytest.skip(f"dask: this backend-independent sweep runs every {DASK_STRIDE}th table "
                     f"row (tests/optable.py: core_sweep_row); the op itself runs in full in "
                     f"its own table")
+
+
+def op_tables():
+    """Every op table: the modules of ``tests/ops/`` that build their tests from their
+    ``CASES`` with ``table_tests``, in file-name order (a new table joins every sweep)."""
+    folder = pathlib.Path(__file__).parent / "ops"
+    return [importlib.import_module(f"ops.{path.stem}")
+            for path in sorted(folder.glob("test_*.py"))
+            if "= table_tests(CASES)" in path.read_text()]
+
+
+def table_name(table):
+    """A table's short name: its file name without ``test_`` (``ops.test_fft`` -> ``fft``)."""
+    return table.__name__.rpartition(".")[2][len("test_"):]

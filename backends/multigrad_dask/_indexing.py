@@ -10,7 +10,7 @@ import math
 
 import numpy
 
-from multigrad.array_fallbacks import generic_getitem, generic_index_update
+from multigrad.backend.fallbacks import generic_getitem, generic_index_update
 
 __all__ = ["DaskIndexing", "unknown"]
 

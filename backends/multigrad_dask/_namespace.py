@@ -12,7 +12,7 @@ Nothing here computes a value, except where dask would leave sizes unknown: a bo
 import math
 import numpy
 
-from multigrad.einsum_parse import parse as parse_einsum
+from multigrad.backend.einsum_parse import parse as parse_einsum
 
 from ._indexing import DaskIndexing, unknown as _unknown
 from ._linalg_fft import DaskFFT, DaskLinalg

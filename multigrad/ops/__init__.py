@@ -4,17 +4,18 @@ Each module lists its public ops in ``__all__``; adding a module means adding it
 ``_MODULES``.
 """
 
-from .. import tensor as _tensor_module
-from .. import tensor_methods as _tensor_methods
-from . import (creation, differences, elementwise, indexing, joining, layout, logic, math,
-               matrices, nan_reductions, numpy_extra, polynomial, products, reductions, scans,
-               shape, sorting, spacing, stacking, stats)
-from ..vocabulary import tensor_ops
+from .. import slots as _slots
+from ..core import tensor as _tensor_module
+from ..core import tensor_methods as _tensor_methods
+from ..core.vocabulary import tensor_ops
+from . import (aggregates, creation, differences, elementwise, indexing, joining, layout, matrices,
+               nan_reductions, nondiff_reductions, numpy_compositions, polynomial, products,
+               reductions, scans, selection, shape, sorting, spacing, ufuncs)
 from .aliases import ALIASES
 
-_MODULES = (creation, elementwise, reductions, products, shape, math, stats, scans, logic, layout,
-            joining, matrices, indexing, differences, stacking, sorting, nan_reductions,
-            polynomial, spacing, numpy_extra)
+_MODULES = (creation, elementwise, reductions, products, shape, ufuncs, aggregates, scans,
+            nondiff_reductions, layout, joining, matrices, indexing, differences, selection,
+            sorting, nan_reductions, polynomial, spacing, numpy_compositions)
 
 globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
 globals().update({alias: globals()[name] for alias, name in ALIASES.items()})
@@ -28,7 +29,7 @@ tensor_ops.broadcast_like = lambda x, target, like: tensor_ops.broadcast_to(x, t
 # ``mg.index_add(x, index, values)`` adds into ``x``.
 tensor_ops.index_add = shape.index_add_into_zeros
 
-_tensor_module._ops = tensor_ops   # Tensor operators and methods call these
+_slots.fill("ops", tensor_ops)   # Tensor operators and methods call these
 
 
 

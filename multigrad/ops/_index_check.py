@@ -22,12 +22,13 @@ transfer), never the indexed data: on Dask that computes the index's graph alone
 import numbers
 
 from .. import dtypes as _dt
-from .. import tensor as _tensor
-from ..convert import convert_to_tensor
-from ..tensor import Tensor
+from ..core.convert import convert_to_tensor
+from ..core.tensor import Tensor
 from .creation import to_backend
 
 __all__ = ["prepare_index", "check_bounds", "out_of_bounds", "index_data"]
+
+_traced_type = None   # late-bound slot (multigrad/slots.py): mg.function's proxy type
 
 
 def out_of_bounds(value, axis, size, opname):
@@ -79,7 +80,7 @@ def _on_backend(item, backend):
         return int(item)
     if isinstance(item, (list, tuple)):
         return index_data(item, backend)._value
-    if isinstance(item, backend.array_types) or type(item) is _tensor._traced_type \
+    if isinstance(item, backend.array_types) or type(item) is _traced_type \
             or not (hasattr(item, "shape") and hasattr(item, "dtype")):
         return item     # raw already (inside mg.function, a raw array is its proxy)
     t = convert_to_tensor(item, backend=backend)     # host data goes to ``backend``

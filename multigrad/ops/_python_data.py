@@ -4,7 +4,7 @@
 float32 (TensorFlow's default for a lone Python float) and cast back.
 """
 
-from ..convert import convert_to_tensor
+from ..core.convert import convert_to_tensor
 from ..dtypes import python_kind
 
 __all__ = ["data_like"]

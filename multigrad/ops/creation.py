@@ -3,15 +3,15 @@
 import math
 
 from .. import dtypes as _dt
-from ..array_api import move_array
-from ..backend import get_backend, load_backend
-from ..convert import convert_to_tensor
+from ..backend.array_api import move_array
+from ..backend.select import get_backend, load_backend
+from ..core.convert import convert_to_tensor
 from ..dtypes import python_data_dtype
-from ..primitive import Primitive, apply
-from ..tensor import Tensor
-from ..vocabulary import tensor_ops
-from ._define import declare, defop
-from ..args import integer_arg, number_arg, shape_arg
+from ..core.primitive import Primitive, apply
+from ..core.tensor import Tensor
+from ..core.vocabulary import tensor_ops
+from .define import declare, defop
+from ..core.args import integer_arg, number_arg, shape_arg
 
 __all__ = ["constant", "convert_to_tensor", "asarray", "zeros", "ones", "full", "zeros_like",
            "ones_like", "full_like", "arange", "eye", "cast", "to_backend"]

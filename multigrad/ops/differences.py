@@ -5,11 +5,11 @@
 order, batched) come from those ops on every backend.
 """
 
-from ..args import integer_arg, number_arg, single_axis
-from ..convert import as_tensor, convert_to_tensor
-from ..tensor import Tensor
+from ..core.args import integer_arg, number_arg, single_axis
+from ..core.convert import as_tensor, convert_to_tensor
+from ..core.tensor import Tensor
 from ..dtypes import float64
-from ._define import defop
+from .define import defop
 from .creation import cast
 from .elementwise import not_equal, where
 from .indexing import take

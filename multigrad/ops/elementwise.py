@@ -7,10 +7,10 @@ and ``ns`` for functions, so one rule serves raw arrays and recorded Tensors ali
 import cmath as _cmath
 import math as _math
 
-from .._complex import is_complex, maybe_conj
-from ..convert import as_tensor
-from ..primitive import Primitive, apply
-from ._define import binary, defop, nondiff_binary, nondiff_unary, unary
+from ..backend.conj import is_complex, maybe_conj
+from ..core.convert import as_tensor
+from ..core.primitive import Primitive, apply
+from .define import binary, defop, nondiff_binary, nondiff_unary, unary
 
 # Complex inputs follow TensorFlow's convention (docs/design.md): a holomorphic op's
 # rule is g * conj(f'(z)); ``conj`` costs nothing on real data.

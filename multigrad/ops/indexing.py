@@ -6,12 +6,12 @@ both the original and the values written. Basic slicing, integer and boolean ind
 are ``getitem`` (in ``shape.py``).
 """
 
-from ..convert import as_tensor
-from ..primitive import Primitive, apply
-from ..tape_entry import batch_ndim, unbroadcast
-from ..tensor import Tensor
-from ..args import shape_arg, single_axis
-from ._define import defop
+from ..core.convert import as_tensor
+from ..core.primitive import Primitive, apply
+from ..core.tape_entry import batch_ndim, unbroadcast
+from ..core.tensor import Tensor
+from ..core.args import shape_arg, single_axis
+from .define import defop
 from ._index_check import check_bounds, index_data, prepare_index
 from ._python_data import data_like
 from .creation import cast, to_backend

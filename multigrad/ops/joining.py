@@ -1,16 +1,17 @@
-"""Joining and splitting: hstack, vstack, column_stack, split, array_split, hsplit, vsplit, pad."""
+"""Joining and splitting: hstack, vstack, column_stack, dstack, split, array_split, hsplit,
+vsplit, dsplit, pad."""
 
-from ..convert import as_tensor
-from ..primitive import Primitive, apply
-from ..tensor import Tensor
+from ..core.convert import as_tensor
+from ..core.primitive import Primitive, apply
+from ..core.tensor import Tensor
 from ._cotangents import align_cotangents
-from ._define import defop
-from .layout import atleast_1d, atleast_2d, flip
+from .define import defop
+from .layout import atleast_1d, atleast_2d, atleast_3d, flip
 from .shape import broadcast_to, concatenate, index_add_into_zeros, reshape
-from ..args import single_axis
+from ..core.args import single_axis
 
 __all__ = ["hstack", "vstack", "column_stack", "split", "array_split", "hsplit", "vsplit",
-           "pad"]
+           "pad", "dstack", "dsplit"]
 
 
 def _sequence(values, opname):
@@ -213,3 +214,19 @@ def pad(x, pad_width, mode="constant", constant_values=0, name=None):
             left, right = _edge_pieces(x, axis, before, after, mode)
             x = concatenate([p for p in (left, x, right) if p is not None], axis=axis)
     return x
+
+
+@defop()
+def dstack(tup, name=None):
+    """Concatenate along axis 2, after making every input at least 3-D (NumPy's way)."""
+    values = [atleast_3d(v) for v in _sequence(tup, "dstack")]
+    return concatenate(values, axis=2)
+
+
+@defop()
+def dsplit(x, indices_or_sections, name=None):
+    """Split along axis 2 (for tensors of at least 3 dimensions)."""
+    x = as_tensor(x)
+    if x.ndim < 3:
+        raise ValueError(f"mg.dsplit needs at least 3 dimensions, got shape {x.shape}")
+    return _split(x, indices_or_sections, 2, True, "dsplit")

@@ -1,21 +1,23 @@
-"""Rearranging elements: ravel, swapaxes, moveaxis, atleast_nd, flip, rot90, roll, tile, repeat.
+"""Rearranging elements: ravel, swapaxes, moveaxis, rollaxis, atleast_nd, flip, rot90, roll,
+tile, repeat.
 
 Axes are normalised to negative numbers before they reach a rule: counted from the end,
 they name the same axes with or without leading batch axes in the cotangent.
 """
 
-from ..axes import normalize_axis
-from ..convert import as_tensor
-from ..primitive import Primitive, apply
-from ..tape_entry import batch_ndim
-from ..tensor import Tensor
-from ._define import defop
+from ..core.args import integer_arg, normalize_axis, shape_arg, single_axis
+from ..core.convert import as_tensor
+from ..core.primitive import Primitive, apply
+from ..core.tape_entry import batch_ndim
+from ..core.tensor import Tensor
+from .define import defop
 from .indexing import take
 from .shape import broadcast_to, expand_dims, reshape, transpose
-from ..args import shape_arg, single_axis
+from ..errors import AxisError
 
 __all__ = ["ravel", "flatten", "swapaxes", "moveaxis", "atleast_1d", "atleast_2d",
-           "atleast_3d", "flip", "flipud", "fliplr", "rot90", "roll", "tile", "repeat"]
+           "atleast_3d", "flip", "flipud", "fliplr", "rot90", "roll", "tile", "repeat",
+           "rollaxis"]
 
 
 def _negative_axes(axis, ndim, opname):
@@ -217,3 +219,20 @@ def repeat(x, repeats, axis=None, name=None):
                          f"along axis {axis} (size {n}); got {repeats}")
     index = [i for i, r in enumerate(repeats) for _ in range(r)]
     return take(x, index, axis=axis)
+
+
+@defop()
+def rollaxis(a, axis, start=0, name=None):
+    """NumPy's ``rollaxis``: move ``axis`` so that it lies before position ``start``."""
+    a = as_tensor(a)
+    n = a.ndim
+    axis = single_axis(axis, n, "rollaxis")
+    start = integer_arg(start, "rollaxis", "start")
+    if not -n <= start <= n:
+        raise AxisError(f"mg.rollaxis: start {start} is out of bounds for array of dimension "
+                        f"{n} (it must be in [{-n}, {n}])")
+    if start < 0:
+        start += n
+    if start > axis:
+        start -= 1
+    return moveaxis(a, axis, start) if start != axis else a

@@ -1,9 +1,9 @@
 """Matrix structure: diagonal, diag, triu, tril."""
 
-from ..axes import normalize_axis
-from ..convert import as_tensor
-from ..primitive import Primitive, apply
-from ._define import defop
+from ..core.args import normalize_axis
+from ..core.convert import as_tensor
+from ..core.primitive import Primitive, apply
+from .define import defop
 from .shape import index_add_into_zeros, reshape, transpose
 
 __all__ = ["diagonal", "diag", "triu", "tril"]

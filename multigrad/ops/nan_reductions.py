@@ -5,16 +5,16 @@ All-NaN slices give NumPy's values: 0 for nansum, 1 for nanprod, NaN for nanmean
 nanmax, nanmin, nanvar and nanstd; nanargmax/nanargmin raise on them (NumPy's error).
 """
 
-from ..axes import normalize_axis
-from ..convert import as_tensor
-from ._define import defop
+from ..core.args import normalize_axis
+from ..core.convert import as_tensor
+from .define import defop
 from .creation import cast
 from .elementwise import isnan, sqrt, where
-from .math import imag, real
-from .logic import all as _all, any as _any, argmax, argmin
+from .ufuncs import imag, real
+from .nondiff_reductions import all as _all, any as _any, argmax, argmin
 from .reductions import max as _max, min as _min, sum as _sum
 from .scans import cumprod, cumsum
-from .stats import prod
+from .aggregates import prod
 
 __all__ = ["nansum", "nanmean", "nanmax", "nanmin", "nanprod", "nanvar", "nanstd",
            "nanargmax", "nanargmin", "nancumsum", "nancumprod"]

@@ -1,13 +1,13 @@
 """Polynomials (NumPy's ``poly*`` functions, coefficients highest power first) and 1-D
 convolution/correlation, composed from indexing, matmul and arithmetic."""
 
-from ..args import integer_arg
-from ..convert import as_tensor
-from ..tensor import Tensor
-from ._define import defop
+from ..core.args import integer_arg
+from ..core.convert import as_tensor
+from ..core.tensor import Tensor
+from .define import defop
 from .creation import zeros_like
 from .differences import like
-from .math import conj
+from .ufuncs import conj
 from .joining import pad
 from .layout import flip
 from .shape import concatenate, reshape

@@ -7,15 +7,15 @@ every order and for batched cotangents, come from those ops' rules.
 
 import math
 
-from .. import einsum_parse
-from .._complex import maybe_conj
-from ..convert import as_tensor
-from ..primitive import Primitive, apply
-from ..tape_entry import batch_ndim, unbroadcast
-from ._define import defop
+from ..backend import einsum_parse
+from ..backend.conj import maybe_conj
+from ..core.convert import as_tensor
+from ..core.primitive import Primitive, apply
+from ..core.tape_entry import batch_ndim, unbroadcast
+from .define import defop
 from .elementwise import multiply
 from .layout import moveaxis
-from .math import conj
+from .ufuncs import conj
 from .matrices import diagonal
 from .reductions import sum as _sum
 from .shape import reshape, stack, transpose

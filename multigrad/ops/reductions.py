@@ -1,7 +1,7 @@
 """Reductions with ``axis`` (int or tuple, negative allowed) and ``keepdims``."""
 
-from ..tape_entry import batch_ndim
-from ._define import reduction
+from ..core.tape_entry import batch_ndim
+from .define import reduction
 
 __all__ = ["sum", "mean", "max", "min"]
 

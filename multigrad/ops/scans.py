@@ -1,12 +1,11 @@
 """Cumulative sums and products along one axis (NumPy's names; ``axis=None`` flattens)."""
 
-from .._complex import maybe_conj
-from ..args import single_axis
-from ..axes import normalize_axis
-from ..convert import as_tensor
-from ..primitive import Primitive, apply
-from ..tensor import Tensor
-from ._define import defop
+from ..backend.conj import maybe_conj
+from ..core.args import normalize_axis, single_axis
+from ..core.convert import as_tensor
+from ..core.primitive import Primitive, apply
+from ..core.tensor import Tensor
+from .define import defop
 from .creation import cast, ones_like, zeros_like
 from .layout import flip
 from .shape import concatenate, reshape

@@ -1,13 +1,12 @@
 """Shape, joining and indexing ops with their VJP rules."""
 
-from ..primitive import Primitive, apply
-from ..tape_entry import batch_ndim, unbroadcast
-from ..axes import normalize_axis
-from ..tensor import Tensor
-from ._define import defop
+from ..core.primitive import Primitive, apply
+from ..core.tape_entry import batch_ndim, unbroadcast
+from ..core.tensor import Tensor
+from .define import defop
 from ._index_check import prepare_index
-from ..convert import as_tensor, convert_to_tensor
-from ..args import axis_items, check_axis, shape_arg, single_axis
+from ..core.convert import as_tensor, convert_to_tensor
+from ..core.args import axis_items, check_axis, normalize_axis, shape_arg, single_axis
 
 __all__ = ["reshape", "transpose", "matrix_transpose", "expand_dims", "squeeze",
            "broadcast_to", "concatenate", "stack", "getitem"]

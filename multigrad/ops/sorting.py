@@ -3,12 +3,11 @@ percentile and their NaN-ignoring forms. Values come from ``sort`` and ``take_al
 so gradients follow the permutation (ties: the stable order decides which element gets it).
 """
 
-from ..args import integer_arg, single_axis
-from ..axes import normalize_axis
-from ..convert import as_tensor
+from ..core.args import integer_arg, normalize_axis, single_axis
+from ..core.convert import as_tensor
 from ..dtypes import float64, int64
-from ..tensor import Tensor
-from ._define import defop
+from ..core.tensor import Tensor
+from .define import defop
 from .creation import cast
 from .differences import like
 from .elementwise import clip, floor, isnan, minimum, where

@@ -6,11 +6,11 @@ TensorFlow); Tensor endpoints (scalars or arrays, broadcast against each other, 
 """
 
 from .. import dtypes as _dt
-from ..args import integer_arg, number_arg
-from ..backend import get_backend, load_backend
-from ..convert import as_tensor, convert_to_tensor
-from ..tensor import Tensor
-from ._define import defop
+from ..core.args import integer_arg, number_arg
+from ..backend.select import get_backend, load_backend
+from ..core.convert import as_tensor, convert_to_tensor
+from ..core.tensor import Tensor
+from .define import defop
 from .creation import arange, cast
 from .elementwise import abs as _abs, exp, log, power, sign, where
 from .layout import moveaxis

@@ -21,10 +21,10 @@ Used only for calls whose arguments are Tensors and Python values at the top lev
 calls, and traces that create Variables, run the function eagerly under the tape.
 """
 
-from .. import _state, nest
-from ..custom_gradients import _batched, _record, _recompute_vjp
-from ..tape import GradientTape
-from ..tensor import Tensor
+from ..core import state as _state, nest
+from ..autodiff.custom_gradients import _batched, _record, _recompute_vjp
+from ..autodiff.tape import GradientTape
+from ..core.tensor import Tensor
 from .program import Retrace, compile_steps, compile_trace
 from .proxy import Traced
 from .record import listening

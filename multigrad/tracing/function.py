@@ -23,9 +23,9 @@ import threading
 import types
 import warnings
 
-from .. import _state
+from ..core import state as _state
 from ..errors import PerformanceWarning
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from .proxy import current_trace
 from .composite import call_joint, joint_eligible, trace_joint
 from .program import Retrace, compile_trace

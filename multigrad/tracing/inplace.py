@@ -13,11 +13,15 @@ another step may have returned a view of it (a reshape, a slice, a transpose). B
 operand and the result must have been C-contiguous while tracing: writing into an operand
 of another memory order would give the result that order, and a reduction over several
 axes sums in memory order (a different rounding).
+
+As a pass (``reuse_buffers``): may change ``plan.inplace`` only (node index -> (ufunc, id
+of the operand it writes into)); must keep every value's bits, results and inputs intact,
+and values under ``plan.min_bytes`` untouched.
 """
 
 from .trace import refs_in
 
-__all__ = ["plan_inplace"]
+__all__ = ["plan_inplace", "reuse_buffers"]
 
 # Calls that read their operand and return a new array (never a view of it).
 REDUCTIONS = {"sum", "prod", "mean", "max", "min", "std", "var", "any", "all"}
@@ -71,3 +75,7 @@ def plan_inplace(trace, nodes, keep, min_bytes):
 
 def _is_reduction(node):
     return node.kind == "call" and node.extra in REDUCTIONS
+
+
+def reuse_buffers(plan):
+    plan.inplace = plan_inplace(plan.trace, plan.nodes, plan.keep(), plan.min_bytes)

@@ -1,11 +1,10 @@
 """A trace compiled once into straight-line Python over raw backend arrays.
 
-``compile_trace`` keeps only the nodes an output, a Variable write or a guard needs (dead
-code elimination), applies the algebraic simplifications of ``simplify.py``, lets an
-elementwise step write into a temporary that dies there (``inplace.py``), names every
-value as a local, binds the real backend functions and the constants as default
-arguments (local lookups), frees each large intermediate after its last use (``del``),
-and turns the result into one Python function with ``compile()``.
+``compile_trace`` runs the passes of ``passes.py`` (dead code elimination, the algebraic
+simplifications of ``simplify.py``, where to free each large intermediate after its last
+use, which elementwise step may write into a temporary that dies there), then names every
+value as a local, binds the real backend functions and the constants as default arguments
+(local lookups), and turns the result into one Python function with ``compile()``.
 Guards re-check every Python value the trace read from data; a different value raises
 ``Retrace`` before any Variable has changed (the writes come last). The function takes the
 call's Tensor leaves and returns its result, so a replay is one Python call.
@@ -14,9 +13,8 @@ call's Tensor leaves and returns its result, so a replay is one Python call.
 import math
 import operator
 
-from .inplace import plan_inplace
-from .simplify import simplify
-from .trace import STATEFUL, Ref, refs_in, shape_key
+from .passes import Plan, run_passes
+from .trace import Ref, shape_key
 
 __all__ = ["compile_trace", "Retrace", "FREE_BYTES"]
 
@@ -48,24 +46,6 @@ _GUARDS = {
 
 def _same(a, b):
     return a == b or (a != a and b != b)     # NaN read twice is the same value
-
-
-def _node_refs(node):
-    out = refs_in(node.args, [])
-    return refs_in(node.kwargs, out) if node.kwargs else out
-
-
-def live_nodes(nodes, needed):
-    """The nodes an output needs, in program order (guards, writes and random draws always
-    stay)."""
-    needed = set(needed)
-    kept = []
-    for node in reversed(nodes):
-        if node.kind in ("guard", "setitem") or node.extra == STATEFUL or node.out in needed:
-            kept.append(node)
-            needed.update(_node_refs(node))
-    kept.reverse()
-    return kept
 
 
 class _Emitter:
@@ -151,37 +131,13 @@ def _signature_checks(em, n, leaf, i):
             f"raise _Retrace"]
 
 
-def _frees(trace, nodes, keep):
-    """node index -> ids whose last use it is (large intermediates only)."""
-    last = {}
-    for n, node in enumerate(nodes):
-        for i in _node_refs(node):
-            last[i] = n
-    frees = {}
-    for i, n in last.items():
-        if i not in keep and i not in trace.consts \
-                and getattr(trace.meta.get(i), "nbytes", 0) >= FREE_BYTES:
-            frees.setdefault(n, []).append(i)
-    return frees
-
-
-def _simplified(trace, nodes, outputs, writes):
-    """Live, simplified nodes and the outputs and writes after the simplifier's aliases."""
-    nodes, alias = simplify(trace, live_nodes(nodes, list(outputs) + [i for _, i in writes]))
-    outputs = [alias.get(i, i) for i in outputs]
-    writes = [(var, alias.get(i, i)) for var, i in writes]
-    return live_nodes(nodes, outputs + [i for _, i in writes]), outputs, writes
-
-
-def _steps(trace, nodes, keep, em):
-    """The body lines of ``nodes``: each step, in place where it may, then its frees."""
-    frees = _frees(trace, nodes, keep)
-    inplace = plan_inplace(trace, nodes, keep, FREE_BYTES)
+def _steps(plan, em):
+    """The body lines of the plan's steps: each step, in place where it may, then its frees."""
     lines = []
-    for n, node in enumerate(nodes):
-        lines.append(em.node(node, inplace.get(n)))
-        if n in frees:
-            lines.append("del " + ", ".join(f"_{i}" for i in sorted(frees[n])))
+    for n, node in enumerate(plan.nodes):
+        lines.append(em.node(node, plan.inplace.get(n)))
+        if n in plan.frees:
+            lines.append("del " + ", ".join(f"_{i}" for i in sorted(plan.frees[n])))
     return lines
 
 
@@ -206,20 +162,19 @@ def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=
     ``("tensor", make, backend)`` for one Tensor, ``make(array, backend)``; ``("tuple" or
     "list", make, [backend per item])`` for a flat tuple or list of Tensors; or a function
     of the tuple of output arrays."""
-    nodes, outputs, writes = _simplified(trace, trace.nodes if nodes is None else nodes,
-                                         outputs, writes)
-    results = outputs + [i for _, i in writes]
-    keep = set(results) | set(trace.inputs) | {i for _, i in trace.var_inputs}
+    inputs = set(trace.inputs) | {i for _, i in trace.var_inputs}
+    plan = run_passes(Plan(trace, trace.nodes if nodes is None else nodes, outputs, writes,
+                           inputs, FREE_BYTES))
     em = _Emitter(trace)
     body = []
     for n, (leaf, i) in enumerate(zip(leaves, trace.inputs)):
         body += _signature_checks(em, n, leaf, i)
     for var, i in trace.var_inputs:
         body.append(f"_{i} = {em.bind_once('v', var)}._array")
-    body += _steps(trace, nodes, keep, em)
-    for var, i in writes:
+    body += _steps(plan, em)
+    for var, i in plan.writes:
         body.append(f"{em.bind_once('v', var)}._array = {em.expr(Ref(i))}")
-    body.append(_return_line(em, outputs, returns))
+    body.append(_return_line(em, plan.outputs, returns))
     return _assemble(em, name, [f"_t{n}" for n in range(len(leaves))], body)
 
 
@@ -227,13 +182,12 @@ def compile_steps(trace, nodes, params, outputs, name="traced"):
     """``fn(*arrays, one per id in params) -> tuple of arrays, one per id in outputs`` (None
     where an output is None): ``nodes`` as straight-line code, with nothing else around
     them (the backward half of a traced function, ``composite.py``)."""
-    wanted = [i for i in outputs if i is not None]
-    nodes, found, _ = _simplified(trace, nodes, wanted, [])
-    found = iter(found)
+    plan = run_passes(Plan(trace, nodes, [i for i in outputs if i is not None], [], params,
+                           FREE_BYTES))
+    found = iter(plan.outputs)
     outputs = [None if i is None else next(found) for i in outputs]
-    keep = set(params) | {i for i in outputs if i is not None}
     em = _Emitter(trace)
-    body = _steps(trace, nodes, keep, em)
+    body = _steps(plan, em)
     values = ["None" if i is None else em.expr(Ref(i)) for i in outputs]
     body.append("return (" + "".join(v + ", " for v in values) + ")")
     return _assemble(em, name, [f"_{i}" for i in params], body)

@@ -11,9 +11,8 @@ so eager code pays nothing outside tracing.
 import threading
 import types
 
-from .. import primitive as _primitive
-from .. import tensor as _tensor
-from ..backend import REGISTRY, get_backend
+from .. import slots as _slots
+from ..backend.select import REGISTRY, get_backend
 from .proxy import Traced, current_trace
 
 __all__ = ["RecordingOps", "listening", "listen_to"]
@@ -113,8 +112,8 @@ class listening:
     def __enter__(self):
         with _lock:
             _traces[0] += 1
-            _tensor._variable_hook = _VariableHook
-            _primitive._lift = _lift
+            _slots.fill("variable_hook", _VariableHook)
+            _slots.fill("lift", _lift)
         for backend in (get_backend(), *REGISTRY._loaded.values(), *self.backends):
             listen_to(backend, self.trace)
         self.token = current_trace.set(self.trace)
@@ -131,6 +130,6 @@ class listening:
                     del _listening[key]
             _traces[0] -= 1
             if not _traces[0]:
-                _tensor._variable_hook = None
-                _primitive._lift = None
+                _slots.fill("variable_hook", None)
+                _slots.fill("lift", None)
         return False

@@ -5,8 +5,8 @@ objects it returned as they are (constants, Python values); ``returns_for`` tell
 compiler how to build the same structure from the program's output arrays.
 """
 
-from .. import nest
-from ..tensor import Tensor
+from ..core import nest
+from ..core.tensor import Tensor
 from .proxy import Traced
 
 __all__ = ["outputs_of", "returns_for", "builder"]

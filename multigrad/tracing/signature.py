@@ -7,7 +7,7 @@ hash, else its identity. ``walk`` also collects the Tensor leaves in a fixed ord
 ``substitute`` rebuilds the arguments with traced Tensors in the same order.
 """
 
-from ..tensor import Tensor, Variable
+from ..core.tensor import Tensor, Variable
 
 __all__ = ["signature", "substitute", "describe_change"]
 

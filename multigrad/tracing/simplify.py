@@ -24,13 +24,17 @@ The last one computes the exact products where ``matmul`` adds zeros to them; th
 differ only where ``M`` holds an infinity or NaN (``0 * inf`` is NaN in the product) and
 in the sign of a zero. Programs that write into arrays in place (``setitem``) are left as
 they are: an alias could see the write.
+
+As a pass (``simplify_steps``): may change steps, drop them, and rename outputs and writes
+to the values that replace them; must keep every guard on a non-constant, every write and
+random draw, program order, and each value's bits on NumPy and CuPy (the exceptions above).
 """
 
 import operator
 
 from .trace import STATEFUL, Node, Ref, refs_in as _refs
 
-__all__ = ["simplify"]
+__all__ = ["simplify", "simplify_steps"]
 
 
 def simplify(trace, nodes):
@@ -219,3 +223,11 @@ class _Rules:
                          (Ref(v_id), (slice(None), None)), None, "[]"),
                     Node("op", node.out, operator.mul, (Ref(column), m), None, "*")]
         return None
+
+
+def simplify_steps(plan):
+    """The pass: ``simplify`` on the plan's steps, outputs and writes renamed to what
+    replaced them."""
+    plan.nodes, alias = simplify(plan.trace, plan.nodes)
+    plan.outputs = [alias.get(i, i) for i in plan.outputs]
+    plan.writes = [(var, alias.get(i, i)) for var, i in plan.writes]

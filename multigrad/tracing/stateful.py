@@ -7,7 +7,7 @@ as a step (``Trace.stateful``) that calls it again, advancing the same streams a
 calls would.
 """
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from .proxy import current_trace
 
 __all__ = ["replayed_draw"]

@@ -1,4 +1,4 @@
-"""The randomized differential tester behind tests/test_differential.py.
+"""The randomized differential tester behind tests/tracing/test_differential.py.
 
 - ``program``: Program (a DAG of ops, runnable on mg or NumPy, printable as a repro), Builder
 - ``domains``: how inputs are drawn, and when a value is safely inside an op's domain

@@ -1,0 +1,169 @@
+"""Neural-network functions (``mg.nn``), TensorFlow's names and defaults.
+
+Every function is numerically stable in float32 at extreme inputs (|x| ~ 1e4): no
+overflow in values or gradients. Primitives with their own rules where stability needs
+them (sigmoid, softplus, softmax, log_softmax); compositions of stable ops elsewhere.
+"""
+
+import math as _m
+
+from ..core.args import normalize_axis
+from ..core.convert import as_tensor
+from . import erf, expm1, sum, tanh, where
+from .define import defop
+from ..core.primitive import Primitive, apply
+from .tf.math_functions import l2_loss, l2_normalize, moments, softsign  # noqa: F401 - tf.nn
+
+__all__ = ["sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "softmax", "log_softmax",
+           "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",
+           "moments", "l2_loss", "l2_normalize", "softsign"]
+
+
+def _sigmoid_forward(ns, x):
+    e = ns.exp(-ns.abs(x))                  # never overflows
+    return ns.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+_SIGMOID = Primitive("sigmoid", _sigmoid_forward).defvjp(
+    lambda ns, g, ans, x: g * (ans * (1 - ans)))
+
+
+@defop(_SIGMOID)
+def sigmoid(x, name=None):
+    """1 / (1 + exp(-x))."""
+    return apply(_SIGMOID, (x,))
+
+
+def _softplus_forward(ns, x):
+    return ns.maximum(x, 0.0) + ns.log1p(ns.exp(-ns.abs(x)))
+
+
+# d softplus = sigmoid(x) = exp(x - softplus(x)): stable, and in both rule vocabularies.
+_SOFTPLUS = Primitive("softplus", _softplus_forward).defvjp(
+    lambda ns, g, ans, x: g * ns.exp(x - ans))
+
+
+@defop(_SOFTPLUS)
+def softplus(x, name=None):
+    """log(1 + exp(x))."""
+    return apply(_SOFTPLUS, (x,))
+
+
+# sign(relu(x)) is relu's derivative (0 at 0, as TF) and, unlike a mask, a differentiable
+# function of x (with zero derivative): a second-order pass reaches x and gives zeros, as
+# TF's ReluGrad does, where a mask would leave x unconnected (None).
+_RELU = Primitive("relu", lambda ns, x: ns.where(x > 0, x, ns.zeros_like(x))).defvjp(
+    lambda ns, g, ans, x: g * ns.sign(ans))
+
+
+@defop(_RELU)
+def relu(x, name=None):
+    """max(x, 0); the gradient at 0 is 0 (as TensorFlow)."""
+    return apply(_RELU, (x,))
+
+
+def _leaky_relu_vjp(ns, g, ans, x, alpha):
+    # The slope 1 where x > 0, alpha elsewhere (at 0 too, as TF), written with sign(x) for the
+    # reason relu's rule is: a where(x > 0, ...) mask would leave the second order None.
+    s = ns.sign(x)
+    return g * (alpha + (1 - alpha) * ((s + s * s) / 2))
+
+
+_LEAKY_RELU = Primitive("leaky_relu",
+                        lambda ns, x, alpha: ns.where(x > 0, x, x * alpha)).defvjp(_leaky_relu_vjp)
+
+
+@defop(_LEAKY_RELU)
+def leaky_relu(x, alpha=0.2, name=None):
+    """x for x > 0, alpha * x otherwise (TensorFlow's default alpha=0.2)."""
+    return apply(_LEAKY_RELU, (as_tensor(x),), {"alpha": float(alpha)})
+
+
+@defop()
+def elu(x, alpha=1.0, name=None):
+    """x for x > 0, alpha * (exp(x) - 1) otherwise."""
+    x = as_tensor(x)
+    positive = x > 0
+    return where(positive, x, expm1(where(positive, 0.0, x)) * alpha)  # no exp of large x
+
+
+@defop()
+def gelu(features, approximate=False, name=None):
+    """x * Phi(x): exact with erf, or the tanh approximation (``approximate=True``)."""
+    x = as_tensor(features)
+    if approximate:
+        inner = (x + 0.044715 * (x * x * x)) * _m.sqrt(2 / _m.pi)
+        return 0.5 * x * (1 + tanh(inner))
+    return 0.5 * x * (1 + erf(x * (1 / _m.sqrt(2))))
+
+
+# --- softmax family: the axis is stored negative so rules also fit batched cotangents ---
+
+def _softmax_forward(ns, x, axis):
+    if x.shape[axis] == 0:      # an empty axis: nothing to normalise, an empty result
+        return ns.zeros_like(x)
+    e = ns.exp(x - ns.max(x, axis=axis, keepdims=True))
+    return e / ns.sum(e, axis=axis, keepdims=True)
+
+
+def _log_softmax_forward(ns, x, axis):
+    if x.shape[axis] == 0:
+        return ns.zeros_like(x)
+    shifted = x - ns.max(x, axis=axis, keepdims=True)
+    return shifted - ns.log(ns.sum(ns.exp(shifted), axis=axis, keepdims=True))
+
+
+_SOFTMAX = Primitive("softmax", _softmax_forward).defvjp(
+    lambda ns, g, ans, x, axis: ans * (g - ns.sum(g * ans, axis=axis, keepdims=True)))
+_LOG_SOFTMAX = Primitive("log_softmax", _log_softmax_forward).defvjp(
+    lambda ns, g, ans, x, axis: g - ns.exp(ans) * ns.sum(g, axis=axis, keepdims=True))
+
+
+def _negative_axis(x, axis, opname):
+    if x.ndim == 0:
+        raise ValueError(f"mg.nn.{opname} needs at least one dimension, got a scalar")
+    if not isinstance(axis, int):
+        raise TypeError(f"mg.nn.{opname}: axis must be an int, got {axis!r}")
+    (a,) = normalize_axis(axis, x.ndim, f"nn.{opname}")
+    return a - x.ndim
+
+
+@defop(_SOFTMAX)
+def softmax(logits, axis=-1, name=None):
+    """exp(x) / sum(exp(x)) along ``axis``."""
+    x = as_tensor(logits)
+    return apply(_SOFTMAX, (x,), {"axis": _negative_axis(x, axis, "softmax")})
+
+
+@defop(_LOG_SOFTMAX)
+def log_softmax(logits, axis=-1, name=None):
+    """x - logsumexp(x) along ``axis``."""
+    x = as_tensor(logits)
+    return apply(_LOG_SOFTMAX, (x,), {"axis": _negative_axis(x, axis, "log_softmax")})
+
+
+# --- losses --------------------------------------------------------------------------------
+
+def _labels_logits(labels, logits, opname):
+    if labels is None or logits is None:
+        raise ValueError(f"mg.nn.{opname} needs both labels= and logits= (as keywords, "
+                         f"like TensorFlow)")
+    labels, logits = as_tensor(labels), as_tensor(logits)
+    if labels.shape != logits.shape:
+        raise ValueError(f"mg.nn.{opname}: labels of shape {labels.shape} and logits of shape "
+                         f"{logits.shape} must have the same shape")
+    return labels, logits
+
+
+@defop()
+def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    """Elementwise -z log(sigmoid(x)) - (1 - z) log(1 - sigmoid(x)) = softplus(x) - x z."""
+    labels, logits = _labels_logits(labels, logits, "sigmoid_cross_entropy_with_logits")
+    return softplus(logits) - logits * labels
+
+
+@defop()
+def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=None):
+    """-sum(labels * log_softmax(logits)) along ``axis`` (the class axis is reduced)."""
+    labels, logits = _labels_logits(labels, logits, "softmax_cross_entropy_with_logits")
+    return -sum(labels * log_softmax(logits, axis=axis), axis=axis)

@@ -1,0 +1,1 @@
+"""Tests of what users read first: README, docs, examples, guides, benchmarks."""

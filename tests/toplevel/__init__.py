@@ -1,0 +1,1 @@
+"""Tests of the modules around the core: optimizers, module, checkpoint, random, debugging."""
