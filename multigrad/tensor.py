@@ -3,8 +3,11 @@
 from . import _state
 from .dtypes import as_dtype
 from .errors import BackendMismatchError
+from .tensor_shape import TensorShape as _TensorShape
 
 __all__ = ["Tensor", "Variable"]
+
+_new_tuple = tuple.__new__
 
 # Set by multigrad.ops once the operations exist (they import this module).
 _ops = None
@@ -38,7 +41,8 @@ class Tensor:
 
     @property
     def shape(self):
-        return tuple(self._value.shape)
+        """A ``TensorShape``: a tuple with TensorFlow's methods (``as_list``, ``rank`` ...)."""
+        return _new_tuple(_TensorShape, self._value.shape)    # no checks: the hot path
 
     @property
     def ndim(self):
