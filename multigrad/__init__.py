@@ -19,6 +19,7 @@ from .primitive import Primitive
 from .tape import GradientTape, UnconnectedGradients
 from .tensor import Tensor, Variable
 from .tensor_shape import TensorShape
+from .variable_options import VariableAggregation, VariableSynchronization
 from . import numpy_dispatch as _numpy_dispatch
 # TensorFlow's top-level functions NumPy has no name for (mg.norm, mg.gather, mg.range...).
 from .tf_functions import (add_n, clip_by_global_norm, clip_by_norm, fill, is_tensor, norm,
