@@ -44,6 +44,7 @@ _LAZY_ATTRIBUTES = {
     "compute": ("evaluation", "compute"),
     "function": ("tracing", "function"),
     "Function": ("tracing", "Function"),
+    "init_scope": ("tracing.scope", "init_scope"),
     "custom_gradient": ("custom_gradients", "custom_gradient"),
     "recompute_grad": ("custom_gradients", "recompute_grad"),
     "ForwardAccumulator": ("forward", "ForwardAccumulator"),
