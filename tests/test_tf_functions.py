@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import multigrad as mg
-from multigrad import math_namespace, tf_functions, tf_gather, tf_math
+from multigrad import math_namespace, tf_functions, tf_gather, tf_math, tf_math_names
 
 
 def grad(f, *xs):
@@ -295,6 +295,8 @@ RENAMED = {"is_nan": "isnan", "is_inf": "isinf", "is_finite": "isfinite",
            "accumulate_n": "add_n"}
 FROM_NN = ("softplus", "softmax", "log_softmax")
 TF_ONLY = set(tf_math.__all__) | set(tf_gather.__all__) - {"moments", "l2_loss"}
+# Names NumPy has with another meaning: mg.math's is TF's (tests/test_tf_math_names.py).
+TF_MEANING = set(tf_math_names.__all__)
 
 
 def test_mg_math_names_are_the_mg_functions():
@@ -302,7 +304,9 @@ def test_mg_math_names_are_the_mg_functions():
     for name in math_namespace.__all__:
         f = getattr(mg.math, name)
         assert callable(f), name
-        if name in RENAMED:
+        if name in TF_MEANING:
+            assert f is getattr(tf_math_names, name), name
+        elif name in RENAMED:
             assert f is getattr(mg, RENAMED[name]), name
         elif name in FROM_NN:
             assert f is getattr(mg.nn, name), name
@@ -321,7 +325,7 @@ def test_mg_math_covers_tensorflows_common_names():
               "xlogy divide_no_nan log1p expm1 log_sigmoid").split()
     missing = [n for n in wanted if n not in math_namespace.__all__]
     assert not missing, missing
-    assert mg.math.reduce_sum is mg.reduce_sum and mg.math.pow is mg.pow is mg.power
+    assert mg.math.reduce_max is mg.reduce_max and mg.math.pow is mg.pow is mg.power
     assert mg.sigmoid is mg.nn.sigmoid is mg.math.sigmoid
     assert "math" in dir(mg)
 
