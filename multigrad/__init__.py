@@ -36,7 +36,8 @@ bool = bool_  # noqa: A001 - TensorFlow's spelling, mg.bool
 
 # Optional pieces load on first access, keeping ``import multigrad`` cheap (benchmark W6):
 # submodules by name, and functions as name -> (module, attribute).
-_LAZY_MODULES = ("linalg", "fft", "nn", "optimizers", "debugging", "testing", "random")
+_LAZY_MODULES = ("linalg", "fft", "nn", "optimizers", "debugging", "testing", "random",
+                 "config")
 # mg.math is tf.math (multigrad/math_namespace.py: a file named math.py would shadow the
 # standard library's math for scripts run from inside the package).
 _LAZY_RENAMED_MODULES = {"math": "math_namespace"}
@@ -45,6 +46,7 @@ _LAZY_ATTRIBUTES = {
     "function": ("tracing", "function"),
     "Function": ("tracing", "Function"),
     "init_scope": ("tracing.scope", "init_scope"),
+    "device": ("placement", "device"),
     "custom_gradient": ("custom_gradients", "custom_gradient"),
     "recompute_grad": ("custom_gradients", "recompute_grad"),
     "ForwardAccumulator": ("forward", "ForwardAccumulator"),

@@ -66,7 +66,11 @@ class Tensor:
 
     @property
     def device(self):
-        return self._backend.device
+        """TF's name of the device holding the value:
+        ``/job:localhost/replica:0/task:0/device:CPU:0`` (``GPU:<i>`` on CuPy)."""
+        return self._backend.device_name(self._value)
+
+    backing_device = device     # TF: where the memory is; the same device here
 
     @property
     def T(self):
