@@ -296,7 +296,7 @@ class Variable(Tensor):
                 raise ValueError(
                     f"Variable.{what}: value of shape {new.shape} is not compatible with the "
                     f"shape {declared} declared for variable '{self.name}'")
-        elif new.shape != self.shape:
+        elif tuple(new._value.shape) != tuple(self._value.shape):    # raw: the hot path
             raise ValueError(
                 f"Variable.{what}: value of shape {new.shape} does not match the variable's "
                 f"shape {self.shape}")
