@@ -18,6 +18,8 @@ from .ops import *  # noqa: F401,F403 - the array functions are the public API
 from .core.primitive import Primitive
 from .autodiff.tape import GradientTape, UnconnectedGradients
 from .core.tensor import Tensor, Variable
+from .core.tensor_shape import TensorShape
+from .core.variable_options import VariableAggregation, VariableSynchronization
 from .ops import numpy_dispatch as _numpy_dispatch
 from .core import warning_location as _warning_location
 # TensorFlow's top-level functions NumPy has no name for (mg.norm, mg.gather, mg.range...).
@@ -45,11 +47,14 @@ _LAZY_MODULES = {
     "debugging": "debugging",
     "testing": "testing",
     "random": "random",
+    "config": "config",
 }
 _LAZY_ATTRIBUTES = {
     "compute": ("core.compute", "compute"),
     "function": ("tracing", "function"),
     "Function": ("tracing", "Function"),
+    "init_scope": ("tracing.scope", "init_scope"),
+    "device": ("placement", "device"),
     "custom_gradient": ("autodiff.custom_gradients", "custom_gradient"),
     "recompute_grad": ("autodiff.custom_gradients", "recompute_grad"),
     "ForwardAccumulator": ("autodiff.forward", "ForwardAccumulator"),

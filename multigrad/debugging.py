@@ -12,6 +12,7 @@ held in the late-bound slot ``check_numerics`` (``slots.py``; None when off).
 import os
 
 from . import slots as _slots
+from .errors import InvalidArgumentError
 from .core.tensor import Tensor
 
 __all__ = ["NumericsError", "enable_check_numerics", "disable_check_numerics",
@@ -20,8 +21,9 @@ __all__ = ["NumericsError", "enable_check_numerics", "disable_check_numerics",
 ENV_VAR = "MULTIGRAD_CHECK_NUMERICS"
 
 
-class NumericsError(FloatingPointError):
-    """An op produced NaN or Inf while numerics checking was on.
+class NumericsError(InvalidArgumentError, FloatingPointError):
+    """An op produced NaN or Inf while numerics checking was on (TF raises
+    InvalidArgumentError; also a FloatingPointError).
 
     ``op``: the op's name (``"log"``); ``pass_``: ``"forward"`` or ``"backward"``;
     ``kind``: ``"nan"``, ``"inf"`` or ``"-inf"``; ``input_index``: which input's gradient
@@ -34,6 +36,9 @@ class NumericsError(FloatingPointError):
         self.pass_ = pass_
         self.kind = kind
         self.input_index = input_index
+
+    def __reduce__(self):
+        return type(self), (self.message, self.op, self.pass_, self.kind, self.input_index)
 
 
 def _kind(ops, raw):

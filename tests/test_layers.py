@@ -18,7 +18,8 @@ LAYERS = [
     ("multigrad.autodiff",),
     ("multigrad.tracing",),
     ("multigrad.optimizers", "multigrad.random", "multigrad.module", "multigrad.checkpoint",
-     "multigrad.debugging", "multigrad.testing", "multigrad.demo", "multigrad.__main__"),
+     "multigrad.debugging", "multigrad.testing", "multigrad.demo", "multigrad.__main__",
+     "multigrad.config", "multigrad.placement"),
 ]
 
 

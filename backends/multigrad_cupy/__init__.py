@@ -112,7 +112,9 @@ def load():
         NAME, cupy, (cupy.ndarray,),
         version=cupy.__version__, device=device,
         to_numpy=cupy.asnumpy, from_numpy=cupy.asarray,
-        synchronize=synchronize, extras=extras)
+        synchronize=synchronize, extras=extras, device_type="GPU",
+        device_count=cupy.cuda.runtime.getDeviceCount,
+        device_index=lambda array: array.device.id, device_scope=cupy.cuda.Device)
 
 
 @hookimpl

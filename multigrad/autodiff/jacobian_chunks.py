@@ -8,6 +8,7 @@ of the one-hot seed per backward pass), which bounds each pass's batch to K.
 """
 
 from .. import ops as _ops
+from ..errors import ResourceExhaustedError
 from ..core.tensor import Tensor
 
 __all__ = ["MEMORY_LIMIT_BYTES", "check_jacobian_size", "chunk_size", "seed_rows",
@@ -53,7 +54,7 @@ def check_jacobian_size(target, sources, size, chunk):
         f"(tape.gradient) if the full matrix is not needed")
 
 
-class JacobianMemoryError(ValueError, MemoryError):
+class JacobianMemoryError(ResourceExhaustedError, ValueError):
     """The jacobian asked for would need more memory than the limit in one pass."""
 
 

@@ -6,6 +6,8 @@ which array modules it owns, and a ``load`` callable). ``load()`` returns a
 not cover. The core's per-op path is an attribute lookup on ``Backend.ops``.
 """
 
+import contextlib
+
 from .. import dtypes as _dt
 from .fallbacks import (einsum_fallback, generic_getitem, generic_index_add,
                         generic_index_update)
@@ -175,12 +177,23 @@ class Backend:
     lazy:         ops build a graph that ``extras["compute"]`` evaluates (Dask); a
                   ``Variable.assign*`` then evaluates the new value, so state never
                   carries the graph of every past update.
+    device_type:  TensorFlow's name of the kind of device holding the arrays: "CPU" (the
+                  default) or "GPU" (``mg.config.list_physical_devices``, ``mg.device``).
+    device_count: a callable giving how many such devices there are (default: one).
+    device_index: a callable giving the index of the device holding an array (default 0).
+    device_scope: a callable taking an index and returning a context manager inside which
+                  new arrays go to that device (CuPy: ``cupy.cuda.Device``; default none).
     """
 
     def __init__(self, name, namespace, array_types, *, version="", device="cpu",
                  to_numpy=None, from_numpy=None, synchronize=None, extras=None, host=False,
-                 lazy=False):
+                 lazy=False, device_type="CPU", device_count=None, device_index=None,
+                 device_scope=None):
         self.name = name
+        self.device_type = device_type
+        self._device_count = device_count
+        self._device_index = device_index
+        self._device_scope = device_scope
         self.host = host
         self.lazy = lazy
         self.xp = namespace
@@ -237,6 +250,23 @@ class Backend:
     def synchronize(self):
         if self._synchronize is not None:
             self._synchronize()
+
+    # --- devices (TensorFlow's names for them) --------------------------------------
+
+    def device_count(self):
+        return 1 if self._device_count is None else int(self._device_count())
+
+    def device_name(self, array):
+        """TF's full name of the device holding ``array``:
+        ``/job:localhost/replica:0/task:0/device:CPU:0``."""
+        index = 0 if self._device_index is None else self._device_index(array)
+        return f"/job:localhost/replica:0/task:0/device:{self.device_type}:{index}"
+
+    def device_scope(self, index):
+        """A context manager placing new arrays on device ``index`` of this backend."""
+        if self._device_scope is None:
+            return contextlib.nullcontext()
+        return self._device_scope(index)
 
     def describe(self):
         return {"name": self.name, "available": True, "reason": "",

@@ -10,6 +10,7 @@ outer tape is recording, so higher derivatives come from the same rules.
 from . import state as _state
 from ..backend.select import get_backend, infer_backend, mismatch_error
 from ..dtypes import python_data_dtype
+from ..errors import InvalidArgumentError, InvalidIndexError
 from .tape_entry import batch_ndim, new_entry, unbroadcast
 from .tensor import Tensor, Variable
 
@@ -126,9 +127,14 @@ def _explain(prim, exc, raws):
                      else f"{type(x).__name__} {x!r:.40}")
     message = f"mg.{prim.name}: {exc} (inputs: {'; '.join(parts)})"
     try:
-        return type(exc)(message)
+        # A backend's plain ValueError / IndexError is TF's InvalidArgumentError (shapes
+        # that do not broadcast, a bad index), still a ValueError / IndexError.
+        return _TF_ERROR.get(type(exc), type(exc))(message)
     except Exception:  # noqa: BLE001 - exception types with unusual constructors
         return ValueError(message)
+
+
+_TF_ERROR = {ValueError: InvalidArgumentError, IndexError: InvalidIndexError}
 
 
 def apply(prim, inputs, params=_NO_PARAMS):

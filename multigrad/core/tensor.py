@@ -3,8 +3,12 @@
 from . import state as _state
 from ..dtypes import as_dtype
 from ..errors import BackendMismatchError
+from .tensor_shape import TensorShape as _TensorShape
+from .variable_options import check_initial_shape, variable_options
 
 __all__ = ["Tensor", "Variable"]
+
+_new_tuple = tuple.__new__
 
 # Late-bound slots (multigrad/slots.py): the ops, the proxy type of traced values, and
 # (only while some mg.function is tracing) the hook that Variable reads and writes go through.
@@ -37,7 +41,8 @@ class Tensor:
 
     @property
     def shape(self):
-        return tuple(self._value.shape)
+        """A ``TensorShape``: a tuple with TensorFlow's methods (``as_list``, ``rank`` ...)."""
+        return _new_tuple(_TensorShape, self._value.shape)    # no checks: the hot path
 
     @property
     def ndim(self):
@@ -60,7 +65,11 @@ class Tensor:
 
     @property
     def device(self):
-        return self._backend.device
+        """TF's name of the device holding the value:
+        ``/job:localhost/replica:0/task:0/device:CPU:0`` (``GPU:<i>`` on CuPy)."""
+        return self._backend.device_name(self._value)
+
+    backing_device = device     # TF: where the memory is; the same device here
 
     @property
     def T(self):
@@ -200,7 +209,7 @@ class Variable(Tensor):
     op while a tape records is watched automatically (``watch_accessed_variables``).
     """
 
-    __slots__ = ("trainable", "_name", "_array")
+    __slots__ = ("trainable", "_name", "_array", "_options")
 
     # The array lives in ``_array``; ``_value`` is how everything reads and swaps it, so a
     # tracing mg.function can see each read and assign (``_variable_hook``, else direct).
@@ -217,16 +226,39 @@ class Variable(Tensor):
         else:
             hook.write(self, value)
 
-    def __init__(self, initial_value, dtype=None, trainable=True, name=None):
+    def __init__(self, initial_value, dtype=None, trainable=None, name=None, *,
+                 synchronization=None, aggregation=None, constraint=None, shape=None,
+                 validate_shape=True, caching_device=None, variable_def=None,
+                 import_scope=None, experimental_enable_variable_lifting=True):
         # TF 2 eager: names are not made unique, and every default name is "Variable".
         self._name = "Variable" if name is None else str(name)
+        # TF's other arguments (multigrad/variable_options.py says what each does here).
+        trainable, self._options = variable_options(
+            self.name, trainable, synchronization, aggregation, constraint, shape,
+            validate_shape, variable_def)
+        if callable(initial_value):     # TF: a function returning the initial value
+            initial_value = initial_value()
         if dtype is not None:       # Variable(2.7, dtype="int32") must not truncate silently
             _check_initial_value(initial_value, as_dtype(dtype), self.name)
         t = _ops.constant(initial_value, dtype=dtype)
+        check_initial_shape(self._options, t.shape)
         self._value = t._value
         self._backend = t._backend
         self._id = _state.next_id()
-        self.trainable = bool(trainable)
+        self.trainable = trainable
+
+    @property
+    def synchronization(self):
+        return self._options.synchronization
+
+    @property
+    def aggregation(self):
+        return self._options.aggregation
+
+    @property
+    def constraint(self):
+        """A callable optimizers apply to the Variable after each update (or None)."""
+        return self._options.constraint
 
     @property
     def name(self):
@@ -257,7 +289,13 @@ class Variable(Tensor):
         new = probe if probe.dtype == self.dtype else _ops.convert_to_tensor(
             probe if isinstance(value, Tensor) else value, dtype=self.dtype,
             backend=self._backend)
-        if new.shape != self.shape:
+        declared = self._options.shape     # the constructor's shape=, if it was given
+        if declared is not None:
+            if not declared.is_compatible_with(new.shape):
+                raise ValueError(
+                    f"Variable.{what}: value of shape {new.shape} is not compatible with the "
+                    f"shape {declared} declared for variable '{self.name}'")
+        elif tuple(new._value.shape) != tuple(self._value.shape):    # raw: the hot path
             raise ValueError(
                 f"Variable.{what}: value of shape {new.shape} does not match the variable's "
                 f"shape {self.shape}")
@@ -287,12 +325,17 @@ class Variable(Tensor):
         # An independent Variable: its own id (so tapes and optimizers tell them apart).
         new = Variable(Tensor._make(_device_copy(self), self._backend),
                        trainable=self.trainable, name=self.name)
+        new._options = self._options
         memo[id(self)] = new
         return new
 
     def __reduce__(self):
+        o = self._options           # its constraint (often a lambda) is not pickled
         return _rebuild_variable, (self.numpy(), self.dtype.name, self._backend.name,
-                                   self.name, self.trainable)
+                                   self.name, self.trainable, o.synchronization.value,
+                                   o.aggregation.value, None if o.shape is None else
+                                   (None if o.shape.rank is None else o.shape.as_list()),
+                                   o.shape is not None and o.shape.rank is None)
 
     def __repr__(self):
         return (f"<mg.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, "
@@ -307,8 +350,11 @@ def _rebuild_tensor(data, dtype, backend):
     return _ops.convert_to_tensor(data, dtype=dtype, backend=backend)
 
 
-def _rebuild_variable(data, dtype, backend, name, trainable):
-    return Variable(_rebuild_tensor(data, dtype, backend), trainable=trainable, name=name)
+def _rebuild_variable(data, dtype, backend, name, trainable, synchronization=None,
+                      aggregation=None, shape=None, unknown_shape=False):
+    return Variable(_rebuild_tensor(data, dtype, backend), trainable=trainable, name=name,
+                    synchronization=synchronization, aggregation=aggregation, shape=shape,
+                    validate_shape=not unknown_shape)
 
 
 _KIND_RANK = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}

@@ -1,4 +1,5 @@
-"""Indices checked before any backend sees them: NumPy's IndexErrors on every backend.
+"""Indices checked before any backend sees them: NumPy's IndexErrors on every backend (as
+``mg.errors.InvalidIndexError``, also TF's InvalidArgumentError).
 
 Backends disagree on bad indices (NumPy raises, Dask clamps integer arrays, the generic
 fallbacks wrap or drop them, the strict Array API refuses slices NumPy clamps), and the
@@ -22,6 +23,7 @@ transfer), never the indexed data: on Dask that computes the index's graph alone
 import numbers
 
 from .. import dtypes as _dt
+from ..errors import InvalidIndexError
 from ..core.convert import convert_to_tensor
 from ..core.tensor import Tensor
 from .creation import to_backend
@@ -32,8 +34,8 @@ _traced_type = None   # late-bound slot (multigrad/slots.py): mg.function's prox
 
 
 def out_of_bounds(value, axis, size, opname):
-    return IndexError(f"mg.{opname}: index {value} is out of bounds for axis {axis} with "
-                      f"size {size}")
+    return InvalidIndexError(f"mg.{opname}: index {value} is out of bounds for axis {axis} with "
+                             f"size {size}")
 
 
 def _known(n):
@@ -104,11 +106,11 @@ def _start_axes(items, ndim, backend, opname):
     """The first axis each item indexes (Ellipsis expanded), after NumPy's count checks."""
     counts = [_covers(item, backend) for item in items]
     if sum(1 for item in items if item is Ellipsis) > 1:
-        raise IndexError(f"mg.{opname}: an index can only have a single ellipsis ('...')")
+        raise InvalidIndexError(f"mg.{opname}: an index can only have a single ellipsis ('...')")
     total = sum(counts)
     if total > ndim:
-        raise IndexError(f"mg.{opname}: too many indices for array: array is "
-                         f"{ndim}-dimensional, but {total} were indexed")
+        raise InvalidIndexError(f"mg.{opname}: too many indices for array: array is "
+                                f"{ndim}-dimensional, but {total} were indexed")
     starts, axis = [], 0
     for item, count in zip(items, counts):
         starts.append(axis)
@@ -130,7 +132,7 @@ def _check_mask(mask, axis, shape, opname):
     for k, m in enumerate(mask.shape):
         n = shape[axis + k]
         if _known(m) and _known(n) and m != n:
-            raise IndexError(
+            raise InvalidIndexError(
                 f"mg.{opname}: boolean index did not match indexed array along axis "
                 f"{axis + k}; size of axis is {n} but size of corresponding boolean axis "
                 f"is {m}")
@@ -148,9 +150,9 @@ def _checked(item, axis, shape, backend, opname):
         return item
     if not _is_array(item):
         # NumPy's message (backends say other things: dask a KeyError about fields for a str)
-        raise IndexError(f"mg.{opname}: only integers, slices (`:`), ellipsis (`...`), None "
-                         f"(newaxis) and integer or boolean arrays are valid indices; got "
-                         f"{type(item).__name__} {item!r:.40}")
+        raise InvalidIndexError(f"mg.{opname}: only integers, slices (`:`), ellipsis (`...`), None "
+                                f"(newaxis) and integer or boolean arrays are valid indices; got "
+                                f"{type(item).__name__} {item!r:.40}")
     dtype = backend.dtype_of(item)
     if dtype.is_bool:
         _check_mask(item, axis, shape, opname)
@@ -158,8 +160,8 @@ def _checked(item, axis, shape, backend, opname):
     if dtype.is_integer:
         check_bounds(item, shape[axis], axis, backend, opname)
     else:
-        raise IndexError(f"mg.{opname}: arrays used as indices must be of integer (or "
-                         f"boolean) type, got {dtype.name}")
+        raise InvalidIndexError(f"mg.{opname}: arrays used as indices must be of integer (or "
+                                f"boolean) type, got {dtype.name}")
     return item
 
 
@@ -170,8 +172,8 @@ def _python_bools(items, backend, opname):
     if not any(isinstance(item, bool) for item in items):
         return items
     if any(_is_array(item) for item in items):
-        raise IndexError(f"mg.{opname}: a Python bool next to array indices is not supported "
-                         "(backends disagree on it); index in two steps")
+        raise InvalidIndexError(f"mg.{opname}: a Python bool next to array indices is not "
+                                "supported (backends disagree on it); index in two steps")
     return [(None if item else backend.asarray(item)) if isinstance(item, bool) else item
             for item in items]
 

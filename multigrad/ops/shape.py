@@ -6,6 +6,7 @@ from ..core.tensor import Tensor
 from .define import defop
 from ._index_check import prepare_index
 from ..core.convert import as_tensor, convert_to_tensor
+from ..errors import InvalidArgumentError
 from ..core.args import axis_items, check_axis, normalize_axis, shape_arg, single_axis
 
 __all__ = ["reshape", "transpose", "matrix_transpose", "expand_dims", "squeeze",
@@ -31,12 +32,12 @@ def _resolve_shape(shape, size, opname):
                          f"negative sizes")
     if unknown:
         if known == 0 or size % known:
-            raise ValueError(f"mg.{opname}: cannot reshape a tensor of {size} elements "
-                             f"into shape {shape}")
+            raise InvalidArgumentError(f"mg.{opname}: cannot reshape a tensor of {size} "
+                                       f"elements into shape {shape}")
         shape = shape[:unknown[0]] + (size // known,) + shape[unknown[0] + 1:]
     elif known != size:
-        raise ValueError(f"mg.{opname}: cannot reshape a tensor of {size} elements into "
-                         f"shape {shape}")
+        raise InvalidArgumentError(f"mg.{opname}: cannot reshape a tensor of {size} elements "
+                                   f"into shape {shape}")
     return shape
 
 

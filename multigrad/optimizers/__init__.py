@@ -83,6 +83,8 @@ class Optimizer:
                 if self.weight_decay:
                     var.assign(var - var * (self.weight_decay * lr))
                 self._update(var, g, lr, self._slots_for(var))
+                if var.constraint is not None:      # Keras: after the update, never in assign
+                    var.assign(var.constraint(var))
             counter.assign_add(1)
         self._step_factors = None
         return counter

@@ -39,6 +39,15 @@ FAKE_CUPY = {
             id = 0
             mem_info = (15 * 2**30, 16 * 2**30)
 
+            def __init__(self, id=0):
+                self.id = id
+
+            def __enter__(self):         # mg.device("/GPU:0") makes the device current
+                return self
+
+            def __exit__(self, *exc):
+                return False
+
             def synchronize(self):
                 pass
 
@@ -101,6 +110,16 @@ print(json.dumps(out))
 """
 
 
+DEVICES_SCRIPT = """
+import json
+import multigrad as mg
+out = {"gpus": [list(d) for d in mg.config.list_physical_devices("GPU")]}
+with mg.device("/GPU:0"):
+    out["placed_on"] = mg.constant([1.0]).backend.name
+print(json.dumps(out))
+"""
+
+
 @pytest.fixture(scope="module")
 def fake_cupy(tmp_path_factory):
     root = tmp_path_factory.mktemp("fake_cupy")
@@ -112,11 +131,11 @@ def fake_cupy(tmp_path_factory):
 
 
 @functools.lru_cache(maxsize=None)
-def _run(fake_root, mode, hide=False):
+def _run(fake_root, mode, hide=False, script=SCRIPT):
     env = dict(os.environ, FAKE_CUPY_MODE=mode, PYTHONPATH=os.pathsep.join(
         [str(fake_root), str(ROOT), str(ROOT / "backends")]))
     env.pop("MULTIGRAD_BACKEND", None)
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, "hide-cupy" if hide else "-"],
+    proc = subprocess.run([sys.executable, "-c", script, "hide-cupy" if hide else "-"],
                           capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.splitlines()[-1])
@@ -171,3 +190,13 @@ def test_cupy_available_shows_device_and_runs_the_tape(fake_cupy):
     assert row["device"] == "cuda:0 Fake GPU 9000, 16.0 GiB (15.0 GiB free)"
     # index_add goes through the plugin's cupyx.scatter_add extra: repeats accumulate
     assert out["grad"] == ["cupy", [4.0, 4.0]]
+
+
+def test_cupys_gpus_are_listed_and_placed_on(fake_cupy):
+    out = _run(fake_cupy, "ok", script=DEVICES_SCRIPT)
+    assert out == {"gpus": [["/physical_device:GPU:0", "GPU"]], "placed_on": "cupy"}
+
+
+def test_without_a_device_no_gpu_is_listed_and_soft_placement_uses_the_cpu(fake_cupy):
+    out = _run(fake_cupy, "no-device", script=DEVICES_SCRIPT)
+    assert out == {"gpus": [], "placed_on": "numpy"}

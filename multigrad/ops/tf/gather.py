@@ -17,6 +17,7 @@ from .. import (any, arange, argmax, cast, constant, convert_to_tensor, expand_d
 from .. import min as _min
 from ...core.tensor import Tensor
 from ..define import defop
+from ...errors import InvalidIndexError
 
 __all__ = ["gather", "gather_nd", "boolean_mask", "top_k", "unsorted_segment_sum",
            "segment_sum", "unsorted_segment_mean", "segment_mean"]
@@ -37,18 +38,19 @@ def _check_index(idx, size, axis, opname):
     indices around."""
     if idx.size and bool(any((idx < 0) | (idx >= size))):
         lo, hi = int(_min(idx)), int(max(idx))
-        raise IndexError(f"mg.{opname}: index {lo if lo < 0 else hi} is out of bounds for axis "
-                         f"{axis} with size {size} (TensorFlow's gathers take indices in "
-                         f"[0, {size}): negative ones do not count from the end)")
+        raise InvalidIndexError(f"mg.{opname}: index {lo if lo < 0 else hi} is out of bounds "
+                                f"for axis {axis} with size {size} (TensorFlow's gathers take "
+                                f"indices in [0, {size}): negative ones do not count from the "
+                                f"end)")
 
 
 def _check_range(idx, upper, opname, what):
     """IndexError unless 0 <= idx < upper (``upper`` broadcasts against ``idx``)."""
     if idx.size and bool(any((idx < 0) | (idx >= upper))):
         bound = upper if isinstance(upper, int) else [int(u) for u in upper]
-        raise IndexError(f"mg.{opname}: {what} must lie in [0, {bound}); got values from "
-                         f"{int(_min(idx))} to {int(max(idx))}. Negative indices do not count "
-                         f"from the end in TensorFlow's gathers")
+        raise InvalidIndexError(f"mg.{opname}: {what} must lie in [0, {bound}); got values "
+                                f"from {int(_min(idx))} to {int(max(idx))}. Negative indices "
+                                f"do not count from the end in TensorFlow's gathers")
 
 
 def _batch_offsets(n_batch, stride, inner_ndim, like):
