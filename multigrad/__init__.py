@@ -26,6 +26,8 @@ from .tf_functions import range  # noqa: A004 - tf.range; the builtin is unchang
 from .tf_gather import boolean_mask, gather, gather_nd
 
 _numpy_dispatch.install(Tensor)     # np.sin(t) is mg.sin(t): NumPy's protocols on Tensor
+from . import variable_slices as _variable_slices
+_variable_slices.install()          # v[i, j].assign(x): TensorFlow's sliced Variable writes
 
 __version__ = "0.1.0"
 
