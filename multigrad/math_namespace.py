@@ -16,8 +16,9 @@ from .ops import (abs, acos, acosh, add, angle, argmax, argmin, asin, asinh, ata
                   erf, exp, expm1, floor, greater, greater_equal, imag, less, less_equal, log,
                   log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum,
                   mod, multiply, negative, not_equal, real, reciprocal, reduce_all, reduce_any,
-                  reduce_logsumexp, reduce_prod, reduce_std, reduce_variance, rint, round, sign,
-                  sin, sinh, sqrt, square, subtract, tan, tanh)
+                  reduce_logsumexp, reduce_mean, reduce_prod, reduce_std, reduce_sum,
+                  reduce_variance, rint, round, sign, sin, sinh, sqrt, square, subtract, tan,
+                  tanh)
 # TensorFlow's spellings of multigrad functions with other names.
 from .ops import divide as truediv
 from .ops import floor_divide as floordiv
@@ -25,12 +26,10 @@ from .ops import isfinite as is_finite
 from .ops import isinf as is_inf
 from .ops import isnan as is_nan
 from .ops import max as reduce_max
-from .ops import mean as reduce_mean
 from .ops import min as reduce_min
 from .ops import polyval
 from .ops import power as pow
 from .ops import remainder as floormod
-from .ops import sum as reduce_sum
 from .tf_functions import add_n
 from .tf_functions import add_n as accumulate_n
 from .tf_gather import (segment_mean, segment_sum, top_k, unsorted_segment_mean,

@@ -14,6 +14,8 @@ raise instead of being ignored. ``np.asarray(t)`` still gives a host array (``__
 
 import functools
 
+import numpy as _np
+
 from . import ops as _ops
 from .dtypes import as_dtype
 from .ops.aliases import ALIASES
@@ -94,9 +96,9 @@ def _check_ufunc_kwargs(call, kwargs):
 
 def _unsupported_keyword(call, key):
     why = {
-        "out": f"tensors are immutable, so there is nothing to write into; use the result "
-               f"(y = {call.replace('numpy.', 'np.')}(...)). With a NumPy array a, `a += t` "
-               f"is such a call: write `a = a + t`",
+        "out": f"tensors are immutable, so there is nothing to write into (only a NumPy "
+               f"array, and not from a lazy backend); use the result "
+               f"(y = {call.replace('numpy.', 'np.')}(...))",
         "where": "compute everywhere and select: mg.where(mask, result, fallback)",
         "dtype": "cast the inputs instead: mg.cast(t, dtype)",
     }.get(key, "multigrad does not implement it")
@@ -107,8 +109,10 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
     """NEP 13: ``np.add(a, t)``, ``np.add.reduce(t)``, ``np.multiply.outer(t, u)``."""
     name = ufunc.__name__
     if method == "__call__":
+        out = kwargs.pop("out", None)
         _check_ufunc_kwargs(f"numpy.{name}", kwargs)
-        return _lookup(name)(*inputs)
+        result = _lookup(name)(*inputs)
+        return result if out is None else _write_out(f"numpy.{name}", result, out)
     if method in ("reduce", "accumulate") and name in (_REDUCE, _ACCUMULATE)[
             method == "accumulate"]:
         return _reduce(name, method, inputs, kwargs)
@@ -121,6 +125,18 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
                     f"accumulate of add, multiply (and reduce of maximum, minimum, "
                     f"logical_and, logical_or). For a value that needs no gradient: "
                     f"np.{name}.{method}(t.numpy(), ...)")
+
+
+def _write_out(call, result, out):
+    """``np.add(a, t, out=a)``, which is what ``a += t`` on a NumPy array runs: the values are
+    written into the host array as NumPy writes them (its same-kind casting), and the result
+    is the Tensor, so ``a += t`` rebinds ``a`` to a differentiable Tensor with those values."""
+    if all(o is None for o in out):
+        return result
+    if len(out) != 1 or not isinstance(out[0], _np.ndarray) or result.backend.lazy:
+        raise TypeError(_unsupported_keyword(call, "out"))
+    _np.copyto(out[0], result.numpy(), casting="same_kind")
+    return result
 
 
 def _reduce(name, method, inputs, kwargs):
