@@ -1,6 +1,8 @@
 """``mg.math``: TensorFlow's ``tf.math`` namespace, each name bound to a multigrad function.
 
-Where multigrad has the function under the same name, ``mg.math.<name> is mg.<name>``;
+Where multigrad has the function under the same name, ``mg.math.<name> is mg.<name>``,
+except where TensorFlow's defaults or dtypes differ from NumPy's (``reduce_sum``,
+``reduce_mean``, ``reduce_prod``: integer dtypes kept; ``cumsum``, ``cumprod``: axis 0);
 TensorFlow's other spellings are bound to the same objects (``is_nan`` is ``mg.isnan``,
 ``floormod`` is ``mg.remainder``). Semantics are multigrad's: notably ``argmax``/``argmin``
 flatten when ``axis`` is None (NumPy), where TensorFlow reduces axis 0 — pass ``axis``.
@@ -12,7 +14,7 @@ invert_permutation, nextafter, segment_max/min/prod, sobol_sample.
 
 from .nn import log_softmax, sigmoid, softmax, softplus
 from .ops import (abs, acos, acosh, add, angle, argmax, argmin, asin, asinh, atan, atan2,
-                  atanh, ceil, conj, cos, cosh, count_nonzero, cumprod, cumsum, divide, equal,
+                  atanh, ceil, conj, cos, cosh, count_nonzero, divide, equal,
                   erf, exp, expm1, floor, greater, greater_equal, imag, less, less_equal, log,
                   log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum,
                   mod, multiply, negative, not_equal, real, reciprocal, reduce_all, reduce_any,
@@ -31,6 +33,7 @@ from .ops import polyval
 from .ops import power as pow
 from .ops import remainder as floormod
 from .tf_functions import add_n
+from .tf_scans import cumprod, cumsum
 from .tf_functions import add_n as accumulate_n
 from .tf_gather import (segment_mean, segment_sum, top_k, unsorted_segment_mean,
                         unsorted_segment_sum)
