@@ -39,12 +39,25 @@ def _count(value, what, minimum):
 class Dataset:
     """A pass-repeatable stream of elements (see ``tf.data.Dataset``)."""
 
-    def __init__(self, make_iterator, cardinality, spec):
+    def __init__(self, make_iterator, cardinality, spec, rows=None):
         # make_iterator(): a fresh generator of elements; spec: the element_spec, or a
-        # function computing it (a map's spec costs a call of its function).
+        # function computing it (a map's spec costs a call of its function). rows:
+        # (element, make_positions) when every element is a row of ``element``'s leaves
+        # (sliced data, shuffled, repeated, taken ...): transformations then work on row
+        # positions, and batch gathers rows with one op per leaf.
         self._make_iterator = make_iterator
         self._cardinality = cardinality
         self._spec = spec
+        self._rows = rows
+
+    def _reorder(self, transform, cardinality):
+        """A dataset of the same kind of elements: ``transform`` maps a make-iterator (of
+        elements, or of row positions) to a new one."""
+        spec = lambda: self.element_spec        # noqa: E731
+        if self._rows is not None:
+            element, positions = self._rows
+            return _rows_dataset(element, transform(positions), cardinality, spec)
+        return Dataset(transform(self._make_iterator), cardinality, spec)
 
     # --- sources -----------------------------------------------------------------------
 
@@ -64,7 +77,7 @@ class Dataset:
                              f"{[leaf.shape[0] for leaf in leaves]}")
         n = leaves[0].shape[0]
         spec = map_structure(lambda t: TensorSpec(t.shape[1:], t.dtype), element)
-        return Dataset(lambda: pipeline.slices(element, n), n, spec)
+        return _rows_dataset(element, lambda: iter(range(n)), n, spec)
 
     @staticmethod
     def from_tensors(tensors, name=None):
@@ -104,9 +117,13 @@ class Dataset:
         drop = bool(drop_remainder)
         n = self._cardinality
         card = n if n < 0 else n // size + (0 if drop or n % size == 0 else 1)
-        return Dataset(lambda: pipeline.batches(self._make_iterator(), size, drop), card,
-                       lambda: map_structure(lambda s: TensorSpec(
-                           (size if drop else None,) + s.shape, s.dtype), self.element_spec))
+        if self._rows is not None:
+            element, positions = self._rows
+            make = lambda: pipeline.row_batches(element, positions(), size, drop)  # noqa: E731
+        else:
+            make = lambda: pipeline.batches(self._make_iterator(), size, drop)     # noqa: E731
+        return Dataset(make, card, lambda: map_structure(lambda s: TensorSpec(
+            (size if drop else None,) + s.shape, s.dtype), self.element_spec))
 
     def unbatch(self, name=None):
         """The inverse of ``batch``: one element per row of each element."""
@@ -126,10 +143,12 @@ class Dataset:
         reshuffle = True if reshuffle_each_iteration is None else bool(reshuffle_each_iteration)
         passes = itertools.count()
 
-        def make():
-            rng = pipeline.seed_stream(seed, next(passes), reshuffle)
-            return pipeline.shuffled(self._make_iterator(), size, rng)
-        return Dataset(make, self._cardinality, lambda: self.element_spec)
+        def order(source):
+            def make():
+                rng = pipeline.seed_stream(seed, next(passes), reshuffle)
+                return pipeline.shuffled(source(), size, rng)
+            return make
+        return self._reorder(order, self._cardinality)
 
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
         """``map_func`` on every element (a tuple's components as separate arguments)."""
@@ -156,8 +175,7 @@ class Dataset:
         n = self._cardinality
         card = (0 if n == 0 else INFINITE_CARDINALITY) if count is None else (
             0 if count == 0 else n if n < 0 else n * count)
-        return Dataset(lambda: pipeline.repeated(self._make_iterator, count), card,
-                       lambda: self.element_spec)
+        return self._reorder(lambda source: lambda: pipeline.repeated(source, count), card)
 
     def take(self, count, name=None):
         """The first ``count`` elements (all of them for -1)."""
@@ -166,23 +184,22 @@ class Dataset:
         card = n if count == -1 else count if n == INFINITE_CARDINALITY else (
             n if n == UNKNOWN_CARDINALITY else min(n, count))
         stop = None if count == -1 else count
-        return Dataset(lambda: itertools.islice(self._make_iterator(), stop), card,
-                       lambda: self.element_spec)
+        return self._reorder(lambda source: lambda: itertools.islice(source(), stop), card)
 
     def skip(self, count, name=None):
         """All but the first ``count`` elements (none of them for -1)."""
         count = _count(count, "skip: count", -1)
         n = self._cardinality
         card = 0 if count == -1 else n if n < 0 else max(n - count, 0)
-        if count == -1:
-            return Dataset(lambda: iter(()), card, lambda: self.element_spec)
-        return Dataset(lambda: itertools.islice(self._make_iterator(), count, None), card,
-                       lambda: self.element_spec)
+        start = None if count == -1 else count
+        return self._reorder(
+            lambda source: lambda: itertools.islice(source(), 0 if start is None else start,
+                                                    0 if start is None else None), card)
 
     def prefetch(self, buffer_size, name=None):
         """The same elements (in-memory data needs no read-ahead)."""
         _count(buffer_size, "prefetch: buffer_size", -1)
-        return Dataset(self._make_iterator, self._cardinality, lambda: self.element_spec)
+        return self._reorder(lambda source: source, self._cardinality)
 
     def cache(self, filename="", name=None):
         """The first complete pass is kept in memory; later passes replay it."""
@@ -244,6 +261,11 @@ class Dataset:
 
     def __repr__(self):
         return f"<mg.data.Dataset element_spec={self.element_spec!r}>"
+
+
+def _rows_dataset(element, make_positions, cardinality, spec):
+    return Dataset(lambda: pipeline.rows(element, make_positions()), cardinality, spec,
+                   rows=(element, make_positions))
 
 
 def _zip_cardinality(cards):

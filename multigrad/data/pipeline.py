@@ -2,10 +2,11 @@
 
 import numpy as _np
 
-from ..ops import getitem
+from ..ops import getitem, stack, take
 from .structure import flatten, pack_like, stack_elements
 
-__all__ = ["slices", "batches", "unbatched", "shuffled", "repeated", "cached"]
+__all__ = ["slices", "rows", "row_batches", "batches", "unbatched", "shuffled", "repeated",
+           "cached"]
 
 
 def slices(element, n):
@@ -13,6 +14,35 @@ def slices(element, n):
     leaves = flatten(element)
     for i in range(n):
         yield pack_like(element, [getitem(leaf, i) for leaf in leaves])
+
+
+def rows(element, positions):
+    """Row ``i`` of ``element``'s leaves for each ``i`` of ``positions``."""
+    leaves = flatten(element)
+    for i in positions:
+        yield pack_like(element, [getitem(leaf, i) for leaf in leaves])
+
+
+def row_batches(element, positions, size, drop_remainder):
+    """What ``batches(rows(element, positions), ...)`` gives, one gather (or slice, for
+    consecutive rows) per leaf and batch instead of a getitem per row and a stack."""
+    leaves = flatten(element)
+    group = []
+    for i in positions:
+        group.append(i)
+        if len(group) == size:
+            yield pack_like(element, [_gather(leaf, group) for leaf in leaves])
+            group = []
+    if group and not drop_remainder:
+        yield pack_like(element, [_gather(leaf, group) for leaf in leaves])
+
+
+def _gather(leaf, group):
+    if group == list(range(group[0], group[0] + len(group))):
+        return getitem(leaf, slice(group[0], group[0] + len(group)))
+    if leaf.backend.lazy:    # Dask: a gather checks its indices eagerly; row slices do not
+        return stack([getitem(leaf, i) for i in group])
+    return take(leaf, _np.array(group), axis=0)
 
 
 def batches(elements, size, drop_remainder):
