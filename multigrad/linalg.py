@@ -10,6 +10,9 @@ Tensors). Gradients are derived for real matrices; assumptions per function:
   returned is symmetric, i.e. for symmetric perturbations.
 - ``eigh``, ``svd`` (``linalg_spectral.py``): losses of the values alone are differentiable
   everywhere; through the vectors, distinct values are needed (non-finite otherwise).
+- ``eig``, ``eigvals`` (``linalg_eig.py``): complex results; the eigenvector matrix is
+  invertible, and through the vectors the eigenvalues are distinct and the loss is
+  invariant under each vector's phase.
 - ``qr``: m >= n and R invertible (full column rank) for the gradient.
 - ``pinv``, ``lstsq``: the rank is constant near the input (e.g. full rank).
 """
@@ -30,12 +33,13 @@ from .ops._define import defop
 from .ops.layout import moveaxis
 from .ops.shape import expand_dims, matrix_transpose as _transpose, squeeze
 from ._linalg_util import absent, expand2, identity_like, matrix_arg, mH, mT
+from .linalg_eig import eig, eigvals
 from .linalg_spectral import eigh, svd
 from .primitive import Primitive, apply
 from .vocabulary import tensor_ops
 
 __all__ = ["inv", "pinv", "det", "slogdet", "solve", "cholesky", "eigh", "svd", "qr", "norm",
-           "lstsq", "matrix_transpose", "global_norm"] + _more.__all__
+           "lstsq", "matrix_transpose", "global_norm", "eig", "eigvals"] + _more.__all__
 
 
 @defop()

@@ -6,15 +6,15 @@ Each module lists its public ops in ``__all__``; adding a module means adding it
 
 from .. import tensor as _tensor_module
 from .. import tensor_methods as _tensor_methods
-from . import (creation, differences, elementwise, indexing, joining, layout, logic, math,
-               matrices, nan_reductions, numpy_extra, polynomial, products, reductions, scans,
-               shape, sorting, spacing, stacking, stats, tf_reductions)
+from . import (complex_parts, creation, differences, elementwise, indexing, joining, layout,
+               logic, math, matrices, nan_reductions, numpy_extra, polynomial, products,
+               reductions, scans, shape, sorting, spacing, stacking, stats, tf_reductions)
 from ..vocabulary import tensor_ops
 from .aliases import ALIASES
 
 _MODULES = (creation, elementwise, reductions, products, shape, math, stats, scans, logic, layout,
             joining, matrices, indexing, differences, stacking, sorting, nan_reductions,
-            polynomial, spacing, numpy_extra, tf_reductions)
+            polynomial, spacing, numpy_extra, tf_reductions, complex_parts)
 
 globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
 globals().update({alias: globals()[name] for alias, name in ALIASES.items()})
