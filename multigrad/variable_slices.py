@@ -97,7 +97,7 @@ def _tensor_getattr(tensor, name):
             f"(v.{name}(...)) or a slice read straight from one (v[i, j].{name}(...)) "
             f"can be assigned; for a new tensor use mg.index_update / "
             f"mg.tensor_scatter_nd_update")
-    raise AttributeError(f"'Tensor' object has no attribute {name!r}")
+    raise AttributeError(f"'{type(tensor).__name__}' object has no attribute {name!r}")
 
 
 def install():
