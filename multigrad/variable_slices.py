@@ -61,10 +61,10 @@ def _slice_assigner(what):
         var, index = _origin(tensor)
         current = Tensor._make(var._value, var._backend)     # not recorded: assign cuts
         new = _new_slice_value(var, index, value, what)
+        old = getitem(current, index)
         if what != "assign":
-            old = getitem(current, index)
             new = old + new if what == "assign_add" else old - new
-        target_shape = getitem(current, index).shape
+        target_shape = old.shape
         if new.shape != target_shape and _broadcast_fails(new.shape, target_shape):
             raise ValueError(
                 f"Variable slice {what}: a value of shape {new.shape} does not fit the "
