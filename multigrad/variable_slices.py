@@ -62,14 +62,13 @@ def _slice_assigner(what):
         current = Tensor._make(var._value, var._backend)     # not recorded: assign cuts
         new = _new_slice_value(var, index, value, what)
         old = getitem(current, index)
-        if what != "assign":
-            new = old + new if what == "assign_add" else old - new
-        target_shape = old.shape
-        if new.shape != target_shape and _broadcast_fails(new.shape, target_shape):
+        if new.shape != old.shape and _broadcast_fails(new.shape, old.shape):
             raise ValueError(
                 f"Variable slice {what}: a value of shape {new.shape} does not fit the "
-                f"slice of shape {target_shape} of variable '{var.name}' (it must have the "
+                f"slice of shape {old.shape} of variable '{var.name}' (it must have the "
                 f"slice's shape or broadcast to it)")
+        if what != "assign":
+            new = old + new if what == "assign_add" else old - new
         var._store(index_update(current, index, new)._value)
         return var if read_value else None
     method.__name__ = what

@@ -96,12 +96,15 @@ def test_traced_as_a_variable_write(backend):
 
 def test_errors(backend):
     v = mg.Variable([[1, 2], [3, 4]], name="w")
-    with pytest.raises(TypeError, match="Variable slice assign: float data with a fractional part .* "
-                       r"cannot be assigned to int32 variable .w:0."):
+    with pytest.raises(TypeError, match="Variable slice assign: float data with a fractional "
+                                        "part .* cannot be assigned to int32 variable .w:0."):
         v[0, 0].assign(2.5)                                # float into int: TF refuses
     with pytest.raises(ValueError, match=r"a value of shape \(3,\) does not fit the slice of "
                                          r"shape \(2,\) of variable 'w:0'"):
         v[0].assign([1, 2, 3])
+    with pytest.raises(ValueError, match=r"slice assign_add: a value of shape \(2, 2\) does "
+                                         r"not fit the slice of shape \(2,\)"):
+        v[:, 1].assign_add([[1, 2], [3, 4]])
     with pytest.raises(AttributeError, match="Only a Variable .* or a slice read straight"):
         mg.constant([1.0]).assign(2.0)
     with pytest.raises(AttributeError, match="Only a Variable"):
