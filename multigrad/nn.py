@@ -17,7 +17,8 @@ from .tf_math import l2_loss, l2_normalize, moments, softsign  # noqa: F401 - TF
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "softmax", "log_softmax",
            "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",
-           "sparse_softmax_cross_entropy_with_logits", "moments", "l2_loss", "l2_normalize", "softsign"]
+           "sparse_softmax_cross_entropy_with_logits", "moments", "l2_loss", "l2_normalize",
+           "softsign"]
 
 
 def _sigmoid_forward(ns, x):
