@@ -12,7 +12,7 @@ from ..convert import as_tensor
 from ._define import defop
 from .creation import cast
 from .elementwise import abs, floor_divide, sign
-from .reductions import _count, mean, sum
+from .reductions import mean, sum
 from .stats import prod
 
 __all__ = ["reduce_sum", "reduce_mean", "reduce_prod"]
@@ -50,12 +50,5 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     if not _is_integer(x):
         return mean(x, axis=axis, keepdims=keepdims)
     total = sum(x, axis=axis, keepdims=keepdims)             # NumPy: in 64 bits
-    count = max(_count(x.shape, _axes(axis, x.ndim)), 1)
-    return _own_dtype(x, sign(total) * floor_divide(abs(total), count))
-
-
-def _axes(axis, ndim):
-    if axis is None:
-        return None
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    return tuple(a % ndim for a in axes) if ndim else ()
+    count = x.size // total.size if total.size else 1        # entries per reduced value
+    return _own_dtype(x, sign(total) * floor_divide(abs(total), max(count, 1)))
