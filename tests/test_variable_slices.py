@@ -112,3 +112,13 @@ def test_errors(backend):
     with pytest.raises(AttributeError, match="'Tensor' object has no attribute 'nosuch'"):
         mg.constant([1.0]).nosuch
     np.testing.assert_array_equal(v.numpy(), [[1, 2], [3, 4]])
+
+
+def test_the_origin_is_forgotten_with_the_slice(backend):
+    from multigrad import variable_slices
+    v = mg.Variable([1.0, 2.0])
+    before = len(variable_slices._ORIGINS)
+    s = v[0]
+    assert len(variable_slices._ORIGINS) == before + 1
+    del s
+    assert len(variable_slices._ORIGINS) == before       # no growth with every read
