@@ -30,6 +30,8 @@ from .ops.tf.gather import boolean_mask, gather, gather_nd
 
 _numpy_dispatch.install(Tensor)     # np.sin(t) is mg.sin(t): NumPy's protocols on Tensor
 _warning_location.install()         # an op's NumPy warning points at the user's line
+from .ops import variable_slices as _variable_slices
+_variable_slices.install()          # v[i, j].assign(x): TensorFlow's sliced Variable writes
 
 __version__ = "0.1.0"
 
@@ -48,6 +50,9 @@ _LAZY_MODULES = {
     "testing": "testing",
     "random": "random",
     "config": "config",
+    "data": "data",
+    "losses": "losses",
+    "keras": "keras",
 }
 _LAZY_ATTRIBUTES = {
     "compute": ("core.compute", "compute"),

@@ -328,3 +328,9 @@ class Generator:
 
     def __repr__(self):
         return "<mg.random.Generator>"
+
+
+def host_seed():
+    """A seed drawn from the global stream (``mg.data``'s shuffle without ``seed=``): after
+    ``set_seed(s)`` the same sequence of seeds, as TF derives op seeds from its global one."""
+    return int(_state.stream.integers(2 ** 63))

@@ -19,7 +19,8 @@ LAYERS = [
     ("multigrad.tracing",),
     ("multigrad.optimizers", "multigrad.random", "multigrad.module", "multigrad.checkpoint",
      "multigrad.debugging", "multigrad.testing", "multigrad.demo", "multigrad.__main__",
-     "multigrad.config", "multigrad.placement"),
+     "multigrad.config", "multigrad.placement", "multigrad.data", "multigrad.losses",
+     "multigrad.keras", "multigrad.keras_settings"),
 ]
 
 

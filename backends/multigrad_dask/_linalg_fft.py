@@ -47,6 +47,13 @@ class DaskLinalg:
         return self._gufunc(lambda x: tuple(numpy.linalg.eigh(x)), "(m,m)->(m),(m,m)",
                             (_real(a.dtype), a.dtype), a)
 
+    def eig(self, a):
+        # Complex results always: NumPy's are real when every eigenvalue is, which would
+        # contradict the dtype declared for the lazy result.
+        target = numpy.result_type(a.dtype, numpy.complex64)
+        return self._gufunc(lambda x: tuple(r.astype(target) for r in numpy.linalg.eig(x)),
+                            "(m,m)->(m),(m,m)", (target, target), a)
+
     def svd(self, a, full_matrices=True):
         if full_matrices:
             raise ValueError("the dask backend computes reduced SVDs only "

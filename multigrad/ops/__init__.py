@@ -8,14 +8,14 @@ from .. import slots as _slots
 from ..core import tensor as _tensor_module
 from ..core import tensor_methods as _tensor_methods
 from ..core.vocabulary import tensor_ops
-from . import (aggregates, creation, differences, elementwise, indexing, joining, layout, matrices,
+from . import (aggregates, complex_parts, creation, differences, elementwise, indexing, joining, layout, matrices,
                nan_reductions, nondiff_reductions, numpy_compositions, polynomial, products,
-               reductions, scans, selection, shape, sorting, spacing, ufuncs)
+               reductions, scans, selection, shape, sorting, spacing, tf_reductions, ufuncs)
 from .aliases import ALIASES
 
 _MODULES = (creation, elementwise, reductions, products, shape, ufuncs, aggregates, scans,
             nondiff_reductions, layout, joining, matrices, indexing, differences, selection,
-            sorting, nan_reductions, polynomial, spacing, numpy_compositions)
+            sorting, nan_reductions, polynomial, spacing, numpy_compositions, tf_reductions, complex_parts)
 
 globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
 globals().update({alias: globals()[name] for alias, name in ALIASES.items()})

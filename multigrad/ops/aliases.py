@@ -1,7 +1,7 @@
 """Every other name of an op, in one table: alias -> the op's own name.
 
-``multigrad.ops`` binds each alias to the same function object (``mg.reduce_sum is
-mg.sum``), lists it in ``__all__`` and in ``tensor_ops`` (rules use the Array API
+``multigrad.ops`` binds each alias to the same function object (``mg.reduce_max is
+mg.max``), lists it in ``__all__`` and in ``tensor_ops`` (rules use the Array API
 spellings: ``pow``, ``concat``, ``astype``, ``cumulative_sum``); docs/ops.md lists each
 in its op's "aliases" column.
 """
@@ -10,8 +10,8 @@ __all__ = ["ALIASES"]
 
 ALIASES = {
     # TensorFlow
-    "reduce_sum": "sum", "reduce_mean": "mean", "reduce_max": "max", "reduce_min": "min",
-    "reduce_prod": "prod", "reduce_variance": "var", "reduce_std": "std",
+    # (reduce_sum, reduce_mean, reduce_prod are ops of their own: TF's integer dtypes)
+    "reduce_max": "max", "reduce_min": "min", "reduce_variance": "var", "reduce_std": "std",
     "reduce_logsumexp": "logsumexp", "reduce_any": "any", "reduce_all": "all",
     "clip_by_value": "clip",
     # NumPy

@@ -119,7 +119,8 @@ def _one_gradient(f, axis, h, edge_order):
 @defop()
 def gradient(f, *varargs, axis=None, edge_order=1):
     """NumPy's ``gradient``: central differences inside, one-sided ones (``edge_order`` 1
-    or 2) at the ends, per axis; scalar spacings. One axis gives a Tensor, several a list."""
+    or 2) at the ends, per axis; scalar spacings. One axis gives a Tensor, several a tuple
+    (NumPy 2)."""
     f = as_tensor(f)
     if f.ndim == 0:
         raise ValueError("mg.gradient: the input must be at least one dimensional")
@@ -133,7 +134,7 @@ def gradient(f, *varargs, axis=None, edge_order=1):
     spacings = _spacings(varargs, axes)
     out = [_one_gradient(f, a, number_arg(h, "gradient", "spacing"), edge_order)
            for a, h in zip(axes, spacings)]
-    return out[0] if len(out) == 1 else out
+    return out[0] if len(out) == 1 else tuple(out)
 
 
 @defop()

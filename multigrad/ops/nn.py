@@ -9,14 +9,16 @@ import math as _m
 
 from ..core.args import normalize_axis
 from ..core.convert import as_tensor
-from . import erf, expm1, sum, tanh, where
+from .. import any as _any, erf, expm1, logical_or, sum, tanh, where
 from .define import defop
 from ..core.primitive import Primitive, apply
+from .tf.functions import one_hot
 from .tf.math_functions import l2_loss, l2_normalize, moments, softsign  # noqa: F401 - tf.nn
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "softmax", "log_softmax",
            "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",
-           "moments", "l2_loss", "l2_normalize", "softsign"]
+           "sparse_softmax_cross_entropy_with_logits", "moments", "l2_loss", "l2_normalize",
+           "softsign"]
 
 
 def _sigmoid_forward(ns, x):
@@ -167,3 +169,31 @@ def softmax_cross_entropy_with_logits(labels=None, logits=None, axis=-1, name=No
     """-sum(labels * log_softmax(logits)) along ``axis`` (the class axis is reduced)."""
     labels, logits = _labels_logits(labels, logits, "softmax_cross_entropy_with_logits")
     return -sum(labels * log_softmax(logits, axis=axis), axis=axis)
+
+
+@defop()
+def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    """-log_softmax(logits)[label] for integer class ``labels`` of shape ``logits.shape[:-1]``.
+
+    Labels outside [0, num_classes) raise (TensorFlow on CPU); the gradient w.r.t. the
+    logits is softmax(logits) - one_hot(labels), at every order through log_softmax.
+    """
+    opname = "sparse_softmax_cross_entropy_with_logits"
+    if labels is None or logits is None:
+        raise ValueError(f"mg.nn.{opname} needs both labels= and logits= (as keywords, like "
+                         f"TensorFlow)")
+    labels, logits = as_tensor(labels), as_tensor(logits)
+    if not labels.dtype.is_integer:
+        raise TypeError(f"mg.nn.{opname}: labels must be integer class indices, got dtype "
+                        f"{labels.dtype.name} (for one-hot or probability labels use "
+                        f"softmax_cross_entropy_with_logits)")
+    if logits.ndim == 0 or labels.shape != logits.shape[:-1]:
+        raise ValueError(f"mg.nn.{opname}: labels must have the shape of logits without its "
+                         f"last (class) axis; got labels {labels.shape} and logits "
+                         f"{logits.shape}")
+    n = logits.shape[-1]
+    if bool(_any(logical_or(labels < 0, labels >= n))):
+        raise ValueError(f"mg.nn.{opname}: a label is outside the valid range [0, {n}) of "
+                         f"the {n} classes")
+    picked = one_hot(labels, n, dtype=logits.dtype)
+    return -sum(picked * log_softmax(logits), axis=-1)

@@ -14,10 +14,13 @@ raise instead of being ignored. ``np.asarray(t)`` still gives a host array (``__
 
 import functools
 
+import sys
+
 from .. import ops as _ops
 from ..dtypes import as_dtype
 from .aliases import ALIASES
 from ..core.tensor import Tensor
+from .linalg.eig import numpy_form
 
 __all__ = ["numpy_table", "install"]
 
@@ -94,9 +97,9 @@ def _check_ufunc_kwargs(call, kwargs):
 
 def _unsupported_keyword(call, key):
     why = {
-        "out": f"tensors are immutable, so there is nothing to write into; use the result "
-               f"(y = {call.replace('numpy.', 'np.')}(...)). With a NumPy array a, `a += t` "
-               f"is such a call: write `a = a + t`",
+        "out": f"tensors are immutable, so there is nothing to write into (only a NumPy "
+               f"array, and not from a lazy backend); use the result "
+               f"(y = {call.replace('numpy.', 'np.')}(...))",
         "where": "compute everywhere and select: mg.where(mask, result, fallback)",
         "dtype": "cast the inputs instead: mg.cast(t, dtype)",
     }.get(key, "multigrad does not implement it")
@@ -107,8 +110,10 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
     """NEP 13: ``np.add(a, t)``, ``np.add.reduce(t)``, ``np.multiply.outer(t, u)``."""
     name = ufunc.__name__
     if method == "__call__":
+        out = kwargs.pop("out", None)
         _check_ufunc_kwargs(f"numpy.{name}", kwargs)
-        return _lookup(name)(*inputs)
+        result = _lookup(name)(*inputs)
+        return result if out is None else _write_out(f"numpy.{name}", result, out)
     if method in ("reduce", "accumulate") and name in (_REDUCE, _ACCUMULATE)[
             method == "accumulate"]:
         return _reduce(name, method, inputs, kwargs)
@@ -121,6 +126,19 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
                     f"accumulate of add, multiply (and reduce of maximum, minimum, "
                     f"logical_and, logical_or). For a value that needs no gradient: "
                     f"np.{name}.{method}(t.numpy(), ...)")
+
+
+def _write_out(call, result, out):
+    """``np.add(a, t, out=a)``, which is what ``a += t`` on a NumPy array runs: the values are
+    written into the host array as NumPy writes them (its same-kind casting), and the result
+    is the Tensor, so ``a += t`` rebinds ``a`` to a differentiable Tensor with those values."""
+    if all(o is None for o in out):
+        return result
+    numpy = sys.modules.get("numpy")    # loaded: NumPy is the one calling this protocol
+    if len(out) != 1 or not isinstance(out[0], numpy.ndarray) or result.backend.lazy:
+        raise TypeError(_unsupported_keyword(call, "out"))
+    numpy.copyto(out[0], result.numpy(), casting="same_kind")
+    return result
 
 
 def _reduce(name, method, inputs, kwargs):
@@ -149,6 +167,8 @@ def array_function(self, func, types, args, kwargs):
     if key == "linalg.svd":
         args, kwargs = _svd_form(args, kwargs)
     args, kwargs = _translate(key, func, op, args, kwargs)
+    if key in ("linalg.eig", "linalg.eigvals"):     # NumPy's real results for real spectra
+        return numpy_form(args[0] if args else kwargs["a"], op(*args, **kwargs))
     return op(*args, **kwargs)
 
 

@@ -297,6 +297,7 @@ RENAMED = {"is_nan": "isnan", "is_inf": "isinf", "is_finite": "isfinite",
            "floordiv": "floor_divide", "floormod": "remainder", "truediv": "divide",
            "accumulate_n": "add_n"}
 FROM_NN = ("softplus", "softmax", "log_softmax")
+TF_DEFAULTS = ("cumsum", "cumprod")      # TF's axis=0 and dtypes (tests/ops/test_tf_dtypes.py)
 TF_ONLY = set(tf_math.__all__) | set(tf_gather.__all__) - {"moments", "l2_loss"}
 # Names NumPy has with another meaning: mg.math's is TF's (tests/ops/test_tf_math_names.py).
 TF_MEANING = set(tf_math_names.__all__)
@@ -313,6 +314,8 @@ def test_mg_math_names_are_the_mg_functions():
             assert f is getattr(mg, RENAMED[name]), name
         elif name in FROM_NN:
             assert f is getattr(mg.nn, name), name
+        elif name in TF_DEFAULTS:
+            assert f is not getattr(mg, name), name
         elif hasattr(mg, name):
             assert f is getattr(mg, name), name
         else:

@@ -80,9 +80,19 @@ def test_boolean_mask(backend):
     np.testing.assert_allclose(g, 2 * A * cols)
 
 
+def test_boolean_mask_numeric_masks_select_nonzero_entries(backend):
+    # TF's boolean_mask runs Where on the mask: nonzero numbers count as true (the textbook's
+    # cross-entropy picks y_hat's entries with tf.one_hot(y, depth) as the mask).
+    y_hat = np.array([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]])
+    picked = mg.boolean_mask(y_hat, mg.one_hot([0, 2], depth=3))
+    np.testing.assert_array_equal(picked.numpy(), [0.1, 0.5])
+    np.testing.assert_array_equal(mg.boolean_mask(A, [2, 0, -1.5]).numpy(),
+                                  A[[True, False, True]])
+    (g,) = grad(lambda x: mg.reduce_sum(mg.boolean_mask(x, mg.one_hot([1, 0], 3))), y_hat)
+    np.testing.assert_array_equal(g, [[0, 1, 0], [1, 0, 0]])
+
+
 def test_boolean_mask_errors(backend):
-    with pytest.raises(TypeError, match="mask must be boolean, got dtype int32"):
-        mg.boolean_mask(A, [1, 0, 1])
     with pytest.raises(ValueError, match=r"mask shape \(3,\) must equal the tensor's shape "
                                          r"at axes 1..1"):
         mg.boolean_mask(A, [True, False, True], axis=1)

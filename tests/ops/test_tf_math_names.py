@@ -51,7 +51,8 @@ def test_integer_reductions_keep_their_dtype(backend):
     x = mg.constant(M)
     total = mg.math.reduce_sum(x)
     assert int(total) == 21 and total.dtype == mg.int32
-    assert mg.reduce_sum(x).dtype == mg.int64       # top-level: NumPy's promotion (README)
+    assert mg.reduce_sum(x).dtype == mg.int32       # a TF name: TF's dtype at the top level too
+    assert mg.sum(x).dtype == mg.int64              # the NumPy name: NumPy's promotion
     assert mg.math.reduce_prod(x, axis=0).numpy().tolist() == [4, 10, 18]
     assert mg.math.reduce_prod(x).dtype == mg.int32
     small = mg.constant(np.array([200, 100], np.uint8))

@@ -11,7 +11,7 @@ import math as _math
 from ... import dtypes as _dt
 from ...core.convert import as_tensor
 from .. import (any, arange, argmax, cast, constant, convert_to_tensor, expand_dims,
-                getitem, isnan, max, maximum, moveaxis, ones_like, reshape, scatter_nd,
+                getitem, isnan, max, maximum, moveaxis, not_equal, ones_like, reshape, scatter_nd,
                 sort, stack, stop_gradient, sum, take, take_along_axis, to_backend, transpose,
                 where, zeros)
 from .. import min as _min
@@ -140,8 +140,7 @@ def boolean_mask(tensor, mask, axis=None, name=None):
     x = as_tensor(tensor)
     m = mask if isinstance(mask, Tensor) else convert_to_tensor(mask, backend=x.backend)
     if not m.dtype.is_bool:
-        raise TypeError(f"mg.boolean_mask: mask must be boolean, got dtype {m.dtype.name}; "
-                        f"compare it first (e.g. mask != 0)")
+        m = not_equal(m, 0)     # TF's Where: a numeric mask selects its nonzero entries
     axis = 0 if axis is None else axis + x.ndim if axis < 0 else axis
     if m.ndim == 0 or x.shape[axis:axis + m.ndim] != m.shape:
         raise ValueError(f"mg.boolean_mask: mask shape {m.shape} must equal the tensor's "

@@ -7,8 +7,8 @@ The top-level names stay NumPy's (``mg.argmax`` flattens, ``mg.sum`` of int32 gi
   (int64 by default);
 - ``cumsum``/``cumprod(x, axis=0, exclusive=False, reverse=False)``: TF's positions and
   default axis, integers keep their dtype;
-- ``reduce_sum``/``reduce_prod`` of integers keep the input's dtype (wrapping around as
-  TF's kernels do), ``reduce_mean`` of integers divides in integers (truncated, TF);
+- (``reduce_sum``/``reduce_prod``/``reduce_mean`` keep TF's integer dtypes at the top level
+  too: ``ops/tf_reductions.py``;)
 - ``reduce_std``/``reduce_variance`` refuse integers (TF's TypeError);
 - ``count_nonzero(..., dtype=int64)``.
 Float inputs go through the NumPy-named ops unchanged, gradients included.
@@ -17,18 +17,17 @@ Float inputs go through the NumPy-named ops unchanged, gradients included.
 from ... import dtypes as _dt
 from ...core.convert import as_tensor
 from ...errors import InvalidArgumentError
-from .. import abs as _abs
 from .. import argmax as _argmax
 from .. import argmin as _argmin
-from .. import cast, floor_divide, multiply, sign
+from .. import cast
 from .. import count_nonzero as _count_nonzero
 from .. import cumprod as _cumprod
 from .. import cumsum as _cumsum
-from .. import mean, prod, std, sum, var  # noqa: A004 - NumPy's names, used as such
+from .. import std, var
 from ..define import defop
 
-__all__ = ["argmax", "argmin", "cumsum", "cumprod", "reduce_sum", "reduce_prod",
-           "reduce_mean", "reduce_std", "reduce_variance", "count_nonzero"]
+__all__ = ["argmax", "argmin", "cumsum", "cumprod", "reduce_std", "reduce_variance",
+           "count_nonzero"]
 
 _INDEX_TYPES = (_dt.int16, _dt.uint16, _dt.int32, _dt.int64)
 
@@ -78,36 +77,6 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
     x = as_tensor(x)
     return _keep_integer_dtype(x, _cumprod(x, axis=axis, exclusive=exclusive,
                                            reverse=reverse))
-
-
-@defop()
-def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
-    """Sum over ``axis``; integers keep their dtype (``tf.math.reduce_sum``)."""
-    x = as_tensor(input_tensor)
-    return _keep_integer_dtype(x, sum(x, axis=axis, keepdims=keepdims))
-
-
-@defop()
-def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
-    """Product over ``axis``; integers keep their dtype (``tf.math.reduce_prod``)."""
-    x = as_tensor(input_tensor)
-    return _keep_integer_dtype(x, prod(x, axis=axis, keepdims=keepdims))
-
-
-@defop()
-def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
-    """Mean over ``axis``; of integers, the integer quotient truncated toward zero
-    (``tf.math.reduce_mean([1, 2])`` is 1)."""
-    x = as_tensor(input_tensor)
-    if not x.dtype.is_integer:
-        return mean(x, axis=axis, keepdims=keepdims)
-    total = _keep_integer_dtype(x, sum(x, axis=axis, keepdims=keepdims))
-    count = max(x.size, 1) // max(total.size, 1) if x.size else 0
-    if count == 0:
-        raise InvalidArgumentError("mg.math.reduce_mean: the integer mean of an empty "
-                                   "selection is undefined (TF divides by zero)")
-    quotient = multiply(sign(total), floor_divide(_abs(total), count))
-    return cast(quotient, x.dtype)
 
 
 def _real_only(x, opname):

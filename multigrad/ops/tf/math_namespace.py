@@ -32,8 +32,9 @@ from .. import power as pow
 from .. import remainder as floormod
 from .functions import add_n
 # TF's meaning where NumPy has the same name with another (argmax reduces axis 0 ...).
-from .math_names import (argmax, argmin, count_nonzero, cumprod, cumsum, reduce_mean,
-                         reduce_prod, reduce_std, reduce_sum, reduce_variance)
+from .math_names import (argmax, argmin, count_nonzero, cumprod, cumsum, reduce_std,
+                         reduce_variance)
+from .. import reduce_mean, reduce_prod, reduce_sum   # TF's integer dtypes (tf_reductions)
 from .functions import add_n as accumulate_n
 from .gather import (segment_mean, segment_sum, top_k, unsorted_segment_mean,
                      unsorted_segment_sum)

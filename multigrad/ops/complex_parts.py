@@ -1,0 +1,26 @@
+"""``real_if_close``: NumPy's test-and-drop of a negligible imaginary part."""
+
+import numpy as _np
+
+from ..core.convert import as_tensor
+from .define import defop
+from .elementwise import abs as _abs
+from .nondiff_reductions import all as _all
+from .ufuncs import imag, real
+
+__all__ = ["real_if_close"]
+
+
+@defop()
+def real_if_close(a, tol=100, name=None):
+    """The real part of a complex ``a`` when every imaginary part is below ``tol`` (in
+    machine epsilons of ``a``'s dtype when ``tol > 1``, else absolute), else ``a``; real
+    input as it is. The choice reads the data (a host decision, as NumPy's); the result is
+    differentiable either way."""
+    a = as_tensor(a)
+    if not a.dtype.is_complex:
+        return a
+    limit = float(tol)
+    if limit > 1:
+        limit *= float(_np.finfo(_np.dtype(a.dtype.name)).eps)
+    return real(a) if bool(_all(_abs(imag(a)) < limit)) else a

@@ -1,0 +1,58 @@
+"""TensorFlow's ``reduce_sum``, ``reduce_mean``, ``reduce_prod``: NumPy's ``sum``, ``mean`` and
+``prod`` with TensorFlow's result dtypes.
+
+An integer tensor reduces to its own dtype (``tf.reduce_sum`` of int32 is int32, where
+NumPy's ``sum`` widens to int64; the wrapped-around values agree, as both are the sums modulo
+2**bits), and ``reduce_mean`` of integers is the integer mean: the sum divided by the count,
+truncated toward zero (TF: ``reduce_mean([1, 2])`` is 1). Floating and complex inputs are the
+NumPy ops unchanged; ``mg.sum`` / ``mg.mean`` / ``mg.prod`` keep NumPy's rules.
+"""
+
+from ..core.convert import as_tensor
+from ..errors import InvalidArgumentError
+from .define import defop
+from .creation import cast
+from .elementwise import abs, floor_divide, sign
+from .reductions import mean, sum
+from .aggregates import prod
+
+__all__ = ["reduce_sum", "reduce_mean", "reduce_prod"]
+
+
+def _own_dtype(x, out):
+    return out if out.dtype == x.dtype else cast(out, x.dtype)
+
+
+def _is_integer(x):
+    return x.dtype.is_integer
+
+
+@defop()
+def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
+    """Sum over ``axis`` (all axes by default); an integer tensor's sum keeps its dtype."""
+    x = as_tensor(input_tensor)
+    out = sum(x, axis=axis, keepdims=keepdims)
+    return _own_dtype(x, out) if _is_integer(x) else out
+
+
+@defop()
+def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
+    """Product over ``axis``; an integer tensor's product keeps its dtype."""
+    x = as_tensor(input_tensor)
+    out = prod(x, axis=axis, keepdims=keepdims)
+    return _own_dtype(x, out) if _is_integer(x) else out
+
+
+@defop()
+def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
+    """Mean over ``axis``; of integers, the integer mean (truncated toward zero) in the
+    input's dtype, as TensorFlow computes it."""
+    x = as_tensor(input_tensor)
+    if not _is_integer(x):
+        return mean(x, axis=axis, keepdims=keepdims)
+    total = sum(x, axis=axis, keepdims=keepdims)             # NumPy: in 64 bits
+    count = x.size // total.size if total.size else 1        # entries per reduced value
+    if count == 0:
+        raise InvalidArgumentError("reduce_mean: the integer mean of an empty selection is "
+                                   "undefined (TF divides by zero); cast to a float dtype first")
+    return _own_dtype(x, sign(total) * floor_divide(abs(total), count))
