@@ -42,6 +42,12 @@ _LAZY_ATTRIBUTES = {
     "compute": ("evaluation", "compute"),
     "function": ("tracing", "function"),
     "Function": ("tracing", "Function"),
+    "print": ("printing", "print_"),        # tf.print
+    "py_function": ("python_steps", "py_function"),
+    "cond": ("control_flow", "cond"),
+    "while_loop": ("control_flow", "while_loop"),
+    "switch_case": ("control_flow", "switch_case"),
+    "TensorArray": ("tensor_array", "TensorArray"),
     "custom_gradient": ("custom_gradients", "custom_gradient"),
     "recompute_grad": ("custom_gradients", "recompute_grad"),
     "ForwardAccumulator": ("forward", "ForwardAccumulator"),

@@ -122,6 +122,7 @@ class listening:
 
     def __exit__(self, *exc):
         current_trace.reset(self.token)
+        self.trace.done = True
         with _lock:
             for key in self.trace.backends:
                 slot = _listening[key]

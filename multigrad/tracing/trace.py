@@ -139,6 +139,9 @@ class Trace:
         self.backends = {}        # id -> Backend whose ops this trace records
         self._const_ids = {}      # id(array) -> its id as a constant (consts keeps it alive)
         self._next = 0
+        self.ancestors = ()       # the traces this one is a sub-trace of (control flow)
+        self.done = False         # set when it ends: its proxies then refuse to be used
+        self.names = {}           # id -> a name for printing (the argument's name)
 
     # --- values ---------------------------------------------------------------------
 
@@ -219,6 +222,27 @@ class Trace:
             # A Python value computed from traced data: replay checks it is the same.
             self.nodes.append(Node("guard", None, "value", (Ref(out),), None, ("value", result)))
         return result
+
+    def value_name(self, id_):
+        """A name for a value, as TF names graph tensors: the argument's name for an
+        input, else the name of the step that made it (``add``, ``add_1`` ...)."""
+        name = self.names.get(id_)
+        if name is not None:
+            return name
+        base = "Const" if id_ in self.consts else "input" if id_ in self.inputs else "value"
+        for node in self.nodes:
+            if node.out == id_:
+                fn = node.extra if node.kind == "call" and type(node.extra) is str \
+                    else node.fn if type(node.fn) is str else getattr(node.fn, "__name__", None)
+                base = fn if fn and fn != STATEFUL else node.kind
+                break
+        taken = set(self.names.values())
+        name, k = base, 0
+        while name in taken:
+            k += 1
+            name = f"{base}_{k}"
+        self.names[id_] = name
+        return name
 
     # --- recording ------------------------------------------------------------------
 
