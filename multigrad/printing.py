@@ -9,7 +9,7 @@ import sys
 
 from .tensor import Tensor
 from .print_format import format_array
-from .tracing.effects import effects_muted, record_effect, run_now
+from .tracing.effects import effects_dropped, effects_muted, record_effect, run_now
 from .tracing.proxy import current_trace
 
 __all__ = ["print_"]
@@ -29,6 +29,8 @@ def print_(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=Non
         if not isinstance(value, str):
             raise TypeError(f"mg.print: {what} must be a str, got {type(value).__name__}")
     write = _writer(output_stream)
+    if effects_dropped():
+        return
     tensors = []
     parts = [_template(x, tensors, top=True) for x in inputs]
     backends = [t._backend for t in tensors]

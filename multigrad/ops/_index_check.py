@@ -48,6 +48,11 @@ def check_bounds(arr, size, axis, backend, opname):
         arr = backend.ops.known_shape(arr)
     if any(d == 0 for d in arr.shape):
         return
+    if type(arr) is _tensor._traced_type and arr.trace.ancestors:
+        # In a loop body or branch (mg.while_loop, mg.cond) the index changes from one
+        # iteration to the next: the program checks it on every run (a guard would fail).
+        arr.trace.guard(arr, "bounds", True, (size, axis, backend, opname))
+        arr = arr.real
     ops = backend.ops
     lo, hi = (int(v) for v in backend.to_numpy(ops.stack([ops.min(arr), ops.max(arr)])))
     if lo < -size:

@@ -12,10 +12,29 @@ import contextvars
 from .proxy import current_trace, unwrap
 from .trace import STATEFUL, Node
 
-__all__ = ["record_effect", "run_now", "speculative", "effects_muted", "paused_trace"]
+__all__ = ["record_effect", "run_now", "speculative", "effects_muted", "paused_trace",
+           "dropping_effects", "effects_dropped"]
 
 # True while code runs only to be traced (a branch that may not be taken): no output.
 _muted = contextvars.ContextVar("multigrad_effects_muted", default=False)
+# True while a loop body or branch runs again for its gradient: its prints are not steps.
+_dropped = contextvars.ContextVar("multigrad_effects_dropped", default=False)
+
+
+def effects_dropped():
+    return _dropped.get()
+
+
+class dropping_effects:
+    """Context manager: ``mg.print`` inside it neither prints nor records a step (a
+    function run again to differentiate it, as TF's gradient never re-prints)."""
+
+    def __enter__(self):
+        self.token = _dropped.set(True)
+
+    def __exit__(self, *exc):
+        _dropped.reset(self.token)
+        return False
 
 
 def effects_muted():

@@ -36,6 +36,17 @@ def _host_list(v):
     return numpy.asarray(v).tolist()
 
 
+def _in_bounds(v, size, axis, backend, opname):
+    """An index array read by a loop body: NumPy's IndexError unless it lies in
+    [-size, size) (the check ``ops/_index_check.py`` makes eagerly)."""
+    host = backend.to_numpy(v)
+    for bad in (host.min(), host.max()):
+        if bad < -size or bad >= size:
+            raise IndexError(f"mg.{opname}: index {int(bad)} is out of bounds for axis "
+                             f"{axis} with size {size}")
+    return True
+
+
 _GUARDS = {
     "bool": bool, "int": int, "float": float, "complex": complex, "index": operator.index,
     "item": lambda v, *a: v.item(*a), "tolist": lambda v: v.tolist(), "array": _host_list,
@@ -43,6 +54,7 @@ _GUARDS = {
     "host": lambda v, backend: backend.to_numpy(v).tolist(),
     "value": lambda v: v,
     "shape": lambda v: shape_key(v.shape),
+    "bounds": _in_bounds,
 }
 
 
@@ -236,6 +248,8 @@ def compile_steps(trace, nodes, params, outputs, name="traced"):
     body = _steps(trace, nodes, keep, em)
     values = ["None" if i is None else em.expr(Ref(i)) for i in outputs]
     body.append("return (" + "".join(v + ", " for v in values) + ")")
+    for i in params:             # a value the simplifier folded after it became a parameter
+        em.names.pop(f"_{i}", None)
     return _assemble(em, name, [f"_{i}" for i in params], body)
 
 

@@ -1,0 +1,276 @@
+"""Structured control flow: ``mg.cond``, ``mg.switch_case``, ``mg.while_loop`` (TF's).
+
+Eagerly they are plain Python: the branch taken or each iteration runs its ops, which a
+tape records one by one. Inside ``mg.function`` (a predicate, index or loop that the trace
+cannot read as a constant) each is ONE step of the program holding sub-programs
+(``tracing/subtrace.py``, ``tracing/control_steps.py``): both branches are traced, the
+loop's condition and body once, so a loop whose trip count depends on data traces once.
+While a tape records, the step is one op on it (``control_flow_grads.py``).
+"""
+
+from . import _state, nest
+from .control_flow_grads import body_vjp_step, branch_vjp, record_primitive
+from .convert import convert_to_tensor
+from .dtypes import as_dtype
+from .dtypes import int32
+from .ops import add, logical_and, zeros_like
+from .tensor import Tensor
+from .tracing.control_steps import CaseRunner, WhileRunner, record_step, run_at_trace, union
+from .tracing.proxy import Traced, current_trace
+from .tracing.subtrace import trace_function
+
+__all__ = ["cond", "switch_case", "while_loop"]
+
+_make = Tensor._make
+
+
+def _traced(x):
+    """``x`` is a Tensor whose value the running trace (or one around it) computes."""
+    trace = current_trace.get()
+    if trace is None or not isinstance(x, Tensor) or type(x._value) is not Traced:
+        return False
+    owner = x._value.trace
+    return (owner is trace or owner in trace.ancestors) and x._value.id not in owner.consts
+
+
+def _check_fn(fn, what, name):
+    if not callable(fn):
+        raise TypeError(f"{name}: {what} must be callable, got {type(fn).__name__}")
+
+
+def cond(pred, true_fn=None, false_fn=None, name=None):
+    """``true_fn()`` if ``pred`` else ``false_fn()`` (``tf.cond``). Inside mg.function with
+    a traced ``pred``, both branches are traced and the program picks one per call; they
+    must return the same structure and dtypes."""
+    _check_fn(true_fn, "true_fn", "mg.cond")
+    _check_fn(false_fn, "false_fn", "mg.cond")
+    if not _traced(pred):
+        return true_fn() if bool(pred) else false_fn()
+    if pred.shape != () or not pred.dtype.is_bool:
+        raise ValueError(f"mg.cond: pred must be a scalar bool tensor, got shape "
+                         f"{pred.shape} dtype {pred.dtype.name}")
+    return _traced_case(pred, [false_fn, true_fn], "mg.cond")
+
+
+def switch_case(branch_index, branch_fns, default=None, name=None):
+    """``branch_fns[branch_index]()`` (``tf.switch_case``); an index out of range runs
+    ``default``, or the last branch when there is none. ``branch_fns``: a list of callables,
+    a list of (int, callable) pairs or a dict, keys 0..n-1."""
+    fns = _branches(branch_fns)
+    if default is not None:
+        _check_fn(default, "default", "mg.switch_case")
+    if not _traced(branch_index):
+        k = int(branch_index)
+        return (fns[k] if 0 <= k < len(fns) else default or fns[-1])()
+    if branch_index.shape != () or not branch_index.dtype.is_integer:
+        raise TypeError(f"mg.switch_case: branch_index must be a scalar int32 or int64 "
+                        f"tensor, got shape {branch_index.shape} dtype "
+                        f"{branch_index.dtype.name}")
+    return _traced_case(branch_index, fns + ([default] if default is not None else []),
+                        "mg.switch_case")
+
+
+def _branches(branch_fns):
+    if isinstance(branch_fns, dict):
+        branch_fns = sorted(branch_fns.items())
+    fns = list(branch_fns)
+    if fns and all(isinstance(p, tuple) and len(p) == 2 for p in fns):
+        keys = [k for k, _ in fns]
+        if sorted(keys) != list(range(len(keys))):
+            raise ValueError(f"mg.switch_case: branch_fns keys must be 0, 1, ..., "
+                             f"{len(keys) - 1}, got {sorted(keys)}")
+        fns = [fn for _, fn in sorted(fns, key=lambda p: p[0])]
+    if not fns:
+        raise ValueError("mg.switch_case: branch_fns must not be empty")
+    for k, fn in enumerate(fns):
+        _check_fn(fn, f"branch_fns[{k}]", "mg.switch_case")
+    return fns
+
+
+def _traced_case(index, fns, what):
+    trace = current_trace.get()
+    programs = [trace_function(trace, lambda fn=fn: fn(), [], f"branch{k}")
+                for k, fn in enumerate(fns)]
+    _same_outputs(programs, what)
+    captures = union(programs)
+    runner = CaseRunner(programs, captures)
+    args = [index._value] + captures
+    real = run_at_trace(runner, args, what)
+    outs = record_step(trace, runner, args, real, any(p.effectful for p in programs),
+                       "switch_case")
+    if any(p.outputs != programs[0].outputs for p in programs):
+        trace._guard_shapes(outs)         # branch shapes differ: replay checks which
+    tensors = [_make(o, b) for o, (_, _, b) in zip(outs, programs[0].outputs)]
+    caps = _unique(c for p in programs for c in p.capture_tensors)
+    if caps and _state.active_tapes.get():
+        tensors = record_primitive(
+            "switch_case", caps, tensors,
+            lambda gs: switch_case(index, [branch_vjp(fn, caps, gs) for fn in fns]))
+    return nest.pack_like(programs[0].structure, tensors)
+
+
+def _same_outputs(programs, what):
+    first = programs[0]
+    for p in programs[1:]:
+        if len(p.outputs) != len(first.outputs) or \
+                nest.pack_like(p.structure, [0] * len(p.outputs)) != \
+                nest.pack_like(first.structure, [0] * len(first.outputs)):
+            raise ValueError(f"{what}: the branches must return the same nested structure, "
+                             f"got {first.structure!r:.100} and {p.structure!r:.100}")
+        for k, (a, b) in enumerate(zip(first.outputs, p.outputs)):
+            if a[1] != b[1]:
+                raise TypeError(f"{what}: output {k} of the branches has dtype {a[1]} in "
+                                f"one and {b[1]} in another; cast them to one dtype")
+
+
+def _unique(tensors):
+    seen, out = set(), []
+    for t in tensors:
+        if id(t) not in seen:
+            seen.add(id(t))
+            out.append(t)
+    return out
+
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
+               back_prop=True, swap_memory=False, maximum_iterations=None, name=None):
+    """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` (``tf.while_loop``);
+    returns the final loop variables in the structure of ``loop_vars``. At most
+    ``maximum_iterations`` iterations when given. Inside mg.function the loop is one step
+    traced once, whatever its trip count: the body must keep each loop variable's shape
+    and dtype. ``shape_invariants``, ``parallel_iterations``, ``swap_memory`` are
+    accepted for portability and not used."""
+    _check_fn(cond, "cond", "mg.while_loop")
+    _check_fn(body, "body", "mg.while_loop")
+    single = not isinstance(loop_vars, (list, tuple))
+    if maximum_iterations is not None:
+        return _bounded(cond, body, loop_vars, maximum_iterations, single)
+
+    def call(fn, state):
+        return fn(state) if single else fn(*state)
+
+    def step(state):
+        out = call(body, state)
+        if not single and len(loop_vars) == 1 and not isinstance(out, (list, tuple)):
+            out = [out]                    # a one-variable body may return the value
+        if not single and isinstance(out, (list, tuple)) and type(out) is not type(state) \
+                and not hasattr(state, "_fields"):
+            out = type(state)(out)
+        return out
+
+    if current_trace.get() is None:
+        state = loop_vars
+        while bool(call(cond, state)):
+            state = step(state)
+            _check_structure(loop_vars, state)
+        return state
+    return _traced_while(loop_vars, lambda s: call(cond, s), step)
+
+
+def _bounded(cond, body, loop_vars, maximum_iterations, single):
+    """TF's ``maximum_iterations``: a counter joins the loop variables."""
+    def args(state):
+        return (state,) if single else tuple(state)
+
+    if current_trace.get() is None:
+        count, state = 0, loop_vars
+        while count < int(maximum_iterations) and bool(cond(*args(state))):
+            state = _one_step(body, state, single)
+            count += 1
+        return state
+    limit = convert_to_tensor(maximum_iterations, dtype=int32)
+    _, state = while_loop(
+        lambda i, s: logical_and(i < limit, cond(*args(s))),
+        lambda i, s: (i + 1, _one_step(body, s, single)),
+        (convert_to_tensor(0, dtype=int32), loop_vars))
+    return state
+
+
+def _one_step(body, state, single):
+    out = body(state) if single else body(*state)
+    if not single and len(state) == 1 and not isinstance(out, (list, tuple)):
+        out = [out]
+    return out
+
+
+def _check_structure(before, after):
+    a, b = nest.flatten(before), nest.flatten(after)
+    if len(a) != len(b):
+        raise ValueError(f"mg.while_loop: body must return the structure of loop_vars "
+                         f"({len(a)} values), got {len(b)} values: {after!r:.100}")
+
+
+def _traced_while(loop_vars, call_cond, step):
+    trace = current_trace.get()
+    flat0 = [x if isinstance(x, Tensor) else convert_to_tensor(x)
+             for x in nest.flatten(loop_vars)]
+    n = len(flat0)
+
+    def flat_cond(*flat):
+        return call_cond(nest.pack_like(loop_vars, list(flat)))
+
+    def flat_body(*flat):
+        out = step(nest.pack_like(loop_vars, list(flat)))
+        _check_structure(loop_vars, out)
+        return [x if isinstance(x, Tensor) else convert_to_tensor(x) for x in nest.flatten(out)]
+
+    cprog = trace_function(trace, flat_cond, flat0, "while_cond")
+    bprog = trace_function(trace, flat_body, flat0, "while_body")
+    _check_loop(cprog, bprog, flat0)
+    captures = union([cprog, bprog])
+    caps = _unique(list(cprog.capture_tensors) + list(bprog.capture_tensors))
+    tapes = _state.active_tapes.get()
+    grad = bool(tapes) and (bool(caps) or any(
+        t._id and any(t._id in tape._tracked for tape in tapes) for t in flat0))
+    runner = WhileRunner(cprog, bprog, captures, [t._backend.ops for t in flat0], grad)
+    args = [t._value for t in flat0] + captures
+    real = run_at_trace(runner, args, "mg.while_loop")
+    outs = record_step(trace, runner, args, real, cprog.effectful or bprog.effectful,
+                       "while_loop")
+    finals = [_make(o, t._backend) for o, t in zip(outs, flat0)]
+    if grad:
+        history = [_make(o, t._backend) for o, t in zip(outs[n:2 * n], flat0)]
+        count = _make(outs[2 * n], flat0[0]._backend)
+        vjp = _while_vjp(flat_body, flat0, history, count, caps)
+        recorded = record_primitive("while_loop", flat0 + caps, finals + history, vjp)
+        finals = recorded[:n]
+        history[:] = recorded[n:]   # the VJP reads the recorded ones: a tape recording
+                                    # the backward pass differentiates through them
+    return nest.pack_like(loop_vars, finals)
+
+
+def _while_vjp(flat_body, flat0, history, count, caps):
+    n = len(flat0)
+    diff = [j for j, t in enumerate(flat0) if t.dtype.is_differentiable]
+
+    def vjp(gs):
+        g_final, g_history = gs[:n], gs[n:]
+        step = body_vjp_step(flat_body, history, g_history, caps, diff)
+        start = [add(g_final[j], g_history[j][count]) for j in diff]
+        _, gv, gc = while_loop(lambda k, gv, gc: k >= 0, step,
+                               (count - 1, start,
+                                [zeros_like(c) for c in caps]))
+        by_position = dict(zip(diff, gv))
+        return [by_position.get(j) for j in range(n)] + list(gc)
+    return vjp
+
+
+def _check_loop(cprog, bprog, flat0):
+    if len(cprog.outputs) != 1 or cprog.outputs[0][0] != () or \
+            not as_dtype(cprog.outputs[0][1]).is_bool:
+        raise TypeError("mg.while_loop: cond must return a scalar bool tensor")
+    for k, (t, (shape, dtype, _)) in enumerate(zip(flat0, bprog.outputs)):
+        if tuple(t.shape) != shape:
+            raise ValueError(
+                f"mg.while_loop: loop variable {k} enters the loop with shape "
+                f"{tuple(t.shape)}, but has shape {shape} after one iteration. Inside "
+                f"mg.function a loop variable keeps its shape (shape_invariants are not "
+                f"supported); pad it to a fixed size or use a Python loop.")
+        if _native_dtype(t) != dtype:
+            raise TypeError(f"mg.while_loop: loop variable {k} enters the loop with dtype "
+                            f"{t.dtype.name}, but the body returns {dtype}")
+
+
+def _native_dtype(t):
+    value = t._value
+    return (value.real if type(value) is Traced else value).dtype

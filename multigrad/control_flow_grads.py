@@ -1,0 +1,95 @@
+"""Gradients of traced control flow: a recorded step as one op on the tapes.
+
+Inside ``mg.function``, ``mg.cond`` / ``mg.switch_case`` / ``mg.while_loop`` are one
+program step each; while a tape records, the step is also one ``Primitive`` on it, whose
+VJP is written with the same control flow on Tensors (so it traces to steps too, and a tape
+recording the backward pass differentiates it again: second order and up):
+
+- a branch's VJP is a ``switch_case`` on the same index over the branches' VJPs, each
+  running its branch again under a tape;
+- a loop's VJP is a ``while_loop`` running the body's VJP from the last iteration back to
+  the first, on the loop variables the forward step kept (its history outputs), adding
+  up the gradients of the captured Tensors.
+
+A branch or body run again for its gradient prints nothing (TF's gradients never do).
+"""
+
+from . import _state, nest
+from .custom_gradients import _batched
+from .ops import add, zeros_like
+from .primitive import Primitive, apply
+from .tape import GradientTape
+from .tensor import Tensor
+from .tracing.effects import dropping_effects
+
+__all__ = ["record_primitive", "branch_vjp", "body_vjp_step"]
+
+_make = Tensor._make
+
+
+def record_primitive(name, inputs, outputs, vjp):
+    """Record one op joining ``inputs`` (Tensors, Variables) to ``outputs`` (Tensors whose
+    values the step computed) on the active tapes; ``vjp(list of output cotangents, as
+    Tensors) -> list of input cotangents (Tensors or None)``. Returns the recorded
+    outputs."""
+    raws = tuple(o._value for o in outputs)
+    n = len(raws)
+    prim = Primitive(name, (lambda ns, *xs: raws) if n > 1 else (lambda ns, *xs: raws[0]),
+                     n_outputs=n)
+    backends = [o._backend for o in outputs]
+
+    def one(gk):
+        gk = gk if isinstance(gk, tuple) else (gk,)
+        if isinstance(gk[0], Tensor):                # a tape records this backward pass
+            return tuple(vjp(list(gk)))
+        paused = _state.active_tapes.set(())
+        try:
+            got = vjp([_make(x, b) for x, b in zip(gk, backends)])
+        finally:
+            _state.active_tapes.reset(paused)
+        return tuple(None if x is None else x._value for x in got)
+
+    prim.defvjp_all(lambda ns, g, ans, *vals: _batched(ns, g, ans, one))
+    out = apply(prim, tuple(inputs))
+    return list(out) if n > 1 else [out]
+
+
+def _gradients(targets, sources, cotangents, tape):
+    """d(targets)/d(sources) weighted by ``cotangents``, zeros where unconnected."""
+    pairs = [(t, g) for t, g in zip(targets, cotangents)
+             if isinstance(t, Tensor) and t.dtype.is_differentiable and g is not None]
+    if not pairs or not sources:
+        return [zeros_like(s) for s in sources]
+    return tape.gradient([t for t, _ in pairs], list(sources),
+                         output_gradients=[g for _, g in pairs],
+                         unconnected_gradients="zero")
+
+
+def branch_vjp(fn, captures, cotangents):
+    """A branch for the VJP's ``switch_case``: the gradient of ``fn()`` with respect to
+    ``captures``, weighted by ``cotangents``."""
+    def grads():
+        with GradientTape(persistent=True, watch_accessed_variables=False) as tape:
+            tape.watch(captures)
+            with dropping_effects():
+                flat = nest.flatten(fn())
+        return _gradients(flat, captures, cotangents, tape)
+    return grads
+
+
+def body_vjp_step(flat_body, history, g_history, captures, diff):
+    """The VJP loop's body: ``(k, cotangents of the loop variables after iteration k,
+    captures' gradients so far) -> (k - 1, the cotangents before it, updated sums)``.
+    ``diff``: positions of the differentiable loop variables."""
+    def step(k, gv, gc):
+        state = [h[k] for h in history]
+        with GradientTape(persistent=True, watch_accessed_variables=False) as tape:
+            tape.watch([state[j] for j in diff] + list(captures))
+            with dropping_effects():
+                out = flat_body(*state)
+        grads = _gradients([out[j] for j in diff], [state[j] for j in diff] + list(captures),
+                           list(gv), tape)
+        new_gv = [add(g, g_history[j][k]) for g, j in zip(grads, diff)]
+        new_gc = [add(a, b) for a, b in zip(gc, grads[len(diff):])]
+        return k - 1, new_gv, new_gc
+    return step

@@ -1,0 +1,124 @@
+"""Tracing a branch or loop body into a sub-program (``mg.cond``, ``mg.while_loop`` ...).
+
+A ``SubTrace`` records a function on its own inputs, inside the trace that runs it (its
+parent). A value of the parent (or of any trace around it) that the function uses, a
+closure's tensor or a Variable, becomes a capture: an extra input of the sub-program,
+which the parent's step passes in. The recording compiles to straight-line code (the
+compiler's ``compile_steps``). Tracing is speculative: effects (``mg.print``) are recorded
+but not performed, and the outer tapes see nothing; a probe tape that tracks what the
+outer tapes track finds the captured Tensors that gradients must reach.
+"""
+
+from typing import Any, NamedTuple
+
+from .. import _state, nest
+from ..convert import convert_to_tensor
+from ..tape import GradientTape
+from ..tensor import Tensor
+from .effects import speculative
+from .program import compile_steps
+from .proxy import Traced, TracingError
+from .record import listening
+from .trace import STATEFUL, Trace
+
+__all__ = ["SubTrace", "SubProgram", "trace_function"]
+
+_make = Tensor._make
+
+
+class SubTrace(Trace):
+    """The recording of one branch or body, inside ``parent``."""
+
+    def __init__(self, parent):
+        super().__init__(parent.array_types)
+        self.parent = parent
+        self.ancestors = (parent,) + parent.ancestors
+        self.captures = []        # the parent's proxies, in the order they were captured
+        self._captured = {}       # id of a parent proxy -> this trace's proxy for it
+
+    def capture(self, proxy):
+        """This trace's input standing for ``proxy``, a value of an enclosing trace."""
+        if proxy.trace is not self.parent:
+            proxy = self.parent.capture(proxy)
+        own = self._captured.get(proxy.id)
+        if own is None:
+            own = self._captured[proxy.id] = self.value(proxy.real)
+            self.captures.append(proxy)
+        return own
+
+    def template(self, obj, found):
+        if type(obj) is Traced and obj.trace is not self and obj.trace in self.ancestors:
+            obj = self.capture(obj)
+        return super().template(obj, found)
+
+    def guard(self, proxy, kind, observed, args):
+        if proxy.trace is not self:
+            proxy = self.capture(proxy)
+        return super().guard(proxy, kind, observed, args)
+
+    def read_variable(self, var):
+        return self.capture(self.parent.read_variable(var))
+
+    def write_variable(self, var, value):
+        raise TracingError(
+            f"Variable {var.name!r} is assigned inside an mg.cond / mg.switch_case branch or "
+            f"an mg.while_loop body inside mg.function; that is not supported. Return the "
+            f"new value from the branch or body and assign it after.")
+
+    def output_id(self, value):
+        if type(value) is Traced:
+            return (value if value.trace is self else self.capture(value)).id
+        return self.constant(value).id
+
+
+class SubProgram(NamedTuple):
+    run: Any              # (*input arrays, *capture arrays) -> tuple of output arrays
+    captures: list        # the parent's proxies the run takes after the inputs
+    capture_tensors: list  # captured Tensors and Variables that outer tapes track
+    structure: Any        # what the function returned (its nested structure)
+    outputs: list         # (shape, native dtype, backend) per flat output
+    effectful: bool       # it holds a step with an effect: it must run on every replay
+
+
+def trace_function(parent, fn, inputs, name):
+    """Trace ``fn(*inputs)`` (Tensors: arrays or the parent's proxies) into a SubProgram."""
+    sub = SubTrace(parent)
+    tapes = _state.active_tapes.get()
+    outer = set().union(*(t._tracked for t in tapes))
+    paused = _state.active_tapes.set(())
+    try:
+        with speculative(), listening(sub, {t._backend for t in inputs}):
+            own = [_make(sub.input(_real(t._value)), t._backend) for t in inputs]
+            with GradientTape(persistent=True) as probe:
+                probe._tracked.update(outer)
+                result = fn(*own)
+                flat = [x if isinstance(x, Tensor) else convert_to_tensor(x)
+                        for x in nest.flatten(result)]
+            out_ids = [sub.output_id(t._value) for t in flat]
+    finally:
+        _state.active_tapes.reset(paused)
+    run = compile_steps(sub, sub.nodes, sub.inputs + [sub._captured[p.id].id
+                                                      for p in sub.captures], out_ids, name)
+    outputs = [(tuple(t.shape), _real(t._value).dtype, t._backend) for t in flat]
+    effectful = any(node.extra == STATEFUL for node in sub.nodes)
+    return SubProgram(run, sub.captures, _captured_tensors(probe, outer) if tapes else [],
+                      result, outputs,
+                      effectful)
+
+
+def _real(value):
+    return value.real if type(value) is Traced else value
+
+
+def _captured_tensors(probe, outer):
+    """The Tensors and trainable Variables from outside that the function used and that an
+    outer tape tracks (the inputs its gradient must reach)."""
+    variables = probe.watched_variables()
+    found = {v._id: v for v in variables if v.trainable}
+    skip = {v._id for v in variables}
+    for entry in probe._entries:
+        for x, i in zip(entry.inputs, entry.ids):
+            if i is not None and i in outer and i not in skip and i not in found \
+                    and x.dtype.is_differentiable:
+                found[i] = x
+    return list(found.values())
