@@ -9,7 +9,7 @@ While a tape records, the step is one op on it (``control_flow_grads.py``).
 """
 
 from . import _state, nest
-from .control_flow_grads import body_vjp_step, branch_vjp, record_primitive
+from .control_flow_grads import body_vjp_step, branch_vjp, history_row, record_primitive
 from .convert import convert_to_tensor
 from .dtypes import as_dtype
 from .dtypes import int32
@@ -229,6 +229,7 @@ def _traced_while(loop_vars, call_cond, step):
                        "while_loop")
     finals = [_make(o, t._backend) for o, t in zip(outs, flat0)]
     if grad:
+        trace.mark_dynamic(outs[n:2 * n])           # one row per iteration
         history = [_make(o, t._backend) for o, t in zip(outs[n:2 * n], flat0)]
         count = _make(outs[2 * n], flat0[0]._backend)
         vjp = _while_vjp(flat_body, flat0, history, count, caps)
@@ -246,7 +247,7 @@ def _while_vjp(flat_body, flat0, history, count, caps):
     def vjp(gs):
         g_final, g_history = gs[:n], gs[n:]
         step = body_vjp_step(flat_body, history, g_history, caps, diff)
-        start = [add(g_final[j], g_history[j][count]) for j in diff]
+        start = [add(g_final[j], history_row(g_history[j], -1)) for j in diff]
         _, gv, gc = while_loop(lambda k, gv, gc: k >= 0, step,
                                (count - 1, start,
                                 [zeros_like(c) for c in caps]))

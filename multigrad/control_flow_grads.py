@@ -22,9 +22,19 @@ from .tape import GradientTape
 from .tensor import Tensor
 from .tracing.effects import dropping_effects
 
-__all__ = ["record_primitive", "branch_vjp", "body_vjp_step"]
+__all__ = ["record_primitive", "branch_vjp", "body_vjp_step", "history_row"]
 
 _make = Tensor._make
+
+# Row ``k`` of a loop's history. Its length changes from call to call, so neither the
+# forward nor the rule may read it as a Python number (getitem's rule builds its
+# cotangent from the traced shape): the rule writes into zeros like the history.
+_ROW = Primitive("history_row", lambda ns, h, k: h[k])
+_ROW.defvjp(lambda ns, g, ans, h, k: ns.index_update(ns.zeros_like(h), k, g), None)
+
+
+def history_row(history, k):
+    return apply(_ROW, (history, k))
 
 
 def record_primitive(name, inputs, outputs, vjp):
@@ -82,14 +92,14 @@ def body_vjp_step(flat_body, history, g_history, captures, diff):
     captures' gradients so far) -> (k - 1, the cotangents before it, updated sums)``.
     ``diff``: positions of the differentiable loop variables."""
     def step(k, gv, gc):
-        state = [h[k] for h in history]
+        state = [history_row(h, k) for h in history]
         with GradientTape(persistent=True, watch_accessed_variables=False) as tape:
             tape.watch([state[j] for j in diff] + list(captures))
             with dropping_effects():
                 out = flat_body(*state)
         grads = _gradients([out[j] for j in diff], [state[j] for j in diff] + list(captures),
                            list(gv), tape)
-        new_gv = [add(g, g_history[j][k]) for g, j in zip(grads, diff)]
+        new_gv = [add(g, history_row(g_history[j], k)) for g, j in zip(grads, diff)]
         new_gc = [add(a, b) for a, b in zip(gc, grads[len(diff):])]
         return k - 1, new_gv, new_gc
     return step

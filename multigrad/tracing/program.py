@@ -36,17 +36,6 @@ def _host_list(v):
     return numpy.asarray(v).tolist()
 
 
-def _in_bounds(v, size, axis, backend, opname):
-    """An index array read by a loop body: NumPy's IndexError unless it lies in
-    [-size, size) (the check ``ops/_index_check.py`` makes eagerly)."""
-    host = backend.to_numpy(v)
-    for bad in (host.min(), host.max()):
-        if bad < -size or bad >= size:
-            raise IndexError(f"mg.{opname}: index {int(bad)} is out of bounds for axis "
-                             f"{axis} with size {size}")
-    return True
-
-
 _GUARDS = {
     "bool": bool, "int": int, "float": float, "complex": complex, "index": operator.index,
     "item": lambda v, *a: v.item(*a), "tolist": lambda v: v.tolist(), "array": _host_list,
@@ -54,7 +43,6 @@ _GUARDS = {
     "host": lambda v, backend: backend.to_numpy(v).tolist(),
     "value": lambda v: v,
     "shape": lambda v: shape_key(v.shape),
-    "bounds": _in_bounds,
 }
 
 

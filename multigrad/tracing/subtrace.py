@@ -44,6 +44,8 @@ class SubTrace(Trace):
         if own is None:
             own = self._captured[proxy.id] = self.value(proxy.real)
             self.captures.append(proxy)
+            if proxy.id in self.parent.dynamic:
+                self.dynamic.add(own.id)
         return own
 
     def template(self, obj, found):

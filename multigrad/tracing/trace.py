@@ -142,6 +142,7 @@ class Trace:
         self.ancestors = ()       # the traces this one is a sub-trace of (control flow)
         self.done = False         # set when it ends: its proxies then refuse to be used
         self.names = {}           # id -> a name for printing (the argument's name)
+        self.dynamic = set()      # ids whose shape changes between calls (a loop's history)
 
     # --- values ---------------------------------------------------------------------
 
@@ -256,6 +257,8 @@ class Trace:
         out = self._new_id()
         self.nodes.append(Node(kind, out, fn, targs, tkwargs, extra))
         wrapped = self.wrap(result, out)
+        if self.dynamic and any(i in self.dynamic for i in found):
+            self.mark_dynamic(wrapped)
         if kind == "call" and extra in BROADCASTS and found[0] in consts:
             self.small[out] = result      # a view of a constant: the compiler may fold it
         if (kind == "call" and extra in DATA_SHAPED) or any(
@@ -263,6 +266,15 @@ class Trace:
                 for i in found if i not in consts and i in self.meta):
             self._guard_shapes(wrapped)
         return wrapped
+
+    def mark_dynamic(self, wrapped):
+        """These values' shapes change from call to call (computed from a loop's
+        history): the compiler folds nothing shaped like them."""
+        if type(wrapped) is Traced:
+            self.dynamic.add(wrapped.id)
+        elif isinstance(wrapped, (tuple, list)):
+            for item in wrapped:
+                self.mark_dynamic(item)
 
     def _guard_shapes(self, wrapped):
         """The result's shape may depend on data (a mask, counts, indices): replay checks
