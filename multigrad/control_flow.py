@@ -14,6 +14,7 @@ from .convert import convert_to_tensor
 from .dtypes import as_dtype
 from .dtypes import int32
 from .ops import add, logical_and, zeros_like
+from .loop_layout import LoopLayout
 from .tensor import Tensor
 from .tracing.control_steps import CaseRunner, WhileRunner, record_step, run_at_trace, union
 from .tracing.proxy import Traced, current_trace
@@ -202,55 +203,58 @@ def _check_structure(before, after):
 
 def _traced_while(loop_vars, call_cond, step):
     trace = current_trace.get()
-    flat0 = [x if isinstance(x, Tensor) else convert_to_tensor(x)
-             for x in nest.flatten(loop_vars)]
-    n = len(flat0)
+    layout = LoopLayout(loop_vars)
+    flat0, n = layout.tensors, len(layout.tensors)
 
     def flat_cond(*flat):
-        return call_cond(nest.pack_like(loop_vars, list(flat)))
+        return call_cond(layout.pack(flat))
 
     def flat_body(*flat):
-        out = step(nest.pack_like(loop_vars, list(flat)))
-        _check_structure(loop_vars, out)
-        return [x if isinstance(x, Tensor) else convert_to_tensor(x) for x in nest.flatten(out)]
+        return layout.split(step(layout.pack(flat)))
 
     cprog = trace_function(trace, flat_cond, flat0, "while_cond")
     bprog = trace_function(trace, flat_body, flat0, "while_body")
     _check_loop(cprog, bprog, flat0)
+    m = len(bprog.outputs) - n
     captures = union([cprog, bprog])
     caps = _unique(list(cprog.capture_tensors) + list(bprog.capture_tensors))
     tapes = _state.active_tapes.get()
     grad = bool(tapes) and (bool(caps) or any(
         t._id and any(t._id in tape._tracked for tape in tapes) for t in flat0))
-    runner = WhileRunner(cprog, bprog, captures, [t._backend.ops for t in flat0], grad)
+    runner = WhileRunner(cprog, bprog, captures, [t._backend.ops for t in flat0], grad,
+                         [(b.ops, shape, dtype) for shape, dtype, b in bprog.outputs[n:]],
+                         [(2 * j, s) for j, s in enumerate(layout.starts())])
     args = [t._value for t in flat0] + captures
     real = run_at_trace(runner, args, "mg.while_loop")
     outs = record_step(trace, runner, args, real, cprog.effectful or bprog.effectful,
                        "while_loop")
-    finals = [_make(o, t._backend) for o, t in zip(outs, flat0)]
+    trace.mark_dynamic(outs[n:n + m] + outs[n + m + 1:])       # one row per iteration
+    tensors = [_make(o, b) for o, (_, _, b) in zip(outs, bprog.outputs)]
+    finals, rows = tensors[:n], tensors[n + 1:n + m:2]
+    count = _make(outs[n + m], flat0[0]._backend)
     if grad:
-        trace.mark_dynamic(outs[n:2 * n])           # one row per iteration
-        history = [_make(o, t._backend) for o, t in zip(outs[n:2 * n], flat0)]
-        count = _make(outs[2 * n], flat0[0]._backend)
-        vjp = _while_vjp(flat_body, flat0, history, count, caps)
-        recorded = record_primitive("while_loop", flat0 + caps, finals + history, vjp)
-        finals = recorded[:n]
-        history[:] = recorded[n:]   # the VJP reads the recorded ones: a tape recording
-                                    # the backward pass differentiates through them
-    return nest.pack_like(loop_vars, finals)
+        history = [_make(o, t._backend) for o, t in zip(outs[n + m + 1:], flat0)]
+        vjp = _while_vjp(flat_body, flat0, rows, history, count, caps)
+        recorded = record_primitive("while_loop", flat0 + caps, finals + rows + history, vjp)
+        finals, rows = recorded[:n], recorded[n:n + len(rows)]
+        history[:] = recorded[n + len(rows):]   # the VJP reads the recorded ones: a tape
+                                                # recording the backward pass goes through
+    return layout.result(finals, rows, count)
 
 
-def _while_vjp(flat_body, flat0, history, count, caps):
-    n = len(flat0)
+def _while_vjp(flat_body, flat0, rows, history, count, caps):
+    n, r = len(flat0), len(rows)
     diff = [j for j, t in enumerate(flat0) if t.dtype.is_differentiable]
+    written = [n + 1 + 2 * a for a, t in enumerate(rows) if t.dtype.is_differentiable]
 
     def vjp(gs):
-        g_final, g_history = gs[:n], gs[n:]
-        step = body_vjp_step(flat_body, history, g_history, caps, diff)
+        g_final, g_rows, g_history = gs[:n], gs[n:n + r], gs[n + r:]
+        g_out = {n + 1 + 2 * a: g for a, g in enumerate(g_rows)}
+        step = body_vjp_step(flat_body, history, g_history,
+                             [(p, g_out[p]) for p in written], caps, diff)
         start = [add(g_final[j], history_row(g_history[j], -1)) for j in diff]
         _, gv, gc = while_loop(lambda k, gv, gc: k >= 0, step,
-                               (count - 1, start,
-                                [zeros_like(c) for c in caps]))
+                               (count - 1, start, [zeros_like(c) for c in caps]))
         by_position = dict(zip(diff, gv))
         return [by_position.get(j) for j in range(n)] + list(gc)
     return vjp

@@ -87,18 +87,20 @@ def branch_vjp(fn, captures, cotangents):
     return grads
 
 
-def body_vjp_step(flat_body, history, g_history, captures, diff):
+def body_vjp_step(flat_body, history, g_history, g_rows, captures, diff):
     """The VJP loop's body: ``(k, cotangents of the loop variables after iteration k,
     captures' gradients so far) -> (k - 1, the cotangents before it, updated sums)``.
-    ``diff``: positions of the differentiable loop variables."""
+    ``diff``: positions of the differentiable loop variables; ``g_rows``: (position among
+    the body's outputs, cotangent of the rows it wrote, one per iteration)."""
     def step(k, gv, gc):
         state = [history_row(h, k) for h in history]
         with GradientTape(persistent=True, watch_accessed_variables=False) as tape:
             tape.watch([state[j] for j in diff] + list(captures))
             with dropping_effects():
                 out = flat_body(*state)
-        grads = _gradients([out[j] for j in diff], [state[j] for j in diff] + list(captures),
-                           list(gv), tape)
+        targets = [out[j] for j in diff] + [out[p] for p, _ in g_rows]
+        cots = list(gv) + [history_row(g, k) for _, g in g_rows]
+        grads = _gradients(targets, [state[j] for j in diff] + list(captures), cots, tape)
         new_gv = [add(g, history_row(g_history[j], k)) for g, j in zip(grads, diff)]
         new_gc = [add(a, b) for a, b in zip(gc, grads[len(diff):])]
         return k - 1, new_gv, new_gc

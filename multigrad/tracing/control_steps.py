@@ -48,17 +48,21 @@ class CaseRunner:
 
 
 class WhileRunner:
-    """``(*loop variables, *captures) -> final loop variables`` (then, with ``history``,
-    the stacked loop variables before each iteration and after the last, and the
-    iteration count)."""
+    """``(*loop variables, *captures) -> (*final loop variables, *accumulated outputs,
+    iteration count[, *history])``. The body returns the next loop variables, then
+    outputs collected once per iteration (a TensorArray's writes), stacked at the end.
+    With ``history``, the loop variables before each iteration and after the last,
+    stacked (the backward loop reads them in reverse)."""
 
-    def __init__(self, cond, body, captures, ops, history):
+    def __init__(self, cond, body, captures, ops, history, accs, checks):
         self.cond, self.body = cond.run, body.run
         self.cond_picks = positions(captures, cond.captures)
         self.body_picks = positions(captures, body.captures)
-        self.n = len(body.outputs)
+        self.n = len(ops)
         self.ops = ops                  # per loop variable, its backend's ops
         self.history = history
+        self.accs = accs                # per accumulated output: (ops, shape, dtype)
+        self.checks = checks            # (accumulated output, first index): consecutive
 
     def __call__(self, *arrays):
         n = self.n
@@ -66,20 +70,40 @@ class WhileRunner:
         ccaps = [caps[i] for i in self.cond_picks]
         bcaps = [caps[i] for i in self.body_picks]
         cond, body = self.cond, self.body
-        if not self.history:
-            while bool(cond(*state, *ccaps)[0]):
-                state = body(*state, *bcaps)
-            return tuple(state)
-        seen = [[v] for v in state]
+        seen = [[v] for v in state] if self.history else None
+        got = [[] for _ in self.accs]
+        count = 0
         while bool(cond(*state, *ccaps)[0]):
-            state = body(*state, *bcaps)
-            for kept, v in zip(seen, state):
+            out = body(*state, *bcaps)
+            state = out[:n]
+            for kept, v in zip(got, out[n:]):
                 kept.append(v)
+            if seen is not None:
+                for kept, v in zip(seen, state):
+                    kept.append(v)
+            count += 1
+        blocks = tuple(ops.stack(kept, axis=0) if kept else
+                       ops.zeros((0,) + shape, dtype=dtype)
+                       for (ops, shape, dtype), kept in zip(self.accs, got))
+        for k, start in self.checks:
+            _check_consecutive(got[k], start)
+        ops = self.ops[0]
+        tail = (ops.asarray(count, dtype=ops.int32),)
+        if seen is None:
+            return tuple(state) + blocks + tail
         # Every state, the first and the last included: never empty, so the backward
         # loop's body can be traced even when the loop runs no iteration.
-        stacks = tuple(ops.stack(kept, axis=0) for ops, kept in zip(self.ops, seen))
-        count = self.ops[0].asarray(len(seen[0]) - 1, dtype=self.ops[0].int32)
-        return tuple(state) + stacks + (count,)
+        return tuple(state) + blocks + tail + tuple(
+            ops.stack(kept, axis=0) for ops, kept in zip(self.ops, seen))
+
+
+def _check_consecutive(indices, start):
+    for k, i in enumerate(indices):
+        if int(i) != start + k:
+            raise ValueError(
+                f"mg.TensorArray.write inside a traced mg.while_loop: iteration {k} wrote "
+                f"index {int(i)}, expected {start + k}; only writes at consecutive indices "
+                f"from size() (one per iteration) are supported")
 
 
 def run_at_trace(runner, args, what):
