@@ -65,7 +65,7 @@ class LoopLayout:
 
     def starts(self):
         """The first index each written TensorArray's loop writes must use."""
-        return [len(self.leaves[k]._items) for k in self.writers]
+        return [self.leaves[k]._loop_start() for k in self.writers]
 
     def result(self, finals, rows, count):
         """The loop's result: the final Tensors, each written TensorArray with its rows."""

@@ -11,6 +11,7 @@ from . import _state
 from .backend import get_backend, infer_backend, mismatch_error
 from .dtypes import python_data_dtype
 from .tape_entry import batch_ndim, new_entry, unbroadcast
+from . import tensor as _tensor
 from .tensor import Tensor, Variable
 
 __all__ = ["Primitive", "apply", "unary_op", "binary_op", "record", "unbroadcast",
@@ -118,6 +119,9 @@ def _resolve(prim, inputs):
 
 
 def _explain(prim, exc, raws):
+    for x in raws:
+        if type(x) is _tensor._traced_type and x.trace.done:
+            x.host(None)         # a tensor leaked from mg.function: raises, saying so
     parts = []
     for x in raws:
         shape = getattr(x, "shape", None)

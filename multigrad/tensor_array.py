@@ -196,9 +196,22 @@ class TensorArray:
                              f"(or one written from it) in the same position")
         return self._loop[1]
 
+    def _loop_start(self):
+        """The index a traced loop's first write must use: the first slot not written
+        (the slots after it must be unwritten too)."""
+        items = self._items
+        start = next((i for i, t in enumerate(items) if t is None), len(items))
+        if any(t is not None for t in items[start:]):
+            raise ValueError("mg.while_loop inside mg.function: a TensorArray carried by the "
+                             "loop must have its written slots first (the loop writes from "
+                             f"index {start} on), but a later slot is written")
+        return start
+
     def _after_loop(self, rows, count):
-        """The array after a traced loop appended ``rows`` (``count`` of them)."""
+        """The array after a traced loop wrote ``rows`` (``count`` of them) from
+        ``_loop_start()`` on."""
         new = self._copy()
+        new._items = new._items[:self._loop_start()]
         new._blocks.append((rows, count))
         return new
 

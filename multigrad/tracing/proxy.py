@@ -11,7 +11,7 @@ by a side effect) behaves like its real array, computed eagerly.
 import contextvars
 import operator
 
-__all__ = ["Traced", "current_trace", "unwrap", "TracingError"]
+__all__ = ["Traced", "current_trace", "unwrap", "TracingError", "LeakedTensorError"]
 
 # The trace recording in this thread / task (None: nothing is traced here).
 current_trace = contextvars.ContextVar("multigrad_current_trace", default=None)
@@ -19,6 +19,12 @@ current_trace = contextvars.ContextVar("multigrad_current_trace", default=None)
 
 class TracingError(RuntimeError):
     """Something a traced function did cannot be replayed."""
+
+
+class LeakedTensorError(TracingError, AttributeError, TypeError):
+    """A tensor made while tracing was used after its trace ended. It is also an
+    AttributeError and a TypeError, what TensorFlow raises for a graph tensor used
+    eagerly (``.numpy()``, an op), so code written for TF catches it."""
 
 
 def unwrap(obj):
@@ -43,7 +49,7 @@ def _live(proxy):
     if trace is not None and (trace is proxy.trace or proxy.trace in trace.ancestors):
         return trace
     if proxy.trace.done:
-        raise TracingError(LEAKED)
+        raise LeakedTensorError(LEAKED)
     return None
 
 
@@ -148,7 +154,7 @@ class Traced:
     def host(self, backend):
         """``Tensor.numpy()`` of a traced value: refused while its trace runs."""
         if self.trace.done:
-            raise TracingError(LEAKED)
+            raise LeakedTensorError(LEAKED)
         if _live(self) is not None:
             raise TracingError(
                 "Tensor.numpy() inside an mg.function: the traced program would return the "
