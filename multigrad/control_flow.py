@@ -71,6 +71,13 @@ def switch_case(branch_index, branch_fns, default=None, name=None):
                         "mg.switch_case")
 
 
+def _switch(index, fns):
+    """The VJP's branch choice: ``index`` (bool for a cond) picks among ``fns``."""
+    if not _traced(index):
+        return fns[int(index)]()
+    return _traced_case(index, fns, "mg.cond")
+
+
 def _branches(branch_fns):
     if isinstance(branch_fns, dict):
         branch_fns = sorted(branch_fns.items())
@@ -106,7 +113,7 @@ def _traced_case(index, fns, what):
     if caps and _state.active_tapes.get():
         tensors = record_primitive(
             "switch_case", caps, tensors,
-            lambda gs: switch_case(index, [branch_vjp(fn, caps, gs) for fn in fns]))
+            lambda gs: _switch(index, [branch_vjp(fn, caps, gs) for fn in fns]))
     return nest.pack_like(programs[0].structure, tensors)
 
 
@@ -252,7 +259,7 @@ def _while_vjp(flat_body, flat0, rows, history, count, caps):
         g_out = {n + 1 + 2 * a: g for a, g in enumerate(g_rows)}
         step = body_vjp_step(flat_body, history, g_history,
                              [(p, g_out[p]) for p in written], caps, diff)
-        start = [add(g_final[j], history_row(g_history[j], -1)) for j in diff]
+        start = [add(g_final[j], history_row(g_history[j], count)) for j in diff]
         _, gv, gc = while_loop(lambda k, gv, gc: k >= 0, step,
                                (count - 1, start, [zeros_like(c) for c in caps]))
         by_position = dict(zip(diff, gv))

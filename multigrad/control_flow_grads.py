@@ -26,11 +26,27 @@ __all__ = ["record_primitive", "branch_vjp", "body_vjp_step", "history_row"]
 
 _make = Tensor._make
 
-# Row ``k`` of a loop's history. Its length changes from call to call, so neither the
-# forward nor the rule may read it as a Python number (getitem's rule builds its
-# cotangent from the traced shape): the rule writes into zeros like the history.
-_ROW = Primitive("history_row", lambda ns, h, k: h[k])
-_ROW.defvjp(lambda ns, g, ans, h, k: ns.index_update(ns.zeros_like(h), k, g), None)
+# Row ``k`` (a scalar int tensor) of a loop's history. Its length changes from call to
+# call, so neither the forward nor the rule may read it as a Python number (getitem's rule
+# builds its cotangent from the traced shape), and both stay within the Array API (no
+# integer-array indexing beside slices, no item assignment): a take, and a mask of the
+# row's position counted along the history.
+def _row(ns, h, k):
+    return ns.take(h, ns.reshape(k, (1,)), axis=0)[0, ...]
+
+
+def _row_vjp(ns, g, ans, h, k):
+    rest = tuple(range(1, len(h.shape)))
+    zeros = ns.zeros_like(h)
+    # (n, 1, ..., 1) without reading n: a reshape or a slice would bake the traced length.
+    column = ns.sum(zeros, axis=rest, keepdims=True) if rest else zeros
+    position = ns.cumulative_sum(ns.ones_like(column), axis=0)
+    mask = position == ns.astype(k, position.dtype) + 1
+    return ns.where(mask, ns.reshape(g, (1,) + tuple(g.shape)), zeros)
+
+
+_ROW = Primitive("history_row", _row)
+_ROW.defvjp(_row_vjp, None)
 
 
 def history_row(history, k):
