@@ -114,21 +114,28 @@ def _traced_case(index, fns, what):
         tensors = record_primitive(
             "switch_case", caps, tensors,
             lambda gs: _switch(index, [branch_vjp(fn, caps, gs) for fn in fns]))
-    return nest.pack_like(programs[0].structure, tensors)
+    it = iter(tensors)
+    structure = programs[0].structure
+    return nest.pack_like(structure, [None if x is None else next(it)
+                                      for x in nest.flatten(structure)])
 
 
 def _same_outputs(programs, what):
     first = programs[0]
     for p in programs[1:]:
         if len(p.outputs) != len(first.outputs) or \
-                nest.pack_like(p.structure, [0] * len(p.outputs)) != \
-                nest.pack_like(first.structure, [0] * len(first.outputs)):
+                _skeleton(p.structure) != _skeleton(first.structure):
             raise ValueError(f"{what}: the branches must return the same nested structure, "
                              f"got {first.structure!r:.100} and {p.structure!r:.100}")
         for k, (a, b) in enumerate(zip(first.outputs, p.outputs)):
             if a[1] != b[1]:
                 raise TypeError(f"{what}: output {k} of the branches has dtype {a[1]} in "
                                 f"one and {b[1]} in another; cast them to one dtype")
+
+
+def _skeleton(structure):
+    """A structure with its leaves replaced (None stays None: a branch may return None)."""
+    return nest.pack_like(structure, [x is None for x in nest.flatten(structure)])
 
 
 def _unique(tensors):

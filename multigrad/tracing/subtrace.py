@@ -95,7 +95,7 @@ def trace_function(parent, fn, inputs, name):
                 probe._tracked.update(outer)
                 result = fn(*own)
                 flat = [x if isinstance(x, Tensor) else convert_to_tensor(x)
-                        for x in nest.flatten(result)]
+                        for x in nest.flatten(result) if x is not None]   # None: no value
             out_ids = [sub.output_id(t._value) for t in flat]
     finally:
         _state.active_tapes.reset(paused)
