@@ -97,8 +97,10 @@ def _branches(branch_fns):
 
 def _traced_case(index, fns, what):
     trace = current_trace.get()
-    programs = [trace_function(trace, lambda fn=fn: fn(), [], f"branch{k}")
-                for k, fn in enumerate(fns)]
+    programs = [None] * len(fns)
+    order = [1, 0] if what == "mg.cond" else range(len(fns))   # TF traces true_fn first
+    for k in order:
+        programs[k] = trace_function(trace, fns[k], [], f"branch{k}")
     _same_outputs(programs, what)
     captures = union(programs)
     runner = CaseRunner(programs, captures)
