@@ -50,7 +50,8 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
     if pred.shape != () or not pred.dtype.is_bool:
         raise ValueError(f"mg.cond: pred must be a scalar bool tensor, got shape "
                          f"{pred.shape} dtype {pred.dtype.name}")
-    return _traced_case(pred, [false_fn, true_fn], "mg.cond")
+    return _traced_case(pred, [false_fn, true_fn], "mg.cond", order=[1, 0])  # TF traces
+                                                                            # true_fn first
 
 
 def switch_case(branch_index, branch_fns, default=None, name=None):
@@ -95,11 +96,10 @@ def _branches(branch_fns):
     return fns
 
 
-def _traced_case(index, fns, what):
+def _traced_case(index, fns, what, order=None):
     trace = current_trace.get()
     programs = [None] * len(fns)
-    order = [1, 0] if what == "mg.cond" else range(len(fns))   # TF traces true_fn first
-    for k in order:
+    for k in order or range(len(fns)):
         programs[k] = trace_function(trace, fns[k], [], f"branch{k}")
     _same_outputs(programs, what)
     captures = union(programs)
