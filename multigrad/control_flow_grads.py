@@ -15,7 +15,6 @@ A branch or body run again for its gradient prints nothing (TF's gradients never
 """
 
 from . import _state, nest
-from .custom_gradients import _batched
 from .ops import add, zeros_like
 from .primitive import Primitive, apply
 from .tape import GradientTape
@@ -75,9 +74,26 @@ def record_primitive(name, inputs, outputs, vjp):
             _state.active_tapes.reset(paused)
         return tuple(None if x is None else x._value for x in got)
 
-    prim.defvjp_all(lambda ns, g, ans, *vals: _batched(ns, g, ans, one))
+    prim.defvjp_all(lambda ns, g, ans, *vals: _rows(ns, g, ans, one))
     out = apply(prim, tuple(inputs))
     return list(out) if n > 1 else [out]
+
+
+def _rows(ns, g, ans, one):
+    """``one`` per row of a batched cotangent (a jacobian), stacked. The tape gives
+    unbatched zeros to the outputs no cotangent reached, so the batch is read from the
+    outputs that have one (and a zero row is the zeros themselves)."""
+    gs, outs = (g, ans) if isinstance(g, tuple) else ((g,), (ans,))
+    extra = [len(x.shape) - len(a.shape) for x, a in zip(gs, outs)]
+    if not any(extra):
+        return one(g)
+    if max(extra) != 1:
+        raise NotImplementedError("jacobians through mg.while_loop / mg.cond take one batch "
+                                  "axis")
+    n = next(x.shape[0] for x, e in zip(gs, extra) if e)
+    rows = [one(tuple(x[k, ...] if e else x for x, e in zip(gs, extra))) for k in range(n)]
+    return tuple(None if rows[0][p] is None else ns.stack([r[p] for r in rows], axis=0)
+                 for p in range(len(rows[0])))
 
 
 def _gradients(targets, sources, cotangents, tape):
