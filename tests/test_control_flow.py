@@ -286,3 +286,26 @@ def test_tensor_array_in_a_traced_loop(backend):
                              [mg.constant(0), ta])[1].stack()
     with pytest.raises(TypeError, match="size inside the body of an mg.while_loop"):
         reads_size(mg.constant(2))
+
+
+def test_foldl_foldr_scan(backend):
+    e = mg.constant([1.0, 2.0, 3.0, 4.0])
+    assert mg.foldl(lambda a, x: a + x, e).numpy() == 10.0
+    assert mg.foldl(lambda a, x: a * 10 + x, e, initializer=mg.constant(0.0)).numpy() == 1234.0
+    assert mg.foldr(lambda a, x: a * 10 + x, e, initializer=mg.constant(0.0)).numpy() == 4321.0
+    assert mg.scan(lambda a, x: a + x, e).numpy().tolist() == [1.0, 3.0, 6.0, 10.0]
+    assert mg.scan(lambda a, x: a + x, e, initializer=mg.constant(10.0)).numpy().tolist() == \
+        [11.0, 13.0, 16.0, 20.0]
+    assert mg.scan(lambda a, x: a + x, e, reverse=True).numpy().tolist() == \
+        [10.0, 9.0, 7.0, 4.0]
+    sums, products = mg.scan(lambda a, x: (a[0] + x, a[1] * x), e,
+                             initializer=(mg.constant(0.0), mg.constant(1.0)))
+    assert products.numpy().tolist() == [1.0, 2.0, 6.0, 24.0]
+    f = mg.function(lambda e: mg.scan(lambda a, x: a * x, e))
+    assert f(e).numpy().tolist() == [1.0, 2.0, 6.0, 24.0]
+    assert f(e * 2).numpy().tolist() == [2.0, 8.0, 48.0, 384.0]
+    assert f.experimental_get_tracing_count() == 1
+    with pytest.raises(ValueError, match="elems is empty and there is no initializer"):
+        mg.foldl(lambda a, x: a + x, mg.zeros([0]))
+    with pytest.raises(ValueError, match="share their first dimension"):
+        mg.scan(lambda a, x: a, (mg.zeros([2]), mg.zeros([3])), initializer=mg.constant(0.0))

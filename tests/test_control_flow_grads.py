@@ -141,3 +141,15 @@ def test_jacobian_inside_mg_function_equals_eager(backend, fn):
     x = mg.constant(X, dtype=F64)
     np.testing.assert_allclose(mg.function(jacobian)(x).numpy(), jacobian(x).numpy(),
                                rtol=1e-12, atol=1e-14)
+
+
+def scanned(x):
+    return mg.scan(lambda a, e: mg.sin(a) * e + a, x, initializer=x[0] * 0.5, reverse=False)
+
+
+@pytest.mark.parametrize("traced", [False, True], ids=["eager", "traced"])
+def test_scan_and_foldr_gradients(backend, traced):
+    def folded(x):
+        return mg.foldr(lambda a, e: a * e + mg.cos(e), x)
+    for fn in (scanned, folded):
+        check_grads(mg.function(fn) if traced else fn, [mg.constant(X, dtype=F64)], order=2)
