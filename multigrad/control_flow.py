@@ -244,7 +244,10 @@ def _traced_while(loop_vars, call_cond, step):
     real = run_at_trace(runner, args, "mg.while_loop")
     outs = record_step(trace, runner, args, real, cprog.effectful or bprog.effectful,
                        "while_loop")
-    trace.mark_dynamic(outs[n:n + m] + outs[n + m + 1:])       # one row per iteration
+    # One row per iteration: a history only the VJP reads (without baking its length in),
+    # and a TensorArray's rows, whose length user code may read (a mean): a guard.
+    trace.mark_dynamic(outs[n + m + 1:])
+    trace._guard_shapes(outs[n + 1:n + m:2])
     tensors = [_make(o, b) for o, (_, _, b) in zip(outs, bprog.outputs)]
     finals, rows = tensors[:n], tensors[n + 1:n + m:2]
     count = _make(outs[n + m], flat0[0]._backend)

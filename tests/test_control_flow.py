@@ -309,3 +309,19 @@ def test_foldl_foldr_scan(backend):
         mg.foldl(lambda a, x: a + x, mg.zeros([0]))
     with pytest.raises(ValueError, match="share their first dimension"):
         mg.scan(lambda a, x: a, (mg.zeros([2]), mg.zeros([3])), initializer=mg.constant(0.0))
+
+
+def test_tensor_array_rows_of_a_data_dependent_count_are_never_stale(backend):
+    """The rows a traced loop writes number the trip count; code after the loop may read
+    that number (a mean divides by it): a call with another count traces again rather
+    than reuse the first count."""
+    @mg.function
+    def mean_of_squares(n):
+        ta = mg.TensorArray(mg.float32, size=0, dynamic_size=True)
+        _, ta = mg.while_loop(lambda i, ta: i < n,
+                              lambda i, ta: (i + 1, ta.write(i, mg.cast(i * i, mg.float32))),
+                              [mg.constant(0), ta])
+        return mg.reduce_mean(ta.stack())
+    for n in (3, 5, 3):
+        assert np.isclose(mean_of_squares(mg.constant(n)).numpy(), np.mean(np.arange(n) ** 2))
+    assert mean_of_squares.experimental_get_tracing_count() == 2

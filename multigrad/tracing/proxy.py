@@ -152,9 +152,8 @@ class Traced:
         return host if dtype is None else host.astype(dtype)
 
     def host(self, backend):
-        """``Tensor.numpy()`` of a traced value: refused while its trace runs."""
-        if self.trace.done:
-            raise LeakedTensorError(LEAKED)
+        """``Tensor.numpy()`` of a traced value: refused while its trace runs, and after
+        it (``_live`` raises for a leaked proxy)."""
         if _live(self) is not None:
             raise TracingError(
                 "Tensor.numpy() inside an mg.function: the traced program would return the "
