@@ -106,6 +106,14 @@ def test_symbolic_text_of_traced_tensors(backend):
                     'Tensor("add:0", shape=(2,), dtype=float32)',
                     'Tensor("sin:0", shape=(2,), dtype=float32)']
     assert repr(mg.constant(1.0)).startswith("<mg.Tensor: shape=(), dtype=float32")
+    v = mg.Variable(2.0, name="v")
+
+    @mg.function
+    def g(x):
+        seen.append(repr(v))
+        return x * v
+    assert g(mg.constant(1.0)).numpy() == 2.0
+    assert seen[-1] == "<mg.Variable 'v:0' shape=() dtype=float32>"
 
 
 def test_print_is_kept_and_ordered_even_when_its_value_is_unused(backend, capsys):
