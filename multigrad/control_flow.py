@@ -18,7 +18,8 @@ from .loop_layout import LoopLayout
 from .tensor import Tensor
 from .tracing.control_steps import CaseRunner, WhileRunner, record_step, run_at_trace, union
 from .tracing.proxy import Traced, current_trace
-from .tracing.subtrace import trace_function
+from .tracing.effects import run_now
+from .tracing.subtrace import trace_function, untraceable
 
 __all__ = ["cond", "switch_case", "while_loop"]
 
@@ -98,9 +99,18 @@ def _branches(branch_fns):
 
 def _traced_case(index, fns, what, order=None):
     trace = current_trace.get()
-    programs = [None] * len(fns)
+    programs, failed = [None] * len(fns), []
+    k = int(_real(index._value))
+    taken = k if 0 <= k < len(fns) else len(fns) - 1
     for k in order or range(len(fns)):
-        programs[k] = trace_function(trace, fns[k], [], f"branch{k}")
+        try:
+            programs[k] = trace_function(trace, fns[k], [], f"branch{k}")
+        except Exception:      # noqa: BLE001 - deferred to a call that takes the branch
+            if k == taken:
+                raise
+            failed.append(k)
+    for k in failed:
+        programs[k] = untraceable(programs[taken].outputs, programs[taken].structure)
     _same_outputs(programs, what)
     captures = union(programs)
     runner = CaseRunner(programs, captures)
@@ -229,7 +239,12 @@ def _traced_while(loop_vars, call_cond, step):
         return layout.split(step(layout.pack(flat)))
 
     cprog = trace_function(trace, flat_cond, flat0, "while_cond")
-    bprog = trace_function(trace, flat_body, flat0, "while_body")
+    try:
+        bprog = trace_function(trace, flat_body, flat0, "while_body")
+    except Exception:          # noqa: BLE001 - a body this call does not run: deferred
+        if bool(run_now(cprog.run, [t._value for t in flat0] + cprog.captures)[0]):
+            raise
+        bprog = untraceable([(tuple(t.shape), _native_dtype(t), t._backend) for t in flat0])
     _check_loop(cprog, bprog, flat0)
     m = len(bprog.outputs) - n
     captures = union([cprog, bprog])
@@ -295,6 +310,9 @@ def _check_loop(cprog, bprog, flat0):
                             f"{t.dtype.name}, but the body returns {dtype}")
 
 
+def _real(value):
+    return value.real if type(value) is Traced else value
+
+
 def _native_dtype(t):
-    value = t._value
-    return (value.real if type(value) is Traced else value).dtype
+    return _real(t._value).dtype

@@ -325,3 +325,31 @@ def test_tensor_array_rows_of_a_data_dependent_count_are_never_stale(backend):
     for n in (3, 5, 3):
         assert np.isclose(mean_of_squares(mg.constant(n)).numpy(), np.mean(np.arange(n) ** 2))
     assert mean_of_squares.experimental_get_tracing_count() == 2
+
+
+def test_a_branch_or_body_that_fails_where_it_is_not_run_is_traced_when_it_runs(backend):
+    """Branches are traced on the values of the call being traced: the branch not taken
+    (or a body that does not run) may fail on them (an index out of range). It traces
+    when a call takes it."""
+    @mg.function
+    def pick(x, i):
+        return mg.cond(i < 3, lambda: x[i], lambda: mg.constant(-1.0))
+    x = mg.constant([1.0, 2.0, 3.0])
+    assert pick(x, mg.constant(5)).numpy() == -1.0
+    assert pick(x, mg.constant(1)).numpy() == 2.0
+    assert pick(x, mg.constant(7)).numpy() == -1.0
+    assert pick(x, mg.constant(2)).numpy() == 3.0
+    # (Dask indexes lazily: its branch not taken never fails while tracing)
+    assert pick.experimental_get_tracing_count() == (1 if backend.name == "dask" else 2)
+
+    @mg.function
+    def total(x, i):
+        return mg.while_loop(lambda i, s: i < 3, lambda i, s: (i + 1, s + x[i]),
+                             [i, mg.constant(0.0)])[1]
+    assert total(x, mg.constant(3)).numpy() == 0.0
+    assert total(x, mg.constant(0)).numpy() == 6.0
+    assert total(x, mg.constant(1)).numpy() == 5.0
+    assert total.experimental_get_tracing_count() == (1 if backend.name == "dask" else 2)
+    if backend.name != "dask":
+        with pytest.raises(IndexError):
+            pick(x, mg.constant(-9))   # taken, and out of range: the backend's error

@@ -48,7 +48,7 @@ def check_bounds(arr, size, axis, backend, opname):
         arr = backend.ops.known_shape(arr)
     if any(d == 0 for d in arr.shape):
         return
-    if type(arr) is _tensor._traced_type and arr.trace.ancestors:
+    if type(arr) is _tensor._traced_type and arr.in_branch():
         # In a loop body or branch (mg.while_loop, mg.cond) the index and the indexed
         # size change from one iteration or call to the next (a guard would fail): the
         # backend's own indexing raises there.

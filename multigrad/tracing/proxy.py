@@ -183,6 +183,12 @@ class Traced:
     def __repr__(self):
         return f"<traced value %{self.id}: {self.real!r:.60}>"
 
+    def in_branch(self):
+        """Recorded inside a cond branch or loop body (a sub-trace), where a value read
+        from data would change from one run of it to the next."""
+        trace = current_trace.get()
+        return trace is not None and bool(trace.ancestors)
+
     def describe(self, tensor):
         """How a traced Tensor prints (``print``, ``repr``, ``f"{x}"``): TF's symbolic
         form, ``Tensor("x:0", shape=(2,), dtype=float32)``, the value's name first."""

@@ -16,12 +16,12 @@ from ..convert import convert_to_tensor
 from ..tape import GradientTape
 from ..tensor import Tensor
 from .effects import speculative
-from .program import compile_steps
+from .program import Retrace, compile_steps
 from .proxy import Traced, TracingError
 from .record import listening
 from .trace import STATEFUL, Trace
 
-__all__ = ["SubTrace", "SubProgram", "trace_function"]
+__all__ = ["SubTrace", "SubProgram", "trace_function", "untraceable"]
 
 _make = Tensor._make
 
@@ -106,6 +106,16 @@ def trace_function(parent, fn, inputs, name):
     return SubProgram(run, sub.captures, _captured_tensors(probe, outer) if tapes else [],
                       result, outputs,
                       effectful)
+
+
+def untraceable(outputs, structure=None):
+    """A branch or body that failed on the values it was traced with, where the call being
+    traced does not run it (``x[i]`` in the branch not taken, with ``i`` out of range):
+    a replay that takes it raises ``Retrace``, and the function traces again with values
+    that run it (where an error is then the user's)."""
+    def run(*arrays):
+        raise Retrace
+    return SubProgram(run, [], [], structure, outputs, False)
 
 
 def _real(value):
