@@ -11,14 +11,13 @@ While a tape records, the step is one op on it (``control_flow_grads.py``).
 from . import _state, nest
 from .control_flow_grads import body_vjp_step, branch_vjp, history_row, record_primitive
 from .convert import convert_to_tensor
-from .dtypes import as_dtype
-from .dtypes import int32
-from .ops import add, logical_and, zeros_like
+from .dtypes import as_dtype, int32
 from .loop_layout import LoopLayout
+from .ops import add, logical_and, zeros_like
 from .tensor import Tensor
 from .tracing.control_steps import CaseRunner, WhileRunner, record_step, run_at_trace, union
-from .tracing.proxy import Traced, current_trace
 from .tracing.effects import run_now
+from .tracing.proxy import Traced, current_trace
 from .tracing.subtrace import trace_function, untraceable
 
 __all__ = ["cond", "switch_case", "while_loop"]
@@ -177,9 +176,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         return fn(state) if single else fn(*state)
 
     def step(state):
-        out = call(body, state)
-        if not single and len(loop_vars) == 1 and not isinstance(out, (list, tuple)):
-            out = [out]                    # a one-variable body may return the value
+        out = _one_step(body, state, single)
         if not single and isinstance(out, (list, tuple)) and type(out) is not type(state) \
                 and not hasattr(state, "_fields"):
             out = type(state)(out)
@@ -216,7 +213,7 @@ def _bounded(cond, body, loop_vars, maximum_iterations, single):
 def _one_step(body, state, single):
     out = body(state) if single else body(*state)
     if not single and len(state) == 1 and not isinstance(out, (list, tuple)):
-        out = [out]
+        out = [out]                        # a one-variable body may return the value
     return out
 
 
