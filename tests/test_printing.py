@@ -180,3 +180,20 @@ def test_py_function_outputs_and_eager_gradient(backend):
         mg.py_function(lambda t: (t, t), [x], [mg.float32])
     with pytest.raises(TypeError, match="func must be callable"):
         mg.py_function(3, [x], mg.float32)
+
+
+def test_tf_print_once_per_call_under_a_tape(backend, capsys):
+    """A traced call under a GradientTape traces the function with its gradient, then runs
+    the forward program for the call: the print is the program's, once."""
+    @mg.function
+    def f(x):
+        mg.print("call", x)
+        return x * x
+
+    x = mg.constant(3.0)
+    for _ in range(2):
+        with mg.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x)
+        assert tape.gradient(y, x).numpy() == 6.0
+    assert capsys.readouterr().err == "call 3\ncall 3\n"
