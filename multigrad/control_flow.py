@@ -96,8 +96,7 @@ def _branches(branch_fns):
     return fns
 
 
-def _traced_case(index, fns, what, order=None):
-    trace = current_trace.get()
+def _trace_branches(trace, index, fns, order):
     programs, failed = [None] * len(fns), []
     k = int(_real(index._value))
     taken = k if 0 <= k < len(fns) else len(fns) - 1
@@ -110,6 +109,22 @@ def _traced_case(index, fns, what, order=None):
             failed.append(k)
     for k in failed:
         programs[k] = untraceable(programs[taken].outputs, programs[taken].structure)
+    return programs
+
+
+def _traced_case(index, fns, what, order=None, assigned=None):
+    trace = current_trace.get()
+    programs = _trace_branches(trace, index, fns, order)
+    written = _unique(v for p in programs for v in p.written)
+    if written and assigned is None:
+        # Branches assign Variables: trace them again returning the new values (or the
+        # old ones, where a branch does not assign), which the step outputs; then assign.
+        result, values = _traced_case(
+            index, [lambda fn=fn: (fn(), [_read(v) for v in written]) for fn in fns], what,
+            order, written)
+        for var, value in zip(written, values):
+            var.assign(value)
+        return result
     _same_outputs(programs, what)
     captures = union(programs)
     runner = CaseRunner(programs, captures)
@@ -224,16 +239,25 @@ def _check_structure(before, after):
                          f"({len(a)} values), got {len(b)} values: {after!r:.100}")
 
 
-def _traced_while(loop_vars, call_cond, step):
-    trace = current_trace.get()
-    layout = LoopLayout(loop_vars)
-    flat0, n = layout.tensors, len(layout.tensors)
+def _trace_loop(trace, layout, call_cond, step, carried):
+    """The loop's condition and body as sub-programs; the Variables in ``carried`` are
+    extra loop variables after the user's (their values in, their new values out)."""
+    flat0 = layout.tensors + [_read(v) for v in carried]
+    n = len(layout.tensors)
+
+    def bind(flat):
+        sub = current_trace.get()
+        for var, t in zip(carried, flat[n:]):
+            sub.bind_variable(var, t._value)
 
     def flat_cond(*flat):
-        return call_cond(layout.pack(flat))
+        bind(flat)
+        return call_cond(layout.pack(flat[:n]))
 
     def flat_body(*flat):
-        return layout.split(step(layout.pack(flat)))
+        bind(flat)
+        out = layout.split(step(layout.pack(flat[:n])))
+        return out[:n] + [_read(v) for v in carried] + out[n:]
 
     cprog = trace_function(trace, flat_cond, flat0, "while_cond")
     try:
@@ -242,6 +266,20 @@ def _traced_while(loop_vars, call_cond, step):
         if bool(run_now(cprog.run, [t._value for t in flat0] + cprog.captures)[0]):
             raise
         bprog = untraceable([(tuple(t.shape), _native_dtype(t), t._backend) for t in flat0])
+    return flat0, flat_body, cprog, bprog
+
+
+def _traced_while(loop_vars, call_cond, step):
+    trace = current_trace.get()
+    layout = LoopLayout(loop_vars)
+    carried = []
+    while True:               # a body that assigns Variables is traced again carrying them
+        flat0, flat_body, cprog, bprog = _trace_loop(trace, layout, call_cond, step, carried)
+        new = [v for v in _unique(cprog.written + bprog.written) if v not in carried]
+        if not new:
+            break
+        carried += new
+    n = len(flat0)
     _check_loop(cprog, bprog, flat0)
     m = len(bprog.outputs) - n
     captures = union([cprog, bprog])
@@ -270,7 +308,10 @@ def _traced_while(loop_vars, call_cond, step):
         finals, rows = recorded[:n], recorded[n:n + len(rows)]
         history[:] = recorded[n + len(rows):]   # the VJP reads the recorded ones: a tape
                                                 # recording the backward pass goes through
-    return layout.result(finals, rows, count)
+    users = len(layout.tensors)
+    for var, value in zip(carried, finals[users:]):
+        var.assign(value)
+    return layout.result(finals[:users], rows, count)
 
 
 def _while_vjp(flat_body, flat0, rows, history, count, caps):
@@ -309,6 +350,12 @@ def _check_loop(cprog, bprog, flat0):
 
 def _real(value):
     return value.real if type(value) is Traced else value
+
+
+def _read(var):
+    """The Variable's value as the running trace sees it (assigned in this branch, carried
+    by this loop, or captured)."""
+    return _make(var._value, var._backend)
 
 
 def _native_dtype(t):

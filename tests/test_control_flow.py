@@ -127,11 +127,10 @@ def test_while_loop_errors(backend):
         guard_in_body(mg.constant(0))
 
     @mg.function
-    def assigns(x):
-        v = mg.Variable(1.0)
-        return mg.while_loop(lambda i: i < 2, lambda i: (v.assign_add(1.0), i + 1)[1], [x])
-    with pytest.raises(TracingError, match="is assigned inside"):
-        assigns(mg.constant(0))
+    def creates(x):
+        return mg.while_loop(lambda i: i < 2, lambda i: i + mg.Variable(1)._value, [x])
+    with pytest.raises(TracingError, match="is created inside an mg.cond"):
+        creates(mg.constant(0))
 
 
 def test_cond_eager_and_traced(backend):
@@ -353,3 +352,49 @@ def test_a_branch_or_body_that_fails_where_it_is_not_run_is_traced_when_it_runs(
     if backend.name != "dask":
         with pytest.raises(IndexError):
             pick(x, mg.constant(-9))   # taken, and out of range: the backend's error
+
+
+def test_variables_assigned_in_loops_and_branches(backend):
+    """A Variable assigned in a body is carried by the loop (its new value an output,
+    assigned after it); one assigned in a branch is an output of the step (its old value
+    where the branch taken does not assign it)."""
+    total = mg.Variable(0.0)
+
+    def accumulate(n):
+        mg.while_loop(lambda i: i < n,
+                      lambda i: (total.assign_add(mg.cast(i, mg.float32) * total + 1.0),
+                                 i + 1)[1],
+                      [mg.constant(0)])
+        return total * 1.0
+
+    traced = mg.function(accumulate)
+    expected = 0.0
+    for n in (3, 0, 4):
+        for i in range(n):
+            expected += i * expected + 1.0
+        assert traced(mg.constant(n)).numpy() == expected == total.numpy()
+    assert traced.experimental_get_tracing_count() == 1
+    total.assign(0.0)
+    assert accumulate(mg.constant(3)).numpy() == 10.0         # eagerly: plain Python
+
+    w = mg.Variable(1.0)
+
+    @mg.function
+    def clip_into(x):
+        mg.cond(x > 0, lambda: (w.assign(x), None)[1], lambda: None)
+        return w * 2.0
+    assert [clip_into(mg.constant(v)).numpy() for v in (5.0, -1.0, 2.0)] == [10.0, 10.0, 4.0]
+    assert w.numpy() == 2.0 and clip_into.experimental_get_tracing_count() == 1
+
+    count = mg.Variable(0)
+
+    @mg.function
+    def triangle(n):
+        def outer(i):
+            mg.while_loop(lambda j: j < i, lambda j: (count.assign_add(1), j + 1)[1],
+                          [mg.constant(0)])
+            return i + 1
+        mg.while_loop(lambda i: i < n, outer, [mg.constant(0)])
+        return count * 1
+    assert triangle(mg.constant(4)).numpy() == 6 and triangle(mg.constant(3)).numpy() == 9
+    assert triangle.experimental_get_tracing_count() == 1

@@ -15,7 +15,7 @@ from .. import _state, nest
 from ..convert import convert_to_tensor
 from ..tape import GradientTape
 from ..tensor import Tensor
-from .effects import speculative
+from .effects import effects_dropped, speculative
 from .program import Retrace, compile_steps
 from .proxy import Traced, TracingError
 from .record import listening
@@ -35,6 +35,7 @@ class SubTrace(Trace):
         self.ancestors = (parent,) + parent.ancestors
         self.captures = []        # the parent's proxies, in the order they were captured
         self._captured = {}       # id of a parent proxy -> this trace's proxy for it
+        self.written = {}         # id -> Variable assigned here, in first-write order
 
     def capture(self, proxy):
         """This trace's input standing for ``proxy``, a value of an enclosing trace."""
@@ -59,13 +60,30 @@ class SubTrace(Trace):
         return super().guard(proxy, kind, observed, args)
 
     def read_variable(self, var):
+        known = self.var_now.get(id(var))        # assigned here, or a loop's carried value
+        if known is not None:
+            return known[1]
         return self.capture(self.parent.read_variable(var))
 
+    def bind_variable(self, var, proxy):
+        """Reads of ``var`` here see ``proxy`` (a loop variable carrying its value)."""
+        self.var_now[id(var)] = (var, proxy)
+
     def write_variable(self, var, value):
-        raise TracingError(
-            f"Variable {var.name!r} is assigned inside an mg.cond / mg.switch_case branch or "
-            f"an mg.while_loop body inside mg.function; that is not supported. Return the "
-            f"new value from the branch or body and assign it after.")
+        """An assign inside a branch or body: the step outputs the new value and the
+        parent assigns it (``control_flow.py``); a run for a gradient drops it."""
+        try:
+            var._array
+        except AttributeError:
+            raise TracingError(
+                f"Variable {var.name!r} is created inside an mg.cond / mg.switch_case branch "
+                f"or an mg.while_loop body inside mg.function; create it outside (before "
+                f"the first call)") from None
+        if type(value) is not Traced:
+            value = self.constant(value)
+        self.var_now[id(var)] = (var, value)
+        if not effects_dropped():
+            self.written.setdefault(id(var), var)
 
     def output_id(self, value):
         if type(value) is Traced:
@@ -80,6 +98,7 @@ class SubProgram(NamedTuple):
     structure: Any        # what the function returned (its nested structure)
     outputs: list         # (shape, native dtype, backend) per flat output
     effectful: bool       # it holds a step with an effect: it must run on every replay
+    written: tuple = ()   # the Variables it assigns (the caller makes them outputs)
 
 
 def trace_function(parent, fn, inputs, name):
@@ -104,8 +123,7 @@ def trace_function(parent, fn, inputs, name):
     outputs = [(tuple(t.shape), _real(t._value).dtype, t._backend) for t in flat]
     effectful = any(node.extra == STATEFUL for node in sub.nodes)
     return SubProgram(run, sub.captures, _captured_tensors(probe, outer) if tapes else [],
-                      result, outputs,
-                      effectful)
+                      result, outputs, effectful, tuple(sub.written.values()))
 
 
 def untraceable(outputs, structure=None):
