@@ -45,6 +45,12 @@ class TracingError(RuntimeError):
     """Something a traced function (``mg.function``) did cannot be replayed."""
 
 
+class LeakedTensorError(TracingError, AttributeError, TypeError):
+    """A tensor made while tracing was used after its trace ended. It is also an
+    AttributeError and a TypeError, what TensorFlow raises for a graph tensor used
+    eagerly (``.numpy()``, an op), so code written for TF catches it."""
+
+
 class PerformanceWarning(UserWarning):
     """Code that works but is much slower than it needs to be."""
 

@@ -20,7 +20,8 @@ LAYERS = [
     ("multigrad.optimizers", "multigrad.random", "multigrad.module", "multigrad.checkpoint",
      "multigrad.debugging", "multigrad.testing", "multigrad.demo", "multigrad.__main__",
      "multigrad.config", "multigrad.placement", "multigrad.data", "multigrad.losses",
-     "multigrad.keras", "multigrad.keras_settings"),
+     "multigrad.keras", "multigrad.keras_settings", "multigrad.control_flow",
+     "multigrad.effects"),
 ]
 
 

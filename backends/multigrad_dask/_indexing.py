@@ -133,7 +133,9 @@ class DaskIndexing:
         parts = da.blockwise(
             _scatter_block, ("j",) + lead_ix + ("n",), pos, ("j",), vals, lead_ix + ("j",),
             n=n, new_axes={"n": n}, adjust_chunks={"j": 1}, dtype=values.dtype,
-            meta=values._meta.reshape((0,) * (len(lead) + 2)) if hasattr(values, "_meta")
+            # (a 0-d value's meta has one element: empty it before reshaping)
+            meta=values._meta.reshape(-1)[:0].reshape((0,) * (len(lead) + 2))
+            if hasattr(values, "_meta")
             else None)
         return self.reshape(parts.sum(axis=0), lead + rest)
 

@@ -250,5 +250,12 @@ def _recompute_vjp(f, g, args, kwargs, vals, positions, variables, backend, high
     upstream = list(upstream) if isinstance(upstream, tuple) else [upstream]
     targets = nest.flatten(y)
     upstream = [convert_to_tensor(u, dtype=t.dtype) for u, t in zip(upstream, targets)]
-    grads = tape.gradient(targets, xs + list(variables), output_gradients=upstream)
+    # Integer inputs and outputs (a loop counter) carry no gradient: leaving them out keeps
+    # the tape from warning about what the user never asked for.
+    pairs = [(t, u) for t, u in zip(targets, upstream) if t.dtype.is_differentiable]
+    sources = [x for x in xs if x.dtype.is_differentiable] + list(variables)
+    grads = iter(tape.gradient([t for t, _ in pairs], sources,
+                               output_gradients=[u for _, u in pairs]) if pairs
+                 else [None] * len(sources))
+    grads = [next(grads) if x.dtype.is_differentiable else None for x in xs] + list(grads)
     return tuple(None if gr is None else (gr if higher else gr._value) for gr in grads)

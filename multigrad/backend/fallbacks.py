@@ -48,7 +48,9 @@ def generic_getitem(xp, x, index):
     explicit = sum(1 for i in items if i is not None and i is not Ellipsis)
     if not _has_ellipsis(items) and explicit < x.ndim:
         items.append(Ellipsis)
-    if not any(_is_array(i) and i.ndim > 0 for i in items):
+    # A 0-d integer array is an integer (x[i] in a traced loop body), taken like the others:
+    # the standard allows integer arrays only where every index is an integer.
+    if not any(_is_array(i) and (i.ndim > 0 or not _is_bool_array(i)) for i in items):
         return x[tuple(items)]
     if any(i is None for i in items):
         raise IndexError("integer-array indices combined with None (newaxis) are not "

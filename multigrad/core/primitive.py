@@ -24,6 +24,7 @@ _NO_PARAMS = {}
 # alike (array_api_strict's operators raise on a proxy right operand instead of deferring).
 _check_numerics = None
 _lift = None
+_traced_type = None   # late-bound slot: mg.function's proxy type (leaked-tensor check)
 _SCALARS = (int, float, bool, complex)
 _make = Tensor._make
 
@@ -120,6 +121,9 @@ def _resolve(prim, inputs):
 
 
 def _explain(prim, exc, raws):
+    for x in raws:
+        if type(x) is _traced_type and x.trace.done:
+            x.host(None)         # a tensor leaked from mg.function: raises, saying so
     parts = []
     for x in raws:
         shape = getattr(x, "shape", None)

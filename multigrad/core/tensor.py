@@ -165,10 +165,14 @@ class Tensor:
     __hash__ = None  # like TensorFlow: == is elementwise, so tensors are not hashable
 
     def __repr__(self):
+        if type(self._value) is _traced_type:       # inside mg.function: as TF's graph
+            return self._value.describe(self)       # tensors, Tensor("x:0", shape=...)
         return (f"<mg.Tensor: shape={self.shape}, dtype={self.dtype.name}, "
                 f"backend={self._backend.name}, numpy={_numpy_text(self)}>")
 
     def __str__(self):
+        if type(self._value) is _traced_type:
+            return self._value.describe(self)
         return str(self.numpy())
 
     def __format__(self, spec):
@@ -338,6 +342,8 @@ class Variable(Tensor):
                                    o.shape is not None and o.shape.rank is None)
 
     def __repr__(self):
+        if _variable_hook is not None and type(self._value) is _traced_type:
+            return f"<mg.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
         return (f"<mg.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, "
                 f"backend={self._backend.name}, numpy={_numpy_text(self)}>")
 

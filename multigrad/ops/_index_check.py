@@ -51,6 +51,11 @@ def check_bounds(arr, size, axis, backend, opname):
         arr = backend.ops.known_shape(arr)
     if any(d == 0 for d in arr.shape):
         return
+    if type(arr) is _traced_type and arr.in_branch():
+        # In a loop body or branch (mg.while_loop, mg.cond) the index and the indexed
+        # size change from one iteration or call to the next (a guard would fail): the
+        # backend's own indexing raises there.
+        return
     ops = backend.ops
     lo, hi = (int(v) for v in backend.to_numpy(ops.stack([ops.min(arr), ops.max(arr)])))
     if lo < -size:

@@ -10,8 +10,8 @@ tape as one op), ``function`` (``mg.function`` itself).
 
 from .. import slots as _slots
 from .function import Function, function
-from .proxy import Traced, TracingError
+from .proxy import LeakedTensorError, Traced, TracingError
 
 _slots.fill("traced_type", Traced)
 
-__all__ = ["Function", "function", "TracingError"]
+__all__ = ["Function", "function", "TracingError", "LeakedTensorError"]

@@ -25,6 +25,7 @@ from ..core import state as _state, nest
 from ..autodiff.custom_gradients import _batched, _record, _recompute_vjp
 from ..autodiff.tape import GradientTape
 from ..core.tensor import Tensor
+from .effects import speculative
 from .program import Retrace, compile_steps, compile_trace
 from .proxy import Traced
 from .record import listening
@@ -64,7 +65,9 @@ def trace_joint(fn, leaves, args, kwargs, name):
     trace = Trace(())
     paused = _state.active_tapes.set(())          # the outer tapes see none of this
     try:
-        with listening(trace, {t._backend for t in leaves}):
+        # effects (mg.print) are recorded, not performed: the forward program performs
+        # them when it runs for the call itself, right after
+        with speculative(), listening(trace, {t._backend for t in leaves}):
             def traced(t):
                 return _make(trace.input(t._value), t._backend)
             targs = [traced(a) if type(a) is Tensor else a for a in args]

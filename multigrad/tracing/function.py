@@ -30,6 +30,7 @@ from .proxy import current_trace
 from .composite import call_joint, joint_eligible, trace_joint
 from .program import Retrace, compile_trace
 from .results import outputs_of, returns_for
+from .names import name_arguments
 from .record import listening
 from .signature import describe_change, signature, substitute
 from .trace import Trace
@@ -101,6 +102,7 @@ class Function:
                     return _make(trace.input(t._value), t._backend)
                 targs = substitute(args, traced)
                 tkwargs = {k: substitute(v, traced) for k, v in kwargs.items()}
+                name_arguments(trace, self._fn, targs, tkwargs)
                 try:
                     result = self._fn(*targs, **tkwargs)
                 finally:

@@ -190,6 +190,8 @@ def compile_steps(trace, nodes, params, outputs, name="traced"):
     body = _steps(plan, em)
     values = ["None" if i is None else em.expr(Ref(i)) for i in outputs]
     body.append("return (" + "".join(v + ", " for v in values) + ")")
+    for i in params:             # a value the simplifier folded after it became a parameter
+        em.names.pop(f"_{i}", None)
     return _assemble(em, name, [f"_{i}" for i in params], body)
 
 

@@ -11,9 +11,9 @@ by a side effect) behaves like its real array, computed eagerly.
 import contextvars
 import operator
 
-from ..errors import TracingError
+from ..errors import LeakedTensorError, TracingError
 
-__all__ = ["Traced", "current_trace", "unwrap", "TracingError"]
+__all__ = ["Traced", "current_trace", "unwrap", "TracingError", "LeakedTensorError"]
 
 # The trace recording in this thread / task (None: nothing is traced here).
 current_trace = contextvars.ContextVar("multigrad_current_trace", default=None)
@@ -34,8 +34,20 @@ def unwrap(obj):
 
 
 def _live(proxy):
+    """The running trace that records operations on ``proxy`` (its own, or a sub-trace of
+    it: a cond branch or loop body capturing it), else None. A proxy whose trace has ended
+    (leaked by a side effect) raises: its value is the one seen while tracing."""
     trace = current_trace.get()
-    return trace if trace is not None and trace is proxy.trace else None
+    if trace is not None and (trace is proxy.trace or proxy.trace in trace.ancestors):
+        return trace
+    if proxy.trace.done:
+        raise LeakedTensorError(LEAKED)
+    return None
+
+
+LEAKED = ("this tensor was made inside an mg.function while it traced and kept outside it (a "
+          "side effect: a global, a list, self.x = ...); it stands for a value of the traced "
+          "program, not a number. Return it from the function instead, or compute it outside.")
 
 
 def _binary(fn, symbol, reflected=False):
@@ -75,6 +87,9 @@ _COMPARE = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="
 _UNARY = {"neg": "-", "pos": "+", "invert": "~", "abs": "abs"}
 
 
+_METADATA = frozenset({"shape", "dtype", "ndim", "device"})
+
+
 class Traced:
     """A real array (``real``) with its id in the program of ``trace``."""
 
@@ -91,6 +106,8 @@ class Traced:
     def __getattr__(self, name):
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
+        if name in _METADATA:                  # fixed by the trace: readable even leaked
+            return getattr(self.real, name)
         attr = getattr(self.real, name)
         trace = _live(self)
         if trace is None:
@@ -111,6 +128,7 @@ class Traced:
         return trace.operator(operator.getitem, "[]", (self, index))
 
     def __len__(self):
+        _live(self)
         return len(self.real)
 
     def __iter__(self):
@@ -126,7 +144,8 @@ class Traced:
         return host if dtype is None else host.astype(dtype)
 
     def host(self, backend):
-        """``Tensor.numpy()`` of a traced value: refused while its trace runs."""
+        """``Tensor.numpy()`` of a traced value: refused while its trace runs, and after
+        it (``_live`` raises for a leaked proxy)."""
         if _live(self) is not None:
             raise TracingError(
                 "Tensor.numpy() inside an mg.function: the traced program would return the "
@@ -155,6 +174,18 @@ class Traced:
 
     def __repr__(self):
         return f"<traced value %{self.id}: {self.real!r:.60}>"
+
+    def in_branch(self):
+        """Recorded inside a cond branch or loop body (a sub-trace), where a value read
+        from data would change from one run of it to the next."""
+        trace = current_trace.get()
+        return trace is not None and bool(trace.ancestors)
+
+    def describe(self, tensor):
+        """How a traced Tensor prints (``print``, ``repr``, ``f"{x}"``): TF's symbolic
+        form, ``Tensor("x:0", shape=(2,), dtype=float32)``, the value's name first."""
+        name = self.trace.value_name(self.id)
+        return f'Tensor("{name}:0", shape={tuple(self.real.shape)}, dtype={tensor.dtype.name})'
 
     __bool__ = _guarded("bool", lambda v: bool(v))
     __int__ = _guarded("int", lambda v: int(v))

@@ -121,6 +121,7 @@ class listening:
 
     def __exit__(self, *exc):
         current_trace.reset(self.token)
+        self.trace.done = True
         with _lock:
             for key in self.trace.backends:
                 slot = _listening[key]

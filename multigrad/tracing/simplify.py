@@ -44,9 +44,15 @@ def simplify(trace, nodes):
         return nodes, {}
     rules = _Rules(trace)
     alias, out, seen = {}, [], {}
+    dynamic = rules.dynamic
     for node in nodes:
         node = node._replace(args=_renamed(node.args, alias),
                              kwargs=_renamed(node.kwargs, alias) if node.kwargs else None)
+        if dynamic and any(i in dynamic for i in _node_refs(node)):
+            if node.kind == "guard" and node.fn == "shape":
+                continue                      # a loop's history: its length may change
+            if node.out is not None:
+                dynamic.add(node.out)         # its shape may change too
         if node.kind == "guard" and all(i in trace.consts for i in _refs(node.args, [])):
             continue                        # it saw a constant: it always passes
         if node.kind in ("guard", "setitem") or node.extra == STATEFUL:
@@ -70,6 +76,11 @@ def simplify(trace, nodes):
 # dtypes of the others, which the signature fixes).
 _VALUE_ARGS = {"zeros_like": (), "ones_like": (), "empty_like": (), "full_like": (1,),
                "broadcast_like": (0, 1)}
+
+
+def _node_refs(node):
+    refs = _refs(node.args, [])
+    return _refs(node.kwargs, refs) if node.kwargs else refs
 
 
 def _step_key(node):
@@ -124,6 +135,7 @@ class _Rules:
     def __init__(self, trace):
         self.trace = trace
         self.diagonal = {}       # id of v * I -> id of v
+        self.dynamic = set(trace.dynamic)   # shapes that change between calls: no fold
 
     def meta(self, ref):
         """Shape, dtype and size of a program value (None: not an array)."""
@@ -154,7 +166,7 @@ class _Rules:
         """Make ``node``'s value a constant if it depends on constants only (True if so);
         only values the trace kept (small ones) can be."""
         real = self.trace.small.get(node.out)
-        if real is None:
+        if real is None or node.out in self.dynamic:
             return False
         args = node.args
         if node.kind == "call" and node.extra in _VALUE_ARGS:

@@ -139,6 +139,10 @@ class Trace:
         self.backends = {}        # id -> Backend whose ops this trace records
         self._const_ids = {}      # id(array) -> its id as a constant (consts keeps it alive)
         self._next = 0
+        self.ancestors = ()       # the traces this one is a sub-trace of (control flow)
+        self.done = False         # set when it ends: its proxies then refuse to be used
+        self.names = {}           # id -> a name for printing (the argument's name)
+        self.dynamic = set()      # ids whose shape changes between calls (a loop's history)
 
     # --- values ---------------------------------------------------------------------
 
@@ -220,6 +224,27 @@ class Trace:
             self.nodes.append(Node("guard", None, "value", (Ref(out),), None, ("value", result)))
         return result
 
+    def value_name(self, id_):
+        """A name for a value, as TF names graph tensors: the argument's name for an
+        input, else the name of the step that made it (``add``, ``add_1`` ...)."""
+        name = self.names.get(id_)
+        if name is not None:
+            return name
+        base = "Const" if id_ in self.consts else "input" if id_ in self.inputs else "value"
+        for node in self.nodes:
+            if node.out == id_:
+                fn = node.extra if node.kind == "call" and type(node.extra) is str \
+                    else node.fn if type(node.fn) is str else getattr(node.fn, "__name__", None)
+                base = fn if fn and fn != STATEFUL else node.kind
+                break
+        taken = set(self.names.values())
+        name, k = base, 0
+        while name in taken:
+            k += 1
+            name = f"{base}_{k}"
+        self.names[id_] = name
+        return name
+
     # --- recording ------------------------------------------------------------------
 
     def _record(self, kind, fn, args, kwargs, extra, result):
@@ -232,6 +257,8 @@ class Trace:
         out = self._new_id()
         self.nodes.append(Node(kind, out, fn, targs, tkwargs, extra))
         wrapped = self.wrap(result, out)
+        if self.dynamic and any(i in self.dynamic for i in found):
+            self.mark_dynamic(wrapped)
         if kind == "call" and extra in BROADCASTS and found[0] in consts:
             self.small[out] = result      # a view of a constant: the compiler may fold it
         if (kind == "call" and extra in DATA_SHAPED) or any(
@@ -239,6 +266,15 @@ class Trace:
                 for i in found if i not in consts and i in self.meta):
             self._guard_shapes(wrapped)
         return wrapped
+
+    def mark_dynamic(self, wrapped):
+        """These values' shapes change from call to call (computed from a loop's
+        history): the compiler folds nothing shaped like them."""
+        if type(wrapped) is Traced:
+            self.dynamic.add(wrapped.id)
+        elif isinstance(wrapped, (tuple, list)):
+            for item in wrapped:
+                self.mark_dynamic(item)
 
     def _guard_shapes(self, wrapped):
         """The result's shape may depend on data (a mask, counts, indices): replay checks
