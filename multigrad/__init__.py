@@ -34,7 +34,8 @@ bool = bool_  # noqa: A001 - TensorFlow's spelling, mg.bool
 
 # Optional pieces load on first access, keeping ``import multigrad`` cheap (benchmark W6):
 # submodules by name, and functions as name -> (module, attribute).
-_LAZY_MODULES = ("linalg", "fft", "nn", "optimizers", "debugging", "testing", "random")
+_LAZY_MODULES = ("linalg", "fft", "nn", "optimizers", "debugging", "testing", "random",
+                 "config")
 # mg.math is tf.math (multigrad/math_namespace.py: a file named math.py would shadow the
 # standard library's math for scripts run from inside the package).
 _LAZY_RENAMED_MODULES = {"math": "math_namespace"}
@@ -42,6 +43,7 @@ _LAZY_ATTRIBUTES = {
     "compute": ("evaluation", "compute"),
     "function": ("tracing", "function"),
     "Function": ("tracing", "Function"),
+    "TensorSpec": ("tracing", "TensorSpec"),
     "custom_gradient": ("custom_gradients", "custom_gradient"),
     "recompute_grad": ("custom_gradients", "recompute_grad"),
     "ForwardAccumulator": ("forward", "ForwardAccumulator"),

@@ -25,6 +25,7 @@ from .tape import GradientTape, stop_recording_all
 from .evaluation import compute
 from .tensor import Variable
 from .ops import cast, constant, convert_to_tensor, full_like, maximum, sqrt, zeros_like
+from .tracing.captured import read_per_call
 from .optimizer_args import (check_learning_rate, check_unit, check_weight_decay,
                              iterations_value, slot_value)
 
@@ -75,7 +76,9 @@ class Optimizer:
             # A lazy backend (Dask): all the gradients in one pass, so the forward pass they
             # share runs once (not once per variable assign).
             pairs = list(zip(compute(*(g for g, _ in pairs)), (var for _, var in pairs)))
-        lr = self.current_learning_rate()
+        # Read on every call of a traced step too: changing a hyperparameter after
+        # tracing (opt.learning_rate = 0) takes effect, as with Keras' Variables.
+        lr = read_per_call(self._hyperparameters)[0]
         counter = self._counter_on(pairs[0][1].backend)
         self._step_factors = {}
         with stop_recording_all():
@@ -122,6 +125,11 @@ class Optimizer:
             self._counter = Variable(constant(self._count, dtype="int64", backend=backend),
                                      trainable=False, name="iterations")
         return self._counter
+
+    def _hyperparameters(self):
+        """(this step's learning rate, every other hyperparameter)."""
+        return (self.current_learning_rate(),) + tuple(
+            getattr(self, k) for k in self._config_keys if k not in ("name", "learning_rate"))
 
     def current_learning_rate(self):
         lr = self.learning_rate
@@ -176,10 +184,18 @@ class Optimizer:
                 f"{self.name}.load_state: got {len(values)} values, expected {1 + len(slots)} "
                 f"(iterations, then the slots of {len(var_list)} variable(s) in order); pass "
                 f"var_list, in the order the saved optimizer built them")
+        checked = [slot_value(value, name, var, self.name)
+                   for value, (var, name) in zip(values[1:], slots)]
+        iterations = iterations_value(values[0], self.name)
         restored = {var._id: {} for var in var_list}
-        for value, (var, name) in zip(values[1:], slots):
-            restored[var._id][name] = _slot(slot_value(value, name, var, self.name), var, name)
-        self.iterations = iterations_value(values[0], self.name)
+        for value, (var, name) in zip(checked, slots):
+            old = self._slots.get(var._id, {}).get(name)
+            if old is not None and old.dtype == value.dtype and old.shape == value.shape:
+                old.assign(value)   # the same Variable: a traced step that updates it
+                restored[var._id][name] = old       # keeps working after a restore
+            else:
+                restored[var._id][name] = _slot(value, var, name)
+        self.iterations = iterations
         self._slots = restored
         self._slot_vars = {var._id: var for var in var_list}
 

@@ -8,7 +8,8 @@ compiler), ``function`` (``mg.function`` itself).
 from .. import tensor as _tensor
 from .function import Function, function
 from .proxy import Traced, TracingError
+from .spec import TensorSpec
 
 _tensor._traced_type = Traced
 
-__all__ = ["Function", "function", "TracingError"]
+__all__ = ["Function", "function", "TracingError", "TensorSpec"]

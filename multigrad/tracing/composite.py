@@ -108,7 +108,7 @@ def _compile_joint(trace, result, flat, grads, writes, leaves, variables, differ
     forward_nodes, backward_nodes = [], []
     for node in trace.nodes:
         if any(i in depends for i in refs_in(node.args, refs_in(node.kwargs or {}, []))):
-            if node.kind in ("setitem", "guard") or node.extra == STATEFUL:
+            if node.kind in ("setitem", "guard", "raises") or node.extra == STATEFUL:
                 return None                      # the backward half must be pure
             backward_nodes.append(node)
             if node.out is not None:

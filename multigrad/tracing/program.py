@@ -61,7 +61,8 @@ def live_nodes(nodes, needed):
     needed = set(needed)
     kept = []
     for node in reversed(nodes):
-        if node.kind in ("guard", "setitem") or node.extra == STATEFUL or node.out in needed:
+        if node.kind in ("guard", "setitem", "raises") or node.extra == STATEFUL \
+                or node.out in needed:
             kept.append(node)
             needed.update(_node_refs(node))
     kept.reverse()
@@ -131,23 +132,61 @@ class _Emitter:
             return f"{out} = {self.expr(a[0])}[{node.extra!r}]"
         if kind == "setitem":
             return f"{self.expr(a[0])}[{self.expr(a[1])}] = {self.expr(a[2])}"
+        if kind == "raises":
+            return self.raises(node)
         guard_kind, observed, *extra = node.extra
+        if guard_kind == "python":          # a Python value read on every call
+            return (f"if not _same({self.bind('g', extra[0])}(), "
+                    f"{self.bind('e', observed)}): raise _Retrace")
         check = self.bind("g", _GUARDS[guard_kind])
         args = ", ".join([self.expr(a[0])] + [self.bind("k", x) for x in extra])
         return (f"if not _same({check}({args}), {self.bind('e', observed)}): "
                 f"raise _Retrace")
 
 
-def _signature_checks(em, n, leaf, i):
+    def raises(self, node):
+        """A step that raised while tracing: replay re-runs it and goes on only if it
+        raises that kind of exception again."""
+        step_kind, exc = node.extra
+        a = node.args
+        fn = (f"{self.expr(a[0])}.{node.fn}" if step_kind == "method"
+              else self.bind("f", node.fn))
+        a = a[1:] if step_kind == "method" else a
+        args = "(" + "".join(self.expr(x) + ", " for x in a) + ")"
+        kwargs = "{" + ", ".join(f"{k!r}: {self.expr(v)}"
+                                 for k, v in (node.kwargs or {}).items()) + "}"
+        return (f"if not _raised({fn}, {args}, {kwargs}, {self.bind('x', exc)}): "
+                f"raise _Retrace")
+
+
+def _raised(fn, args, kwargs, exc):
+    """True if ``fn(*args, **kwargs)`` raises ``exc`` (a ``raises`` step)."""
+    try:
+        fn(*args, **kwargs)
+    except exc:
+        return True
+    except Exception:           # another error: eager would raise it; the trace will
+        return False
+    return False
+
+
+def _signature_checks(em, n, leaf, i, shape=None):
     """Lines that raise Retrace unless argument ``n`` has the traced leaf's type, backend,
     dtype and shape, and name its array ``_i`` (the checks let a call skip forming its
     signature key: ``Function``'s fast path)."""
     value = leaf._value
+    shape = tuple(value.shape) if shape is None else shape
     t, b = em.bind("T", type(leaf)), em.bind("b", leaf._backend)
-    d, s = em.bind("d", value.dtype), em.bind("s", tuple(value.shape))
+    d = em.bind("d", value.dtype)
+    if None in shape:               # a relaxed signature: the rank and the fixed sizes
+        fixed = "".join(f" or _{i}.shape[{k}] != {size}"
+                        for k, size in enumerate(shape) if size is not None)
+        check = f"len(_{i}.shape) != {len(shape)}{fixed}"
+    else:
+        check = f"_{i}.shape != {em.bind('s', shape)}"
     return [f"if type(_t{n}) is not {t} or _t{n}._backend is not {b}: raise _Retrace",
             f"_{i} = _t{n}._value",
-            f"if _{i}.shape != {s} or (_{i}.dtype is not {d} and _{i}.dtype != {d}): "
+            f"if {check} or (_{i}.dtype is not {d} and _{i}.dtype != {d}): "
             f"raise _Retrace"]
 
 
@@ -176,7 +215,8 @@ def _simplified(trace, nodes, outputs, writes):
 def _steps(trace, nodes, keep, em):
     """The body lines of ``nodes``: each step, in place where it may, then its frees."""
     frees = _frees(trace, nodes, keep)
-    inplace = plan_inplace(trace, nodes, keep, FREE_BYTES)
+    # A relaxed trace's sizes vary between calls: no buffer plan made for one size.
+    inplace = {} if trace.relaxed else plan_inplace(trace, nodes, keep, FREE_BYTES)
     lines = []
     for n, node in enumerate(nodes):
         lines.append(em.node(node, inplace.get(n)))
@@ -189,14 +229,15 @@ def _assemble(em, name, params, body):
     parts = params + (["*"] + [f"{k}={k}" for k in em.names] if em.names else [])
     head = f"def {name}({', '.join(parts)}):"
     source = head + "\n" + "\n".join("    " + line for line in body) + "\n"
-    namespace = {"_same": _same, "_Retrace": Retrace, **em.names}
+    namespace = {"_same": _same, "_Retrace": Retrace, "_raised": _raised, **em.names}
     exec(compile(source, f"<mg.function {name}>", "exec"), namespace)
     fn = namespace[name]
     fn.source = source
     return fn
 
 
-def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=None):
+def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=None,
+                  shapes=None):
     """One Python function ``(*Tensor leaves) -> the call's result`` for a trace.
 
     It checks each leaf against the traced one (``Retrace`` if it differs), reads the
@@ -213,14 +254,16 @@ def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=
     em = _Emitter(trace)
     body = []
     for n, (leaf, i) in enumerate(zip(leaves, trace.inputs)):
-        body += _signature_checks(em, n, leaf, i)
+        body += _signature_checks(em, n, leaf, i, shapes[n] if shapes else None)
     for var, i in trace.var_inputs:
         body.append(f"_{i} = {em.bind_once('v', var)}._array")
     body += _steps(trace, nodes, keep, em)
     for var, i in writes:
         body.append(f"{em.bind_once('v', var)}._array = {em.expr(Ref(i))}")
     body.append(_return_line(em, outputs, returns))
-    return _assemble(em, name, [f"_t{n}" for n in range(len(leaves))], body)
+    fn = _assemble(em, name, [f"_t{n}" for n in range(len(leaves))], body)
+    fn.draws = any(node.extra == STATEFUL for node in nodes)    # random steps in it
+    return fn
 
 
 def compile_steps(trace, nodes, params, outputs, name="traced"):

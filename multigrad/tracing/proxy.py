@@ -113,6 +113,9 @@ class Traced:
         return trace.operator(operator.getitem, "[]", (self, index))
 
     def __len__(self):
+        trace = _live(self)
+        if trace is not None and trace.relaxed:
+            trace.guard_shape(self)
         return len(self.real)
 
     def __iter__(self):
