@@ -91,7 +91,8 @@ def convert_to_tensor(value, dtype=None, backend=None, name=None):
         raw = target.asarray(value, dtype=None if dtype is None else _dt.as_dtype(dtype))
     except (ValueError, TypeError) as exc:
         raise type(exc)(f"cannot convert {type(value).__name__} to a tensor: {exc}") from exc
-    if raw is value and target.host:
+    if target.host and (raw is value or (type(raw) is _tensor._traced_type
+                                         and raw.real is value)):
         # The caller's own NumPy array: a Tensor is immutable and a Variable owns its
         # state, so they hold a copy (as TF does); ``a[:] = 9`` later changes neither.
         raw = target.ops.asarray(value, copy=True)
