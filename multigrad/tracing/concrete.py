@@ -8,7 +8,7 @@ otherwise); a call goes through the ``Function``'s cache.
 
 import inspect
 
-from .. import nest
+from .. import _state, nest
 from ..tensor import Tensor
 from .signature import substitute
 from .spec import TensorSpec, spec_of
@@ -35,6 +35,7 @@ class ConcreteFunction:
 
     def __init__(self, function, key, leaves, args, kwargs, outputs):
         self._function = function
+        self._key = key
         specs = [TensorSpec(shape, leaf.dtype) for leaf, shape in zip(leaves, key[1])]
         if function.input_signature is not None:
             self.structured_input_signature = (tuple(function.input_signature), {})
@@ -48,14 +49,16 @@ class ConcreteFunction:
         return self.structured_input_signature
 
     def __call__(self, *args, **kwargs):
-        key, leaves, _, _ = self._function._signature(args, kwargs)
-        fits = len(leaves) == len(self._flat_specs) and all(
+        if _state.active_tapes.get():           # one op on the tape: the Function's way
+            return self._function(*args, **kwargs)
+        key, leaves, args, kwargs = self._function._signature(args, kwargs)
+        fits = key[0] == self._key[0] and all(
             s.is_compatible_with(t) for s, t in zip(self._flat_specs, leaves))
-        if not fits or self._function._concrete.get(key, self) is not self:
+        if not fits:
             raise TypeError(f"ConcreteFunction {self._function._name!r}: the arguments do not "
                             f"fit its signature {self.pretty_printed_signature(False)!r}; "
                             f"call the mg.function itself for other arguments")
-        return self._function(*args, **kwargs)
+        return self._function._run(self._key, leaves, args, kwargs)
 
     def pretty_printed_signature(self, verbose=True):
         """The traced signature in TF's layout: input parameters, output type, captures."""

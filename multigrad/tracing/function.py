@@ -115,6 +115,10 @@ class Function:
             except Exception:           # as eager would: run the Python (below)
                 pass
         key, leaves, args, kwargs = self._signature(args, kwargs)
+        return self._run(key, leaves, args, kwargs)
+
+    def _run(self, key, leaves, args, kwargs):
+        """The call through the programs cached for ``key``, else a new trace."""
         for program in self._cache.get(key, ()):
             try:
                 return program(*leaves)
@@ -129,8 +133,10 @@ class Function:
         a trace calls the Python function with (bound to ``input_signature`` if given)."""
         if self._specs is not None:
             leaves = bind_signature(self._fn, self._specs, self._name, args, kwargs)
-            key = (("input_signature", tuple(leaf._backend for leaf in leaves)),
-                   tuple(s.shape for s in _flat_specs(self._specs)))
+            specs = _flat_specs(self._specs)
+            key = ((tuple((Tensor, t._backend, t._value.dtype, len(s.shape))
+                          for t, s in zip(leaves, specs)), ()),
+                   tuple(s.shape for s in specs))
             return key, leaves, rebuild_call(self._specs, leaves), {}
         key, leaves = signature(args, kwargs)
         if self._reduce and key not in self._cache:
@@ -236,14 +242,17 @@ class Function:
 
     def get_concrete_function(self, *args, **kwargs):
         """The ConcreteFunction for these arguments (Tensors, or TensorSpecs, or nothing
-        with an input_signature), tracing if needed (``tf.function``'s)."""
+        with an input_signature), tracing if needed (``tf.function``'s). A TensorSpec
+        traces on zeros of its shape (a ``None`` size: 1) and keeps its ``None`` sizes."""
         if not args and not kwargs and self._specs is not None:
             args = self._specs
-        args, kwargs = _placeholders(args), _placeholders(kwargs)
-        key, _, _, _ = self._signature(args, kwargs)
+        wanted = {}                             # id(placeholder) -> its spec's shape
+        args, kwargs = _placeholders(args, wanted), _placeholders(kwargs, wanted)
+        key, leaves, args, kwargs = self._signature(args, kwargs)
+        if self._specs is None:
+            key = (key[0], tuple(wanted.get(id(t), s) for t, s in zip(leaves, key[1])))
         if key not in self._concrete:
-            self(*args, **kwargs)
-            key, _, _, _ = self._signature(args, kwargs)
+            self._trace(key, leaves, args, kwargs)
         return self._concrete[key]
 
     def pretty_printed_concrete_signatures(self, verbose=True):
@@ -282,14 +291,16 @@ def _flat_specs(specs):
     return nest.flatten(list(specs))
 
 
-def _placeholders(obj):
+def _placeholders(obj, wanted):
     """TensorSpecs replaced by zero Tensors of their shape (None sizes: 1), to trace."""
     if isinstance(obj, TensorSpec):
-        return zeros([1 if d is None else d for d in obj.shape], dtype=obj.dtype)
+        t = zeros([1 if d is None else d for d in obj.shape], dtype=obj.dtype)
+        wanted[id(t)] = obj.shape
+        return t
     if isinstance(obj, dict):
-        return {k: _placeholders(v) for k, v in obj.items()}
+        return {k: _placeholders(v, wanted) for k, v in obj.items()}
     if type(obj) in (list, tuple):
-        return type(obj)(_placeholders(x) for x in obj)
+        return type(obj)(_placeholders(x, wanted) for x in obj)
     return obj
 
 
