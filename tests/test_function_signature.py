@@ -211,10 +211,14 @@ def test_closed_over_numpy_array_is_captured_by_value(backend):
     design.md): later in-place changes are not seen, all of them (never a mix)."""
     data = np.arange(40000, dtype=np.float32)       # large: not folded into the program
     small = np.arange(3, dtype=np.float32)
-    traced = mg.function(lambda x: mg.reduce_sum(mg.constant(data) * x) + mg.constant(small))
+    raw = np.arange(3, dtype=np.float32)       # an op's NumPy operand selects numpy
+    direct = (lambda x: mg.multiply(x, raw)) if backend.name == "numpy" else (lambda x: 0.0)
+    traced = mg.function(lambda x: mg.reduce_sum(mg.constant(data) * x) + mg.constant(small)
+                         + direct(x))
     first = traced(mg.constant(1.0)).numpy()
     data[:] = 0
     small[:] = 0
+    raw[:] = 0
     assert same(traced(mg.constant(1.0)), first)
 
 

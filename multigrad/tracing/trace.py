@@ -139,6 +139,7 @@ class Trace:
         self.created = []         # Variables created during the trace
         self.backends = {}        # id -> Backend whose ops this trace records
         self._const_ids = {}      # id(array) -> its id as a constant (consts keeps it alive)
+        self._held = []           # arrays copied into consts (their ids stay taken)
         self._next = 0
 
     # --- values ---------------------------------------------------------------------
@@ -197,8 +198,14 @@ class Trace:
         if self.is_array(obj):
             id_ = self._const_ids.get(id(obj))
             if id_ is None:                   # one program constant per array object
-                id_ = self._const_ids[id(obj)] = self.value(obj).id
-                self.consts[id_] = obj
+                kept = obj
+                if getattr(getattr(obj, "flags", None), "writeable", False):
+                    # A caller's mutable array (a closure's NumPy array): captured by
+                    # value now, as TF captures it, never read half old, half new.
+                    kept = obj.copy()
+                    self._held.append(obj)    # its id stays its own while mapped
+                id_ = self._const_ids[id(obj)] = self.value(kept).id
+                self.consts[id_] = kept
             found.append(id_)
             return Ref(id_)
         return obj
