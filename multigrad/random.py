@@ -158,6 +158,12 @@ def _parameter(value, host, shape, what, where):
     return array
 
 
+def _fixed(backend):
+    """The backend a draw creates on, resolved at the call (in mg.function: at trace time,
+    so a replay after ``mg.set_backend`` returns what its Tensor's label says)."""
+    return get_backend() if backend is None else backend
+
+
 def _target(backend, dtype):
     """The backend to create on; checked before drawing, so an error consumes no stream."""
     b = get_backend() if backend is None else load_backend(backend)
@@ -231,7 +237,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None,
            backend=None):
     """Samples of a normal distribution (``tf.random.normal``), float32 by default."""
     where = "normal"
-    shape = _shape(shape, where)        # here: a Tensor shape is a guard of the trace
+    shape, backend = _shape(shape, where), _fixed(backend)        # here: a Tensor shape is a guard of the trace
     return replayed_draw(lambda mean, stddev: _normal(_state.for_op(seed, where), shape,
                                                       mean, stddev, dtype, backend, where),
                          mean, stddev)
@@ -241,7 +247,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, 
                      backend=None):
     """A normal distribution with values beyond 2 stddev from the mean re-drawn."""
     where = "truncated_normal"
-    shape = _shape(shape, where)
+    shape, backend = _shape(shape, where), _fixed(backend)
     return replayed_draw(lambda mean, stddev: _truncated_normal(
         _state.for_op(seed, where), shape, mean, stddev, dtype, backend, where), mean, stddev)
 
@@ -253,7 +259,7 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
     ``maxval`` defaults to 1 for floating dtypes; integer dtypes require it.
     """
     where = "uniform"
-    shape = _shape(shape, where)
+    shape, backend = _shape(shape, where), _fixed(backend)
     return replayed_draw(lambda minval, maxval: _uniform(
         _state.for_op(seed, where), shape, minval, maxval, dtype, backend, where),
         minval, maxval)
@@ -276,6 +282,7 @@ def shuffle(value, seed=None, name=None):
 
 
 # --- stateless ops: pure functions of seed=[a, b] -------------------------------------------
+# In mg.function a Tensor seed is an input of the draw step (no trace per seed).
 
 def _stateless_stream(seed, where):
     pair = seed._host_data().tolist() if isinstance(seed, Tensor) else seed
@@ -291,21 +298,30 @@ def _stateless_stream(seed, where):
 def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None,
                      alg=None, backend=None):
     """``tf.random.stateless_normal``: the same ``seed`` always gives the same values."""
-    return _normal(_stateless_stream(seed, "stateless_normal"), shape, mean, stddev, dtype,
-                   backend, "stateless_normal")
+    where = "stateless_normal"
+    shape, backend = _shape(shape, where), _fixed(backend)
+    return replayed_draw(lambda seed, mean, stddev: _normal(
+        _stateless_stream(seed, where), shape, mean, stddev, dtype, backend, where),
+        seed, mean, stddev)
 
 
 def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32,
                                name=None, alg=None, backend=None):
-    return _truncated_normal(_stateless_stream(seed, "stateless_truncated_normal"), shape,
-                             mean, stddev, dtype, backend, "stateless_truncated_normal")
+    where = "stateless_truncated_normal"
+    shape, backend = _shape(shape, where), _fixed(backend)
+    return replayed_draw(lambda seed, mean, stddev: _truncated_normal(
+        _stateless_stream(seed, where), shape, mean, stddev, dtype, backend, where),
+        seed, mean, stddev)
 
 
 def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=_dt.float32, name=None,
                       alg=None, backend=None):
     """``tf.random.stateless_uniform``: the same ``seed`` always gives the same values."""
-    return _uniform(_stateless_stream(seed, "stateless_uniform"), shape, minval, maxval,
-                    dtype, backend, "stateless_uniform")
+    where = "stateless_uniform"
+    shape, backend = _shape(shape, where), _fixed(backend)
+    return replayed_draw(lambda seed, minval, maxval: _uniform(
+        _stateless_stream(seed, where), shape, minval, maxval, dtype, backend, where),
+        seed, minval, maxval)
 
 
 # --- Generator: explicit state (tf.random.Generator) ----------------------------------------
@@ -340,21 +356,21 @@ class Generator:
                 for bits in self._stream.bit_generator.spawn(count)]
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None, backend=None):
-        shape = _shape(shape, "Generator.normal")
+        shape, backend = _shape(shape, "Generator.normal"), _fixed(backend)
         return replayed_draw(lambda mean, stddev: _normal(
             self._stream, shape, mean, stddev, dtype, backend, "Generator.normal"),
             mean, stddev)
 
     def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None,
                          backend=None):
-        shape = _shape(shape, "Generator.truncated_normal")
+        shape, backend = _shape(shape, "Generator.truncated_normal"), _fixed(backend)
         return replayed_draw(lambda mean, stddev: _truncated_normal(
             self._stream, shape, mean, stddev, dtype, backend, "Generator.truncated_normal"),
             mean, stddev)
 
     def uniform(self, shape, minval=0, maxval=None, dtype=_dt.float32, name=None,
                 backend=None):
-        shape = _shape(shape, "Generator.uniform")
+        shape, backend = _shape(shape, "Generator.uniform"), _fixed(backend)
         return replayed_draw(lambda minval, maxval: _uniform(
             self._stream, shape, minval, maxval, dtype, backend, "Generator.uniform"),
             minval, maxval)

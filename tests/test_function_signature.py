@@ -411,3 +411,53 @@ def test_retracing_warnings_are_rate_limited(backend):
     found = [w for w in caught if issubclass(w.category, PerformanceWarning)]
     assert 1 <= len(found) <= 2
     assert "shapes of the Tensor arguments changed" in str(found[0].message)
+
+
+# --- resource traps ------------------------------------------------------------------------
+
+def test_gather_index_check_is_one_guard_not_one_per_batch(backend):
+    E = mg.Variable(np.arange(20.0).reshape(10, 2))
+    eager = lambda ids: mg.reduce_sum(mg.gather(E, ids)) + mg.reduce_sum(E[ids])  # noqa: E731
+    traced = mg.function(eager)
+    rng = np.random.default_rng(0)
+    for _ in range(12):
+        ids = mg.constant(rng.integers(0, 10, 4))
+        assert same(traced(ids), eager(ids))
+    assert traced.experimental_get_tracing_count() == 1
+    with pytest.raises(IndexError, match="index 12 is out of bounds for axis 0 with size 10"):
+        traced(mg.constant([0, 12, 1, 2]))
+
+
+def test_stateless_random_with_a_tensor_seed_traces_once(backend):
+    eager = lambda s: mg.random.stateless_normal([3], seed=s)  # noqa: E731
+    traced = mg.function(eager)
+    for i in range(5):
+        s = mg.constant([i, 7])
+        assert same(traced(s), eager(s))
+    assert traced.experimental_get_tracing_count() == 1
+
+
+def test_random_draw_keeps_its_backend_after_set_backend(backend):
+    traced = mg.function(lambda x: (x, mg.random.normal([2], seed=1)))
+    x = mg.constant([0.0, 0.0])
+    traced(x)
+    other = "numpy" if backend.name != "numpy" else "array_api_strict"
+    with mg.use_backend(other):
+        _, r = traced(x)
+    assert r.backend is backend and isinstance(r._value, backend.array_types)
+
+
+def test_mask_in_the_backward_half_under_a_tape_traces_once(backend):
+    def f(x):
+        return mg.reduce_sum(x[x > 0] ** 2)
+    traced = mg.function(f)
+    for i in range(4):
+        x = mg.constant(np.linspace(-1, 1, 5) + i * 0.1)
+        grads = []
+        for fn in (f, traced):
+            with mg.GradientTape() as tape:
+                tape.watch(x)
+                y = fn(x)
+            grads.append((y, tape.gradient(y, x)))
+        assert same(grads[0][0], grads[1][0]) and same(grads[0][1], grads[1][1])
+    assert traced.experimental_get_tracing_count() == 1

@@ -30,7 +30,7 @@ from ..ops import zeros
 from ..tensor import Tensor
 from .proxy import current_trace
 from .bind import bind_signature, check_signature, rebuild_call
-from .composite import call_joint, joint_eligible, trace_joint
+from .composite import NOT_JOINT, call_joint, joint_eligible, trace_joint
 from .concrete import ConcreteFunction, output_specs
 from .program import Retrace, compile_trace
 from .results import outputs_of, returns_for
@@ -62,6 +62,7 @@ class Function:
         self._concrete = {}         # signature key -> ConcreteFunction (what it traced)
         self._fast = None           # (argument count, program) of the last flat trace
         self._joint = {}            # signature key -> [JointProgram] (calls under a tape)
+        self._not_joint = set()     # keys whose calls under a tape run eagerly
         self._lock = threading.RLock()
         self._tracing_count = 0
         self._warnings = 0
@@ -198,7 +199,7 @@ class Function:
     def _call_recorded(self, args, kwargs):
         """A call while a tape records: one op on the tape (``composite.py``)."""
         key, leaves, args, kwargs = self._signature(args, kwargs)
-        if not joint_eligible(args, kwargs, leaves):
+        if key in self._not_joint or not joint_eligible(args, kwargs, leaves):
             return self._fn(*args, **kwargs)
         for program in self._joint.get(key, ()):
             try:
@@ -215,6 +216,9 @@ class Function:
                                       _identifier(self._name))
             finally:
                 restore()
+            if program is NOT_JOINT:
+                self._not_joint.add(key)
+                program = None
             if program is not None:
                 program.forward = _restoring(program.forward)
             if program is None:                   # it created Variables, or returned

@@ -279,6 +279,8 @@ def compile_steps(trace, nodes, params, outputs, name="traced"):
     body = _steps(trace, nodes, keep, em)
     values = ["None" if i is None else em.expr(Ref(i)) for i in outputs]
     body.append("return (" + "".join(v + ", " for v in values) + ")")
+    for i in params:        # a residual the forward half folded into a constant: the
+        em.names.pop(f"_{i}", None)     # parameter brings the same value
     return _assemble(em, name, [f"_{i}" for i in params], body)
 
 
