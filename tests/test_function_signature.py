@@ -461,3 +461,24 @@ def test_mask_in_the_backward_half_under_a_tape_traces_once(backend):
             grads.append((y, tape.gradient(y, x)))
         assert same(grads[0][0], grads[1][0]) and same(grads[0][1], grads[1][1])
     assert traced.experimental_get_tracing_count() == 1
+
+
+def test_guards_are_dispatched_by_value_not_tried_in_turn(backend):
+    def f(x, n):
+        s = x
+        for _ in range(int(n)):
+            s = s + x
+        return s
+    traced = mg.function(f)
+    x = mg.constant(1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerformanceWarning)
+        for k in range(30):
+            assert same(traced(x, mg.constant(k)), f(x, mg.constant(k)))
+    (table,) = traced._cache.values()
+    assert len(table.programs) == 30
+    from multigrad.tracing.program import Retrace
+    assert len(table.after(table.programs[0], Retrace(5))) == 1   # not 29 to try
+    for k in (5, 17, 5, 29):
+        assert same(traced(x, mg.constant(k)), f(x, mg.constant(k)))
+    assert traced.experimental_get_tracing_count() == 30

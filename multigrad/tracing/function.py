@@ -30,6 +30,7 @@ from ..ops import zeros
 from ..tensor import Tensor
 from .proxy import current_trace
 from .bind import bind_signature, check_signature, rebuild_call
+from .dispatch import ProgramTable
 from .composite import NOT_JOINT, call_joint, joint_eligible, trace_joint
 from .concrete import ConcreteFunction, output_specs
 from .program import Retrace, compile_trace
@@ -58,7 +59,7 @@ class Function:
             check_signature(input_signature, self._name)
         self._reduce = bool(reduce_retracing)
         self._relaxed = {}          # structure -> the shapes its relaxed key holds
-        self._cache = {}            # signature key -> [program], most recent first
+        self._cache = {}            # signature key -> ProgramTable
         self._concrete = {}         # signature key -> ConcreteFunction (what it traced)
         self._fast = None           # (argument count, program) of the last flat trace
         self._joint = {}            # signature key -> [JointProgram] (calls under a tape)
@@ -120,13 +121,21 @@ class Function:
 
     def _run(self, key, leaves, args, kwargs):
         """The call through the programs cached for ``key``, else a new trace."""
-        for program in self._cache.get(key, ()):
+        table = self._cache.get(key)
+        if table is not None:
+            first = table.programs[0]
             try:
-                return program(*leaves)
-            except Retrace:
-                continue
+                return first(*leaves)
+            except Retrace as retrace:
+                for program in table.after(first, retrace):
+                    try:
+                        return program(*leaves)
+                    except Retrace:
+                        continue
+                    except Exception:
+                        break
             except Exception:
-                break                   # trace again: it raises as eager, or caught it
+                pass                    # trace again: it raises as eager, or caught it
         return self._trace(key, leaves, args, kwargs)
 
     def _signature(self, args, kwargs):
@@ -159,7 +168,8 @@ class Function:
 
     def _trace(self, key, leaves, args, kwargs):
         with self._lock:
-            for program in self._cache.get(key, ()):   # traced meanwhile by another thread
+            table = self._cache.get(key)                # traced meanwhile by another thread
+            for program in table.programs if table is not None else ():
                 try:
                     return program(*leaves)
                 except Retrace:
@@ -189,7 +199,7 @@ class Function:
         program = _restoring(compile_trace(trace, ids, writes, leaves,
                                            returns_for(result, spec),
                                            _identifier(self._name), shapes=key[1]))
-        self._cache[key] = [program] + self._cache.get(key, [])
+        self._cache.setdefault(key, ProgramTable()).add(program)
         self._concrete.setdefault(key, ConcreteFunction(
             self, key, leaves, args, kwargs, output_specs(result, key[1], spec)))
         flat = self._specs is None and not kwargs and len(leaves) == len(args) and \
@@ -267,8 +277,8 @@ class Function:
     def program_source(self, *args, **kwargs):
         """The Python source of the program that a call with these arguments replays."""
         key, _, _, _ = self._signature(args, kwargs)
-        programs = self._cache.get(key)
-        return programs[0].source if programs else None
+        table = self._cache.get(key)
+        return table.programs[0].source if table is not None else None
 
     def __repr__(self):
         return f"<mg.function {self._name} (traced {self._tracing_count} times)>"

@@ -28,7 +28,9 @@ _UNARY_SYMBOLS = {"-": "(-{0})", "+": "(+{0})", "~": "(~{0})", "abs": "abs({0})"
 
 
 class Retrace(Exception):
-    """A guard saw a value different from the one the trace read: trace again."""
+    """A guard saw a value different from the one the trace read: trace again. Raised by
+    a program's first guard, it carries the value that guard saw (``Function`` looks up
+    the program traced for that value instead of trying each in turn)."""
 
 
 def _host_list(v):
@@ -70,6 +72,8 @@ def live_nodes(nodes, needed):
 
 
 class _Emitter:
+    first_guard = None      # the program's first guard (compile_trace sets it)
+
     def __init__(self, trace):
         self.trace = trace
         self.names = {}        # default-argument name -> object
@@ -136,13 +140,14 @@ class _Emitter:
             return self.raises(node)
         guard_kind, observed, *extra = node.extra
         if guard_kind == "python":          # a Python value read on every call
-            return (f"if not _same({self.bind('g', extra[0])}(), "
-                    f"{self.bind('e', observed)}): raise _Retrace")
-        check = self.bind("g", _GUARDS[guard_kind])
-        args = ", ".join([self.expr(a[0])] + [self.bind("k", x) for x in extra])
-        return (f"if not _same({check}({args}), {self.bind('e', observed)}): "
-                f"raise _Retrace")
-
+            read = f"{self.bind('g', extra[0])}()"
+        else:
+            args = ", ".join([self.expr(a[0])] + [self.bind("k", x) for x in extra])
+            read = f"{self.bind('g', _GUARDS[guard_kind])}({args})"
+        if node is self.first_guard:        # the value it saw picks the next program
+            return (f"if not _same(_seen := {read}, {self.bind('e', observed)}): "
+                    f"raise _Retrace(_seen)")
+        return f"if not _same({read}, {self.bind('e', observed)}): raise _Retrace"
 
     def raises(self, node):
         """A step that raised while tracing: replay re-runs it and goes on only if it
@@ -252,6 +257,7 @@ def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=
     results = outputs + [i for _, i in writes]
     keep = set(results) | set(trace.inputs) | {i for _, i in trace.var_inputs}
     em = _Emitter(trace)
+    em.first_guard = next((node for node in nodes if node.kind == "guard"), None)
     body = []
     for n, (leaf, i) in enumerate(zip(leaves, trace.inputs)):
         body += _signature_checks(em, n, leaf, i, shapes[n] if shapes else None)
@@ -263,6 +269,7 @@ def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=
     body.append(_return_line(em, outputs, returns))
     fn = _assemble(em, name, [f"_t{n}" for n in range(len(leaves))], body)
     fn.draws = any(node.extra == STATEFUL for node in nodes)    # random steps in it
+    fn.first_seen = None if em.first_guard is None else em.first_guard.extra[1]
     return fn
 
 
