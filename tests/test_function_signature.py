@@ -13,6 +13,7 @@ import pytest
 
 import multigrad as mg
 from multigrad.errors import PerformanceWarning
+from multigrad.tracing.program import Retrace
 
 
 def host(t):
@@ -477,8 +478,28 @@ def test_guards_are_dispatched_by_value_not_tried_in_turn(backend):
             assert same(traced(x, mg.constant(k)), f(x, mg.constant(k)))
     (table,) = traced._cache.values()
     assert len(table.programs) == 30
-    from multigrad.tracing.program import Retrace
     assert len(table.after(table.programs[0], Retrace(5))) == 1   # not 29 to try
     for k in (5, 17, 5, 29):
         assert same(traced(x, mg.constant(k)), f(x, mg.constant(k)))
     assert traced.experimental_get_tracing_count() == 30
+
+
+def test_a_step_wise_learning_rate_schedule_retraces_only_when_it_changes(backend):
+    def run(traced):
+        W = mg.Variable([1.0, 2.0])
+        opt = mg.optimizers.SGD(lambda step: 0.1 if step < 4 else 0.01)
+
+        def step():
+            with mg.GradientTape() as tape:
+                loss = mg.reduce_sum(W * W)
+            opt.apply_gradients(zip(tape.gradient(loss, [W]), [W]))
+        fn = mg.function(step) if traced else step
+        out = []
+        for _ in range(10):
+            fn()
+            out.append(W.numpy().copy())
+        return out, fn
+    (eager, _), (traced, fn) = run(False), run(True)
+    for a, b in zip(eager, traced):
+        assert same(a, b)
+    assert fn.experimental_get_tracing_count() <= 4     # not one per step

@@ -14,8 +14,13 @@ __all__ = ["read_per_call"]
 
 
 def read_per_call(reader):
-    value = reader()
     trace = current_trace.get()
-    if trace is not None:
-        trace.nodes.append(Node("guard", None, "python", (), None, ("python", value, reader)))
+    if trace is None:
+        return reader()
+    token = current_trace.set(None)     # read as a replay reads it: no guards of its own
+    try:                                # (a schedule of the step count would otherwise
+        value = reader()                # trace again on every step)
+    finally:
+        current_trace.reset(token)
+    trace.nodes.append(Node("guard", None, "python", (), None, ("python", value, reader)))
     return value
