@@ -122,6 +122,7 @@ class Function:
     def _run(self, key, leaves, args, kwargs):
         """The call through the programs cached for ``key``, else a new trace."""
         table = self._cache.get(key)
+        seen = 0 if table is None else len(table.programs)
         if table is not None:
             first = table.programs[0]
             try:
@@ -136,7 +137,7 @@ class Function:
                         break
             except Exception:
                 pass                    # trace again: it raises as eager, or caught it
-        return self._trace(key, leaves, args, kwargs)
+        return self._trace(key, leaves, args, kwargs, seen)
 
     def _signature(self, args, kwargs):
         """(key, leaves, args, kwargs): the call's key and Tensor leaves, and the arguments
@@ -166,10 +167,11 @@ class Function:
                                                  for k, s in zip(known, shapes))
         return (structure, known)
 
-    def _trace(self, key, leaves, args, kwargs):
+    def _trace(self, key, leaves, args, kwargs, seen=0):
         with self._lock:
-            table = self._cache.get(key)                # traced meanwhile by another thread
-            for program in table.programs if table is not None else ():
+            table = self._cache.get(key)        # programs traced meanwhile by another thread
+            new = table.programs[:len(table.programs) - seen] if table is not None else ()
+            for program in new:
                 try:
                     return program(*leaves)
                 except Retrace:
