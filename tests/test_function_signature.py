@@ -503,3 +503,19 @@ def test_a_step_wise_learning_rate_schedule_retraces_only_when_it_changes(backen
     for a, b in zip(eager, traced):
         assert same(a, b)
     assert fn.experimental_get_tracing_count() <= 4     # not one per step
+
+
+def test_replay_with_another_memory_layout_equals_eager(backend):
+    def f(x, y):
+        return mg.reduce_sum(mg.tanh(x) * 3.0 + y * x)
+    traced = mg.function(f)
+    rng = np.random.default_rng(0)
+    first = rng.standard_normal((64, 129)).astype(np.float32)
+    traced(mg.constant(first), mg.constant(first))           # traced on C order
+    for i in range(8 if backend.name != "dask" else 2):
+        a, b = (rng.standard_normal((64, 129)).astype(np.float32) for _ in range(2))
+        x = mg.constant(np.asfortranarray(a))
+        y = mg.constant(b if i % 2 else np.asfortranarray(b))
+        sliced = mg.constant(np.concatenate([a, a], axis=1))[:, ::2]   # strided
+        assert same(traced(x, y), f(x, y))
+        assert same(traced(sliced, y), f(sliced, y))

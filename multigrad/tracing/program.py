@@ -189,10 +189,19 @@ def _signature_checks(em, n, leaf, i, shape=None):
         check = f"len(_{i}.shape) != {len(shape)}{fixed}"
     else:
         check = f"_{i}.shape != {em.bind('s', shape)}"
-    return [f"if type(_t{n}) is not {t} or _t{n}._backend is not {b}: raise _Retrace",
-            f"_{i} = _t{n}._value",
-            f"if {check} or (_{i}.dtype is not {d} and _{i}.dtype != {d}): "
-            f"raise _Retrace"]
+    lines = [f"if type(_t{n}) is not {t} or _t{n}._backend is not {b}: raise _Retrace",
+             f"_{i} = _t{n}._value",
+             f"if {check} or (_{i}.dtype is not {d} and _{i}.dtype != {d}): "
+             f"raise _Retrace"]
+    flags = getattr(value, "flags", None)
+    if len(shape) >= 2 and getattr(flags, "c_contiguous", None) is not None:
+        # The memory order decides how sums round and where a reused buffer's result
+        # lies: a program serves the layout it was traced with (another: its own trace).
+        c, f = bool(flags.c_contiguous), bool(getattr(flags, "f_contiguous", False))
+        lines.append(f"_f = _{i}.flags")
+        lines.append(f"if _f.c_contiguous is not {c} or _f.f_contiguous is not {f}: "
+                     f"raise _Retrace")
+    return lines
 
 
 def _frees(trace, nodes, keep):
