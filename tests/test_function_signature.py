@@ -519,3 +519,29 @@ def test_replay_with_another_memory_layout_equals_eager(backend):
         sliced = mg.constant(np.concatenate([a, a], axis=1))[:, ::2]   # strided
         assert same(traced(x, y), f(x, y))
         assert same(traced(sliced, y), f(sliced, y))
+
+
+def test_methods_of_instances_without_weak_references(backend):
+    class Slotted:
+        __slots__ = ("k",)
+
+        def __init__(self, k):
+            self.k = k
+
+        @mg.function
+        def f(self, x):
+            return x * self.k
+    for k in (2.0, 3.0):
+        assert same(Slotted(k).f(mg.constant(1.0)), mg.constant(k))
+
+
+def test_variable_arguments_are_state_not_inputs(backend):
+    v = mg.Variable([1.0, 2.0])
+
+    @mg.function
+    def bump(var, x):
+        var.assign_add(x)
+        return var * 2.0
+    for _ in range(3):
+        bump(v, mg.constant([1.0, 1.0]))
+    assert same(v, mg.constant([4.0, 5.0]))

@@ -20,6 +20,7 @@ See docs/design.md ("Tracing: mg.function") for the model; in short, as ``tf.fun
 import functools
 import inspect
 import threading
+import types
 import warnings
 import weakref
 
@@ -91,7 +92,10 @@ class Function:
         if entry is not None and entry[0]() is obj:
             return entry[1]
         key = id(obj)
-        ref = weakref.ref(obj, lambda _, bound=self._bound: bound.pop(key, None))
+        try:
+            ref = weakref.ref(obj, lambda _, bound=self._bound: bound.pop(key, None))
+        except TypeError:               # no weak references (__slots__): the instance is
+            return types.MethodType(self, obj)     # an argument, held by the cache
         fn = self._fn
 
         def method(*args, **kwargs):

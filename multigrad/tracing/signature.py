@@ -60,12 +60,12 @@ def _is_array(obj):
 
 def _key(obj, leaves, shapes):
     t = type(obj)
-    if t is Tensor or (isinstance(obj, Tensor) and t is not Variable):
+    if t is Tensor or (isinstance(obj, Tensor) and not isinstance(obj, Variable)):
         leaves.append(obj)
         value = obj._value
         shapes.append(tuple(value.shape))
         return (t, obj._backend, value.dtype, len(value.shape))
-    if t is Variable:
+    if isinstance(obj, Variable):
         return _Same(obj)
     if t in _BY_VALUE:
         return (t, obj)
@@ -148,9 +148,9 @@ def substitute(args, kwargs, leaves):
 
 def _rebuild(obj, it):
     t = type(obj)
-    if t is Tensor or (isinstance(obj, Tensor) and t is not Variable):
+    if t is Tensor or (isinstance(obj, Tensor) and not isinstance(obj, Variable)):
         return next(it)
-    if t is Variable or t in _BY_VALUE or t is float or t is complex:
+    if isinstance(obj, Variable) or t in _BY_VALUE or t is float or t is complex:
         return obj
     if t is tuple or t is list:
         return t([_rebuild(x, it) for x in obj])
