@@ -5,16 +5,16 @@ While it is on, every ``mg.function`` runs its Python function as it is, on ever
 Process-wide, as in TensorFlow.
 """
 
-__all__ = ["run_functions_eagerly", "functions_run_eagerly"]
+__all__ = ["run_functions_eagerly", "functions_run_eagerly", "EAGER"]
 
-_eager = [False]
+EAGER = [False]     # read by every mg.function call (one list item: the cheapest test)
 
 
 def run_functions_eagerly(run_eagerly):
     """Run every ``mg.function`` eagerly (True) or traced (False, the default)."""
-    _eager[0] = bool(run_eagerly)
+    EAGER[0] = bool(run_eagerly)
 
 
 def functions_run_eagerly():
     """Whether ``mg.function``s currently run eagerly."""
-    return _eager[0]
+    return EAGER[0]

@@ -25,7 +25,7 @@ import warnings
 import weakref
 
 from .. import _state, nest
-from ..config_functions import functions_run_eagerly
+from ..config_functions import EAGER
 from ..errors import PerformanceWarning
 from ..ops import zeros
 from ..tensor import Tensor
@@ -106,7 +106,7 @@ class Function:
         return bound
 
     def __call__(self, *args, **kwargs):
-        if current_trace.get() is not None or functions_run_eagerly():
+        if current_trace.get() is not None or EAGER[0]:
             return self._fn(*args, **kwargs)      # inlined in the trace that calls it
         if _state.active_tapes.get():
             return self._call_recorded(args, kwargs)
