@@ -545,3 +545,18 @@ def test_variable_arguments_are_state_not_inputs(backend):
     for _ in range(3):
         bump(v, mg.constant([1.0, 1.0]))
     assert same(v, mg.constant([4.0, 5.0]))
+
+
+def test_residual_folded_into_a_constant_under_a_tape(backend):
+    def f(x):
+        return mg.reduce_sum(mg.split(x, 2)[0] * mg.split(x, 2)[1])
+    traced = mg.function(f)
+    for _ in range(2):
+        x = mg.constant([1.0, 2.0, 3.0, 4.0])
+        results = []
+        for fn in (f, traced):
+            with mg.GradientTape() as tape:
+                tape.watch(x)
+                y = fn(x)
+            results.append((y, tape.gradient(y, x)))
+        assert same(results[0][0], results[1][0]) and same(results[0][1], results[1][1])
