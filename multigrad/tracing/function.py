@@ -14,7 +14,11 @@ See docs/design.md ("Tracing: mg.function") for the model; in short, as ``tf.fun
   function and its gradient is split into a forward and a backward program, and the op's
   VJP runs the backward one (``composite.py``);
 - a trace that created Variables (an optimizer's slots on its first step) is not kept:
-  the next call traces again, now that the Variables exist.
+  the next call traces again, now that the Variables exist;
+- a replay that raises runs the function again as a trace (it raises as eager does, or
+  the function caught it: a ``raises`` step then tells the two apart on later calls);
+- ``input_signature`` / ``reduce_retracing`` give keys with ``None`` sizes (``spec.py``,
+  ``bind.py``), ``get_concrete_function`` a ``ConcreteFunction`` (``concrete.py``).
 """
 
 import functools
