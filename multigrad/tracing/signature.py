@@ -119,17 +119,21 @@ def signature(args, kwargs):
     """(key, Tensor leaves): ``key = (structure, shapes)``, one shape per leaf."""
     leaves, shapes, parts = [], [], []
     for x in args:
-        if type(x) is Tensor:                      # the common case, inline
-            leaves.append(x)
-            value = x._value
-            shape = value.shape
-            shapes.append(tuple(shape))
-            parts.append((Tensor, x._backend, value.dtype, len(shape)))
-        else:
-            parts.append(_key(x, leaves, shapes))
-    named = tuple((k, _key(kwargs[k], leaves, shapes)) for k in sorted(kwargs)) \
-        if kwargs else ()
+        parts.append(_tensor_key(x, leaves, shapes) if type(x) is Tensor
+                     else _key(x, leaves, shapes))
+    named = tuple((k, _tensor_key(x, leaves, shapes) if type(x) is Tensor
+                   else _key(x, leaves, shapes))
+                  for k, x in sorted(kwargs.items())) if kwargs else ()
     return ((tuple(parts), named), tuple(shapes)), leaves
+
+
+def _tensor_key(x, leaves, shapes):
+    """The common case: a Tensor argument."""
+    leaves.append(x)
+    value = x._value
+    shape = value.shape
+    shapes.append(tuple(shape))
+    return (Tensor, x._backend, value.dtype, len(shape))
 
 
 def structure_of(key):
