@@ -1,9 +1,11 @@
 """A property test of mg.function's signature model: one traced function called with
 random argument kinds (Tensors, NumPy arrays in C or F order or strided, Python numbers
-including -0.0, tuples, lists, tuple subclasses, namedtuples, dicts, defaultdicts),
+including -0.0, tuples, lists, tuple subclasses, namedtuples, dicts, defaultdicts, a
+mutable dataclass whose fields change between calls),
 keyword orders, and buffers mutated in place between calls; every result equals eager."""
 
 import collections
+import dataclasses
 
 import numpy as np
 import pytest
@@ -18,10 +20,18 @@ class Pair(tuple):
     pass
 
 
-def target(a, pair, *, scale, opts):
+@dataclasses.dataclass
+class Cfg:
+    """A mutable dataclass argument: one object, its fields changed between calls."""
+    w: object
+    k: float
+
+
+def target(a, pair, *, scale, opts, cfg):
     x = mg.convert_to_tensor(a) * scale + mg.convert_to_tensor(pair[0])
     if opts["square"]:
         x = x * x
+    x = x + cfg.w * cfg.k
     return mg.reduce_sum(x, axis=0) + opts["bias"], pair[1] * 2.0 - x[0, 0]
 
 
@@ -47,13 +57,14 @@ call = st.fixed_dictionaries({
     "square": st.booleans(),
     "bias": st.sampled_from(["tensor", 0.5, -0.0]),
     "d_kind": st.sampled_from([dict, "defaultdict"]),
-    "order": st.permutations(["pair", "scale", "opts"]),
+    "order": st.permutations(["pair", "scale", "opts", "cfg"]),
+    "k": st.sampled_from([1.0, -0.5]),
     "values": st.lists(st.floats(-4, 4, allow_nan=False, width=32), min_size=6, max_size=6),
     "mutate": st.booleans(),
 })
 
 
-def build(c, buffer):
+def build(c, buffer, cfg):
     host = np.array(c["values"], dtype=np.float64).reshape(2, 3)
     if c["mutate"]:                 # the same buffer, refilled in place
         buffer[:] = host
@@ -67,15 +78,18 @@ def build(c, buffer):
     opts = {"square": c["square"], "bias": bias}
     if c["d_kind"] == "defaultdict":
         opts = collections.defaultdict(float, opts)
-    named = {"pair": pair, "scale": c["scale"], "opts": opts}
+    cfg.w = mg.constant(c["values"][1], dtype=mg.float64)
+    cfg.k = c["k"]
+    named = {"pair": pair, "scale": c["scale"], "opts": opts, "cfg": cfg}
     return a, {k: named[k] for k in c["order"]}
 
 
 def check(backend, calls):
     traced = mg.function(target)
     buffer = np.zeros((2, 3))
+    cfg = Cfg(None, 0.0)
     for c in calls:
-        a, kwargs = build(c, buffer)
+        a, kwargs = build(c, buffer, cfg)
         want = target(a, **kwargs)
         got = traced(a, **kwargs)
         for w, g in zip(want, got):
@@ -105,7 +119,8 @@ def test_random_calls_match_eager(backend, seed):
             "square": bool(rng.integers(2)),
             "bias": ["tensor", 0.5, -0.0][rng.integers(3)],
             "d_kind": [dict, "defaultdict"][rng.integers(2)],
-            "order": list(rng.permutation(["pair", "scale", "opts"])),
+            "order": list(rng.permutation(["pair", "scale", "opts", "cfg"])),
+            "k": [1.0, -0.5][rng.integers(2)],
             "values": list(rng.uniform(-4, 4, 6).astype(np.float32).astype(float)),
             "mutate": bool(rng.integers(2)),
         })
