@@ -4,7 +4,9 @@
 ``Variable.assign``); ``opt.minimize(loss_fn, var_list)`` computes the gradients of the
 zero-argument ``loss_fn`` with a ``GradientTape`` first. ``opt.iterations`` counts the
 applied steps. The per-variable state ("slots") lives in the optimizer, on the variable's
-backend and in its dtype; hyperparameters are Python floats, so float32 variables stay float32.
+backend and in its dtype; hyperparameters are Python floats, so float32 variables stay float32
+(the learning rate of a step is a float64 0-d Tensor cast to each variable's dtype, which
+NumPy does to a Python float too: a traced step reads it on every call).
 
 Common to all (Keras 3's base optimizer), with ``lr`` the learning rate of this step (a
 number, or ``learning_rate(iterations)`` when ``learning_rate`` is callable):
@@ -25,7 +27,7 @@ from .tape import GradientTape, stop_recording_all
 from .evaluation import compute
 from .tensor import Variable
 from .ops import cast, constant, convert_to_tensor, full_like, maximum, sqrt, zeros_like
-from .tracing.captured import read_per_call
+from .tracing.captured import read_per_call, value_per_call
 from .optimizer_args import (check_learning_rate, check_unit, check_weight_decay,
                              iterations_value, slot_value)
 
@@ -76,15 +78,17 @@ class Optimizer:
             # A lazy backend (Dask): all the gradients in one pass, so the forward pass they
             # share runs once (not once per variable assign).
             pairs = list(zip(compute(*(g for g, _ in pairs)), (var for _, var in pairs)))
-        # Read on every call of a traced step too: changing a hyperparameter after
-        # tracing (opt.learning_rate = 0) takes effect, as with Keras' Variables.
-        lr = read_per_call(self._hyperparameters)[0]
+        # Read on every call of a traced step too: the learning rate (a number or a
+        # schedule's value) as an input of the program, the other hyperparameters as a
+        # guard, so changing one after tracing (opt.learning_rate = 0) takes effect.
+        read_per_call(self._hyperparameters)
         counter = self._counter_on(pairs[0][1].backend)
         self._step_factors = {}
         with stop_recording_all():
             for g, var in pairs:
+                lr = self._lr_on(var.backend)
                 if self.weight_decay:
-                    var.assign(var - var * (self.weight_decay * lr))
+                    var.assign(var - var * self._in(lr * self.weight_decay, var, "wd"))
                 self._update(var, g, lr, self._slots_for(var))
             counter.assign_add(1)
         self._step_factors = None
@@ -127,9 +131,27 @@ class Optimizer:
         return self._counter
 
     def _hyperparameters(self):
-        """(this step's learning rate, every other hyperparameter)."""
-        return (self.current_learning_rate(),) + tuple(
-            getattr(self, k) for k in self._config_keys if k not in ("name", "learning_rate"))
+        """The hyperparameters but the learning rate (an input of the step)."""
+        return tuple(getattr(self, k) for k in self._config_keys
+                     if k not in ("name", "learning_rate"))
+
+    def _lr_on(self, backend):
+        """This step's learning rate as a float64 0-d Tensor on ``backend`` (once per step
+        and backend); in a traced step, read again on every call."""
+        lr = self._step_factors.get(("lr", backend))
+        if lr is None:
+            lr = self._step_factors[("lr", backend)] = value_per_call(
+                self.current_learning_rate, backend, "float64")
+        return lr
+
+    def _in(self, value, var, what):
+        """A float64 factor of this step in ``var``'s dtype (the value a Python float
+        would have become: NumPy converts it to the array's dtype the same way)."""
+        key = (what, var.backend, var.dtype)
+        out = self._step_factors.get(key)
+        if out is None:
+            out = self._step_factors[key] = cast(value, var.dtype)
+        return out
 
     def current_learning_rate(self):
         lr = self.learning_rate
@@ -273,6 +295,7 @@ class SGD(Optimizer):
         return {"momentum": _zeros(var, "momentum")} if self.momentum else {}
 
     def _update(self, var, g, lr, slots):
+        lr = self._in(lr, var, "lr")
         if not self.momentum:
             var.assign(var - g * lr)
             return
@@ -385,7 +408,7 @@ class RMSprop(Optimizer):
             denominator = s - a * a + self.epsilon
         else:
             denominator = s + self.epsilon
-        step = g * lr / sqrt(denominator)
+        step = g * self._in(lr, var, "lr") / sqrt(denominator)
         if self.momentum:
             step = slots["momentum"] * self.momentum + step
             slots["momentum"].assign(step)
@@ -418,4 +441,4 @@ class Adagrad(Optimizer):
     def _update(self, var, g, lr, slots):
         acc = slots["accumulator"] + g * g
         slots["accumulator"].assign(acc)
-        var.assign(var - g * lr / sqrt(acc + self.epsilon))
+        var.assign(var - g * self._in(lr, var, "lr") / sqrt(acc + self.epsilon))

@@ -277,7 +277,8 @@ def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=
         body.append(f"{em.bind_once('v', var)}._array = {em.expr(Ref(i))}")
     body.append(_return_line(em, outputs, returns))
     fn = _assemble(em, name, [f"_t{n}" for n in range(len(leaves))], body)
-    fn.draws = any(node.extra == STATEFUL for node in nodes)    # random steps in it
+    fn.draws = any(node.extra == STATEFUL and getattr(node.fn, "draws", True)
+                   for node in nodes)       # random steps in it
     fn.first_seen = None if em.first_guard is None else em.first_guard.extra[1]
     return fn
 
