@@ -272,8 +272,11 @@ class Trace:
         flow): a ``raises`` node, which replay re-runs, raising Retrace unless it raises
         the same kind of exception again."""
         found = []
-        targs = self.template(args, found)
-        tkwargs = self.template(kwargs, found) if kwargs else None
+        try:
+            targs = self.template(args, found)
+            tkwargs = self.template(kwargs, found) if kwargs else None
+        except TracingError:        # not replayable anyway: the original error goes on
+            return
         if not all(i in self.consts for i in found):
             self.nodes.append(Node("raises", None, fn, targs, tkwargs, (kind, type(exc))))
 
