@@ -58,6 +58,7 @@ _LAZY_ATTRIBUTES = {
     "compute": ("core.compute", "compute"),
     "function": ("tracing", "function"),
     "Function": ("tracing", "Function"),
+    "TensorSpec": ("tracing", "TensorSpec"),
     "init_scope": ("tracing.scope", "init_scope"),
     "device": ("placement", "device"),
     "print": ("effects.printing", "print_"),        # tf.print

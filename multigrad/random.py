@@ -17,6 +17,7 @@ functions of their ``seed=[a, b]``; a ``Generator`` carries its own state.
 # NumPy is a hard dependency of multigrad anyway. This module is imported on first use of
 # ``mg.random`` only.
 import operator
+import weakref
 
 import numpy as _np
 
@@ -24,7 +25,7 @@ from . import dtypes as _dt
 from .backend.select import get_backend, load_backend
 from .core.tensor import Tensor
 from .ops import convert_to_tensor
-from .tracing.stateful import replayed_draw
+from .tracing.stateful import register_snapshot, replayed_draw
 
 __all__ = ["normal", "uniform", "truncated_normal", "shuffle", "set_seed", "Generator",
            "stateless_normal", "stateless_uniform", "stateless_truncated_normal"]
@@ -73,6 +74,26 @@ class _GlobalState:
 
 
 _state = _GlobalState()
+_generators = weakref.WeakSet()     # every mg.random.Generator (their streams, for snapshots)
+
+
+def _snapshot():
+    """Restore-later of every stream (mg.function puts them back after a failed replay)."""
+    op_streams = dict(_state.op_streams)
+    streams = [_state.stream, *op_streams.values(), *(g._stream for g in _generators)]
+    states = [s.bit_generator.state for s in streams]
+    holder = _state.stream
+
+    def restore():
+        for stream, state in zip(streams, states):
+            stream.bit_generator.state = state
+        if _state.stream is holder:         # no set_seed since: forget new op streams
+            _state.op_streams.clear()
+            _state.op_streams.update(op_streams)
+    return restore
+
+
+register_snapshot(_snapshot)
 
 
 def set_seed(seed):
@@ -135,6 +156,12 @@ def _parameter(value, host, shape, what, where):
         raise ValueError(f"mg.random.{where}: {what} of shape {array.shape} does not broadcast "
                          f"to the requested shape {list(shape)}")
     return array
+
+
+def _fixed(backend):
+    """The backend a draw creates on, resolved at the call (in mg.function: at trace time,
+    so a replay after ``mg.set_backend`` returns what its Tensor's label says)."""
+    return get_backend() if backend is None else backend
 
 
 def _target(backend, dtype):
@@ -210,16 +237,19 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None,
            backend=None):
     """Samples of a normal distribution (``tf.random.normal``), float32 by default."""
     where = "normal"
-    return replayed_draw(lambda: _normal(_state.for_op(seed, where), shape, mean, stddev,
-                                         dtype, backend, where))
+    shape, backend = _shape(shape, where), _fixed(backend)        # here: a Tensor shape is a guard of the trace
+    return replayed_draw(lambda mean, stddev: _normal(_state.for_op(seed, where), shape,
+                                                      mean, stddev, dtype, backend, where),
+                         mean, stddev)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None,
                      backend=None):
     """A normal distribution with values beyond 2 stddev from the mean re-drawn."""
     where = "truncated_normal"
-    return replayed_draw(lambda: _truncated_normal(_state.for_op(seed, where), shape, mean,
-                                                   stddev, dtype, backend, where))
+    shape, backend = _shape(shape, where), _fixed(backend)
+    return replayed_draw(lambda mean, stddev: _truncated_normal(
+        _state.for_op(seed, where), shape, mean, stddev, dtype, backend, where), mean, stddev)
 
 
 def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=None,
@@ -229,8 +259,10 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
     ``maxval`` defaults to 1 for floating dtypes; integer dtypes require it.
     """
     where = "uniform"
-    return replayed_draw(lambda: _uniform(_state.for_op(seed, where), shape, minval, maxval,
-                                          dtype, backend, where))
+    shape, backend = _shape(shape, where), _fixed(backend)
+    return replayed_draw(lambda minval, maxval: _uniform(
+        _state.for_op(seed, where), shape, minval, maxval, dtype, backend, where),
+        minval, maxval)
 
 
 def shuffle(value, seed=None, name=None):
@@ -250,6 +282,7 @@ def shuffle(value, seed=None, name=None):
 
 
 # --- stateless ops: pure functions of seed=[a, b] -------------------------------------------
+# In mg.function a Tensor seed is an input of the draw step (no trace per seed).
 
 def _stateless_stream(seed, where):
     pair = seed._host_data().tolist() if isinstance(seed, Tensor) else seed
@@ -265,21 +298,30 @@ def _stateless_stream(seed, where):
 def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None,
                      alg=None, backend=None):
     """``tf.random.stateless_normal``: the same ``seed`` always gives the same values."""
-    return _normal(_stateless_stream(seed, "stateless_normal"), shape, mean, stddev, dtype,
-                   backend, "stateless_normal")
+    where = "stateless_normal"
+    shape, backend = _shape(shape, where), _fixed(backend)
+    return replayed_draw(lambda seed, mean, stddev: _normal(
+        _stateless_stream(seed, where), shape, mean, stddev, dtype, backend, where),
+        seed, mean, stddev)
 
 
 def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32,
                                name=None, alg=None, backend=None):
-    return _truncated_normal(_stateless_stream(seed, "stateless_truncated_normal"), shape,
-                             mean, stddev, dtype, backend, "stateless_truncated_normal")
+    where = "stateless_truncated_normal"
+    shape, backend = _shape(shape, where), _fixed(backend)
+    return replayed_draw(lambda seed, mean, stddev: _truncated_normal(
+        _stateless_stream(seed, where), shape, mean, stddev, dtype, backend, where),
+        seed, mean, stddev)
 
 
 def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=_dt.float32, name=None,
                       alg=None, backend=None):
     """``tf.random.stateless_uniform``: the same ``seed`` always gives the same values."""
-    return _uniform(_stateless_stream(seed, "stateless_uniform"), shape, minval, maxval,
-                    dtype, backend, "stateless_uniform")
+    where = "stateless_uniform"
+    shape, backend = _shape(shape, where), _fixed(backend)
+    return replayed_draw(lambda seed, minval, maxval: _uniform(
+        _stateless_stream(seed, where), shape, minval, maxval, dtype, backend, where),
+        seed, minval, maxval)
 
 
 # --- Generator: explicit state (tf.random.Generator) ----------------------------------------
@@ -294,6 +336,7 @@ class Generator:
     def __init__(self, _stream=None):
         self._stream = _stream if _stream is not None else _np.random.Generator(
             _np.random.PCG64())
+        _generators.add(self)
 
     @classmethod
     def from_seed(cls, seed, alg=None):
@@ -313,18 +356,24 @@ class Generator:
                 for bits in self._stream.bit_generator.spawn(count)]
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None, backend=None):
-        return replayed_draw(lambda: _normal(self._stream, shape, mean, stddev, dtype, backend,
-                                             "Generator.normal"))
+        shape, backend = _shape(shape, "Generator.normal"), _fixed(backend)
+        return replayed_draw(lambda mean, stddev: _normal(
+            self._stream, shape, mean, stddev, dtype, backend, "Generator.normal"),
+            mean, stddev)
 
     def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None,
                          backend=None):
-        return replayed_draw(lambda: _truncated_normal(self._stream, shape, mean, stddev, dtype,
-                                                       backend, "Generator.truncated_normal"))
+        shape, backend = _shape(shape, "Generator.truncated_normal"), _fixed(backend)
+        return replayed_draw(lambda mean, stddev: _truncated_normal(
+            self._stream, shape, mean, stddev, dtype, backend, "Generator.truncated_normal"),
+            mean, stddev)
 
     def uniform(self, shape, minval=0, maxval=None, dtype=_dt.float32, name=None,
                 backend=None):
-        return replayed_draw(lambda: _uniform(self._stream, shape, minval, maxval, dtype,
-                                              backend, "Generator.uniform"))
+        shape, backend = _shape(shape, "Generator.uniform"), _fixed(backend)
+        return replayed_draw(lambda minval, maxval: _uniform(
+            self._stream, shape, minval, maxval, dtype, backend, "Generator.uniform"),
+            minval, maxval)
 
     def __repr__(self):
         return "<mg.random.Generator>"

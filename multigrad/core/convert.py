@@ -69,6 +69,8 @@ def convert_to_tensor(value, dtype=None, backend=None, name=None):
         # selected backend. Device arrays (CuPy, ...) keep their own backend.
         selected = get_backend() if backend is None else load_backend(backend)
         if selected is not target:
+            # Copied first: another backend's asarray may wrap the caller's buffer.
+            value = target.ops.asarray(value, copy=True)
             return Tensor._make(selected.asarray(value, dtype=None if dtype is None
                                                  else _dt.as_dtype(dtype)), selected)
     if target is None:
@@ -90,4 +92,9 @@ def convert_to_tensor(value, dtype=None, backend=None, name=None):
         raw = target.asarray(value, dtype=None if dtype is None else _dt.as_dtype(dtype))
     except (ValueError, TypeError) as exc:
         raise type(exc)(f"cannot convert {type(value).__name__} to a tensor: {exc}") from exc
+    if target.host and (raw is value or (type(raw) is _traced_type
+                                         and raw.real is value)):
+        # The caller's own NumPy array: a Tensor is immutable and a Variable owns its
+        # state, so they hold a copy (as TF does); ``a[:] = 9`` later changes neither.
+        raw = target.ops.asarray(value, copy=True)
     return Tensor._make(raw, target)

@@ -57,6 +57,9 @@ def check_bounds(arr, size, axis, backend, opname):
         # backend's own indexing raises there.
         return
     ops = backend.ops
+    if type(arr) is _traced_type and bool(
+            (ops.min(arr) >= -size) & (ops.max(arr) < size)):
+        return      # in mg.function: one guard (in bounds), not one per index values
     lo, hi = (int(v) for v in backend.to_numpy(ops.stack([ops.min(arr), ops.max(arr)])))
     if lo < -size:
         raise out_of_bounds(lo, axis, size, opname)

@@ -96,6 +96,10 @@ def _tensor_getattr(tensor, name):
             f"(v.{name}(...)) or a slice read straight from one (v[i, j].{name}(...)) "
             f"can be assigned; for a new tensor use mg.index_update / "
             f"mg.tensor_scatter_nd_update")
+    if any(name in vars(klass) for klass in type(tensor).__mro__):
+        # A property that raised AttributeError (e.g. a tensor leaked from mg.function):
+        # Python called us instead; run it again so its own error is the one seen.
+        return object.__getattribute__(tensor, name)
     raise AttributeError(f"'{type(tensor).__name__}' object has no attribute {name!r}")
 
 

@@ -4,7 +4,9 @@
 ``Variable.assign``); ``opt.minimize(loss_fn, var_list)`` computes the gradients of the
 zero-argument ``loss_fn`` with a ``GradientTape`` first. ``opt.iterations`` counts the
 applied steps. The per-variable state ("slots") lives in the optimizer, on the variable's
-backend and in its dtype; hyperparameters are Python floats, so float32 variables stay float32.
+backend and in its dtype; hyperparameters are Python floats, so float32 variables stay float32
+(the learning rate of a step is a float64 0-d Tensor cast to each variable's dtype, which
+NumPy does to a Python float too: a traced step reads it on every call).
 
 Common to all (Keras 3's base optimizer), with ``lr`` the learning rate of this step (a
 number, or ``learning_rate(iterations)`` when ``learning_rate`` is callable):
@@ -25,6 +27,7 @@ from ..autodiff.tape import GradientTape, stop_recording_all
 from ..core.compute import compute
 from ..core.tensor import Variable
 from ..ops import cast, constant, convert_to_tensor, full_like, maximum, sqrt, zeros_like
+from ..tracing.captured import read_per_call, value_per_call
 from .checks import (check_learning_rate, check_unit, check_weight_decay,
                      iterations_value, slot_value)
 
@@ -75,13 +78,17 @@ class Optimizer:
             # A lazy backend (Dask): all the gradients in one pass, so the forward pass they
             # share runs once (not once per variable assign).
             pairs = list(zip(compute(*(g for g, _ in pairs)), (var for _, var in pairs)))
-        lr = self.current_learning_rate()
+        # Read on every call of a traced step too: the learning rate (a number or a
+        # schedule's value) as an input of the program, the other hyperparameters as a
+        # guard, so changing one after tracing (opt.learning_rate = 0) takes effect.
+        read_per_call(self._hyperparameters)
         counter = self._counter_on(pairs[0][1].backend)
         self._step_factors = {}
         with stop_recording_all():
             for g, var in pairs:
+                lr = self._lr_on(var.backend)
                 if self.weight_decay:
-                    var.assign(var - var * (self.weight_decay * lr))
+                    var.assign(var - var * self._in(lr * self.weight_decay, var, "wd"))
                 self._update(var, g, lr, self._slots_for(var))
                 if var.constraint is not None:      # Keras: after the update, never in assign
                     var.assign(var.constraint(var))
@@ -124,6 +131,29 @@ class Optimizer:
             self._counter = Variable(constant(self._count, dtype="int64", backend=backend),
                                      trainable=False, name="iterations")
         return self._counter
+
+    def _hyperparameters(self):
+        """The hyperparameters but the learning rate (an input of the step)."""
+        return tuple(getattr(self, k) for k in self._config_keys
+                     if k not in ("name", "learning_rate"))
+
+    def _lr_on(self, backend):
+        """This step's learning rate as a float64 0-d Tensor on ``backend`` (once per step
+        and backend); in a traced step, read again on every call."""
+        lr = self._step_factors.get(("lr", backend))
+        if lr is None:
+            lr = self._step_factors[("lr", backend)] = value_per_call(
+                self.current_learning_rate, backend, "float64")
+        return lr
+
+    def _in(self, value, var, what):
+        """A float64 factor of this step in ``var``'s dtype (the value a Python float
+        would have become: NumPy converts it to the array's dtype the same way)."""
+        key = (what, var.backend, var.dtype)
+        out = self._step_factors.get(key)
+        if out is None:
+            out = self._step_factors[key] = cast(value, var.dtype)
+        return out
 
     def current_learning_rate(self):
         lr = self.learning_rate
@@ -178,10 +208,18 @@ class Optimizer:
                 f"{self.name}.load_state: got {len(values)} values, expected {1 + len(slots)} "
                 f"(iterations, then the slots of {len(var_list)} variable(s) in order); pass "
                 f"var_list, in the order the saved optimizer built them")
+        checked = [slot_value(value, name, var, self.name)
+                   for value, (var, name) in zip(values[1:], slots)]
+        iterations = iterations_value(values[0], self.name)
         restored = {var._id: {} for var in var_list}
-        for value, (var, name) in zip(values[1:], slots):
-            restored[var._id][name] = _slot(slot_value(value, name, var, self.name), var, name)
-        self.iterations = iterations_value(values[0], self.name)
+        for value, (var, name) in zip(checked, slots):
+            old = self._slots.get(var._id, {}).get(name)
+            if old is not None and old.dtype == value.dtype and old.shape == value.shape:
+                old.assign(value)   # the same Variable: a traced step that updates it
+                restored[var._id][name] = old       # keeps working after a restore
+            else:
+                restored[var._id][name] = _slot(value, var, name)
+        self.iterations = iterations
         self._slots = restored
         self._slot_vars = {var._id: var for var in var_list}
 
@@ -259,6 +297,7 @@ class SGD(Optimizer):
         return {"momentum": _zeros(var, "momentum")} if self.momentum else {}
 
     def _update(self, var, g, lr, slots):
+        lr = self._in(lr, var, "lr")
         if not self.momentum:
             var.assign(var - g * lr)
             return
@@ -371,7 +410,7 @@ class RMSprop(Optimizer):
             denominator = s - a * a + self.epsilon
         else:
             denominator = s + self.epsilon
-        step = g * lr / sqrt(denominator)
+        step = g * self._in(lr, var, "lr") / sqrt(denominator)
         if self.momentum:
             step = slots["momentum"] * self.momentum + step
             slots["momentum"].assign(step)
@@ -404,4 +443,4 @@ class Adagrad(Optimizer):
     def _update(self, var, g, lr, slots):
         acc = slots["accumulator"] + g * g
         slots["accumulator"].assign(acc)
-        var.assign(var - g * lr / sqrt(acc + self.epsilon))
+        var.assign(var - g * self._in(lr, var, "lr") / sqrt(acc + self.epsilon))

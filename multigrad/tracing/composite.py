@@ -32,7 +32,12 @@ from .record import listening
 from .results import builder, outputs_of
 from .trace import STATEFUL, Trace, refs_in
 
-__all__ = ["JointProgram", "trace_joint", "call_joint"]
+__all__ = ["JointProgram", "trace_joint", "call_joint", "NOT_JOINT"]
+
+# trace_joint's answer for a call that can never be one op (a guard or a random draw in
+# the backward half, a constant gradient, outputs that are not traced Tensors): the
+# Function remembers it and runs such calls eagerly under the tape without tracing again.
+NOT_JOINT = "not joint"
 
 _make = Tensor._make
 
@@ -59,8 +64,8 @@ def joint_eligible(args, kwargs, leaves):
 
 
 def trace_joint(fn, leaves, args, kwargs, name):
-    """A JointProgram for this call, or None (the trace created Variables, or returned
-    something other than traced Tensors). Variables are left as they were: the caller
+    """A JointProgram for this call, None (the trace created Variables: trace again next
+    time) or NOT_JOINT (see there). Variables are left as they were: the caller
     runs the forward program (or the function) for the call's effects."""
     trace = Trace(())
     paused = _state.active_tapes.set(())          # the outer tapes see none of this
@@ -75,10 +80,12 @@ def trace_joint(fn, leaves, args, kwargs, name):
                 tape.watch([t for t in targs if type(t) is Tensor and t.dtype.is_differentiable])
                 result = fn(*targs, **kwargs)
             flat = nest.flatten(result)
-            if trace.created or not flat or not all(
+            if trace.created:
+                return None
+            if not flat or not all(
                     type(o) is Tensor and type(o._value) is Traced and o._value.trace is trace
                     for o in flat):
-                return None
+                return NOT_JOINT
             differentiable = [k for k, o in enumerate(flat) if o.dtype.is_differentiable]
             sources = [t for t in targs if type(t) is Tensor]
             variables = [v for v in tape.watched_variables() if v.trainable]
@@ -106,13 +113,13 @@ def _compile_joint(trace, result, flat, grads, writes, leaves, variables, differ
         elif type(g._value) is Traced and g._value.trace is trace:
             grad_ids.append(g._value.id)
         else:
-            return None                          # a gradient that is a constant
+            return NOT_JOINT                     # a gradient that is a constant
     depends = set(cot_ids)
     forward_nodes, backward_nodes = [], []
     for node in trace.nodes:
         if any(i in depends for i in refs_in(node.args, refs_in(node.kwargs or {}, []))):
-            if node.kind in ("setitem", "guard") or node.extra == STATEFUL:
-                return None                      # the backward half must be pure
+            if node.kind in ("setitem", "guard", "raises") or node.extra == STATEFUL:
+                return NOT_JOINT                 # the backward half must be pure
             backward_nodes.append(node)
             if node.out is not None:
                 depends.add(node.out)

@@ -78,4 +78,6 @@ def _is_reduction(node):
 
 
 def reuse_buffers(plan):
-    plan.inplace = plan_inplace(plan.trace, plan.nodes, plan.keep(), plan.min_bytes)
+    # A relaxed trace's sizes vary between calls: no buffer plan made for one size.
+    if not plan.trace.relaxed:
+        plan.inplace = plan_inplace(plan.trace, plan.nodes, plan.keep(), plan.min_bytes)

@@ -2,7 +2,8 @@
 
 May change: which steps the program keeps (a step no output, Variable write, guard or
 random draw needs is dropped). Must keep: every guard, every in-place write (``setitem``),
-every random draw (their effects are not in their outputs), and program order.
+every step that raised while tracing (``raises``: replay checks it raises again), every
+random draw and effect (their effects are not in their outputs), and program order.
 """
 
 from .trace import STATEFUL, refs_in
@@ -22,7 +23,8 @@ def live_nodes(nodes, needed):
     needed = set(needed)
     kept = []
     for node in reversed(nodes):
-        if node.kind in ("guard", "setitem") or node.extra == STATEFUL or node.out in needed:
+        if node.kind in ("guard", "setitem", "raises") or node.extra == STATEFUL \
+                or node.out in needed:
             kept.append(node)
             needed.update(node_refs(node))
     kept.reverse()

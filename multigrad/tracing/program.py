@@ -14,7 +14,7 @@ import math
 import operator
 
 from .passes import Plan, run_passes
-from .trace import Ref, shape_key
+from .trace import STATEFUL, Ref, shape_key
 
 __all__ = ["compile_trace", "Retrace", "FREE_BYTES"]
 
@@ -26,7 +26,9 @@ _UNARY_SYMBOLS = {"-": "(-{0})", "+": "(+{0})", "~": "(~{0})", "abs": "abs({0})"
 
 
 class Retrace(Exception):
-    """A guard saw a value different from the one the trace read: trace again."""
+    """A guard saw a value different from the one the trace read: trace again. Raised by
+    a program's first guard, it carries the value that guard saw (``Function`` looks up
+    the program traced for that value instead of trying each in turn)."""
 
 
 def _host_list(v):
@@ -49,6 +51,8 @@ def _same(a, b):
 
 
 class _Emitter:
+    first_guard = None      # the program's first guard (compile_trace sets it)
+
     def __init__(self, trace):
         self.trace = trace
         self.names = {}        # default-argument name -> object
@@ -111,24 +115,72 @@ class _Emitter:
             return f"{out} = {self.expr(a[0])}[{node.extra!r}]"
         if kind == "setitem":
             return f"{self.expr(a[0])}[{self.expr(a[1])}] = {self.expr(a[2])}"
+        if kind == "raises":
+            return self.raises(node)
         guard_kind, observed, *extra = node.extra
-        check = self.bind("g", _GUARDS[guard_kind])
-        args = ", ".join([self.expr(a[0])] + [self.bind("k", x) for x in extra])
-        return (f"if not _same({check}({args}), {self.bind('e', observed)}): "
+        if guard_kind == "python":          # a Python value read on every call
+            read = f"{self.bind('g', extra[0])}()"
+        else:
+            args = ", ".join([self.expr(a[0])] + [self.bind("k", x) for x in extra])
+            read = f"{self.bind('g', _GUARDS[guard_kind])}({args})"
+        if node is self.first_guard:        # the value it saw picks the next program
+            return (f"if not _same(_seen := {read}, {self.bind('e', observed)}): "
+                    f"raise _Retrace(_seen)")
+        return f"if not _same({read}, {self.bind('e', observed)}): raise _Retrace"
+
+    def raises(self, node):
+        """A step that raised while tracing: replay re-runs it and goes on only if it
+        raises that kind of exception again."""
+        step_kind, exc = node.extra
+        a = node.args
+        fn = (f"{self.expr(a[0])}.{node.fn}" if step_kind == "method"
+              else self.bind("f", node.fn))
+        a = a[1:] if step_kind == "method" else a
+        args = "(" + "".join(self.expr(x) + ", " for x in a) + ")"
+        kwargs = "{" + ", ".join(f"{k!r}: {self.expr(v)}"
+                                 for k, v in (node.kwargs or {}).items()) + "}"
+        return (f"if not _raised({fn}, {args}, {kwargs}, {self.bind('x', exc)}): "
                 f"raise _Retrace")
 
 
-def _signature_checks(em, n, leaf, i):
+def _raised(fn, args, kwargs, exc):
+    """True if ``fn(*args, **kwargs)`` raises ``exc`` (a ``raises`` step)."""
+    try:
+        fn(*args, **kwargs)
+    except exc:
+        return True
+    except Exception:           # another error: eager would raise it; the trace will
+        return False
+    return False
+
+
+def _signature_checks(em, n, leaf, i, shape=None):
     """Lines that raise Retrace unless argument ``n`` has the traced leaf's type, backend,
     dtype and shape, and name its array ``_i`` (the checks let a call skip forming its
     signature key: ``Function``'s fast path)."""
     value = leaf._value
+    shape = tuple(value.shape) if shape is None else shape
     t, b = em.bind("T", type(leaf)), em.bind("b", leaf._backend)
-    d, s = em.bind("d", value.dtype), em.bind("s", tuple(value.shape))
-    return [f"if type(_t{n}) is not {t} or _t{n}._backend is not {b}: raise _Retrace",
-            f"_{i} = _t{n}._value",
-            f"if _{i}.shape != {s} or (_{i}.dtype is not {d} and _{i}.dtype != {d}): "
-            f"raise _Retrace"]
+    d = em.bind("d", value.dtype)
+    if None in shape:               # a relaxed signature: the rank and the fixed sizes
+        fixed = "".join(f" or _{i}.shape[{k}] != {size}"
+                        for k, size in enumerate(shape) if size is not None)
+        check = f"len(_{i}.shape) != {len(shape)}{fixed}"
+    else:
+        check = f"_{i}.shape != {em.bind('s', shape)}"
+    lines = [f"if type(_t{n}) is not {t} or _t{n}._backend is not {b}: raise _Retrace",
+             f"_{i} = _t{n}._value",
+             f"if {check} or (_{i}.dtype is not {d} and _{i}.dtype != {d}): "
+             f"raise _Retrace"]
+    flags = getattr(value, "flags", None)
+    if len(shape) >= 2 and getattr(flags, "c_contiguous", None) is not None:
+        # The memory order decides how sums round and where a reused buffer's result
+        # lies: a program serves the layout it was traced with (another: its own trace).
+        c, f = bool(flags.c_contiguous), bool(getattr(flags, "f_contiguous", False))
+        lines.append(f"_f = _{i}.flags")
+        lines.append(f"if _f.c_contiguous is not {c} or _f.f_contiguous is not {f}: "
+                     f"raise _Retrace")
+    return lines
 
 
 def _steps(plan, em):
@@ -145,14 +197,15 @@ def _assemble(em, name, params, body):
     parts = params + (["*"] + [f"{k}={k}" for k in em.names] if em.names else [])
     head = f"def {name}({', '.join(parts)}):"
     source = head + "\n" + "\n".join("    " + line for line in body) + "\n"
-    namespace = {"_same": _same, "_Retrace": Retrace, **em.names}
+    namespace = {"_same": _same, "_Retrace": Retrace, "_raised": _raised, **em.names}
     exec(compile(source, f"<mg.function {name}>", "exec"), namespace)
     fn = namespace[name]
     fn.source = source
     return fn
 
 
-def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=None):
+def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=None,
+                  shapes=None):
     """One Python function ``(*Tensor leaves) -> the call's result`` for a trace.
 
     It checks each leaf against the traced one (``Retrace`` if it differs), reads the
@@ -166,16 +219,21 @@ def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=
     plan = run_passes(Plan(trace, trace.nodes if nodes is None else nodes, outputs, writes,
                            inputs, FREE_BYTES))
     em = _Emitter(trace)
+    em.first_guard = next((node for node in plan.nodes if node.kind == "guard"), None)
     body = []
     for n, (leaf, i) in enumerate(zip(leaves, trace.inputs)):
-        body += _signature_checks(em, n, leaf, i)
+        body += _signature_checks(em, n, leaf, i, shapes[n] if shapes else None)
     for var, i in trace.var_inputs:
         body.append(f"_{i} = {em.bind_once('v', var)}._array")
     body += _steps(plan, em)
     for var, i in plan.writes:
         body.append(f"{em.bind_once('v', var)}._array = {em.expr(Ref(i))}")
     body.append(_return_line(em, plan.outputs, returns))
-    return _assemble(em, name, [f"_t{n}" for n in range(len(leaves))], body)
+    fn = _assemble(em, name, [f"_t{n}" for n in range(len(leaves))], body)
+    fn.draws = any(node.extra == STATEFUL and getattr(node.fn, "draws", True)
+                   for node in plan.nodes)       # random steps in it
+    fn.first_seen = None if em.first_guard is None else em.first_guard.extra[1]
+    return fn
 
 
 def compile_steps(trace, nodes, params, outputs, name="traced"):

@@ -107,6 +107,8 @@ class Traced:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         if name in _METADATA:                  # fixed by the trace: readable even leaked
+            if name == "shape" and self.trace.relaxed and current_trace.get() is self.trace:
+                self.trace.guard_shape(self)   # sizes vary in a relaxed trace: a guard
             return getattr(self.real, name)
         attr = getattr(self.real, name)
         trace = _live(self)
@@ -128,7 +130,9 @@ class Traced:
         return trace.operator(operator.getitem, "[]", (self, index))
 
     def __len__(self):
-        _live(self)
+        trace = _live(self)
+        if trace is not None and trace.relaxed:
+            trace.guard_shape(self)
         return len(self.real)
 
     def __iter__(self):

@@ -53,14 +53,16 @@ def simplify(trace, nodes):
                 continue                      # a loop's history: its length may change
             if node.out is not None:
                 dynamic.add(node.out)         # its shape may change too
-        if node.kind == "guard" and all(i in trace.consts for i in _refs(node.args, [])):
+        refs = _refs(node.args, [])
+        if node.kind == "guard" and refs and all(i in trace.consts for i in refs):
             continue                        # it saw a constant: it always passes
-        if node.kind in ("guard", "setitem") or node.extra == STATEFUL:
+        if node.kind in ("guard", "setitem", "raises") or node.extra == STATEFUL:
             out.append(node)
             continue
         if rules.fold(node):
             continue
-        same = rules.same_value(node)
+        # The shape-based rewrites hold for the traced sizes only: not in a relaxed trace.
+        same = None if trace.relaxed else rules.same_value(node)
         if same is None:
             key = _step_key(node)
             same = seen.setdefault(key, node.out) if key is not None else None
@@ -68,7 +70,7 @@ def simplify(trace, nodes):
         if same is not None:
             alias[node.out] = same
             continue
-        out.extend(rules.rewrite(node))
+        out.extend([node] if trace.relaxed else rules.rewrite(node))
     return out, alias
 
 
@@ -103,6 +105,12 @@ def _key(obj):
         return (t, tuple((k, _key(v)) for k, v in obj.items()))
     if t is slice:
         return (t, _key(obj.start), _key(obj.stop), _key(obj.step))
+    if t is float:              # by bits: x * 0.0 and x * -0.0 are two steps
+        return (t, obj.hex())
+    if t is complex:
+        return (t, obj.real.hex(), obj.imag.hex())
+    if hasattr(obj, "dtype") and getattr(obj, "shape", None) == ():
+        return (t, repr(obj), str(obj.dtype))     # a NumPy scalar: -0.0 == 0.0 too
     return (t, obj)
 
 

@@ -126,8 +126,9 @@ class Node(NamedTuple):
 class Trace:
     """What one traced run did: nodes, inputs, constants, Variables read and written."""
 
-    def __init__(self, array_types):
+    def __init__(self, array_types, relaxed=False):
         self.nodes = []
+        self.relaxed = relaxed    # some input size is None: every shape read is a guard
         self.array_types = set(array_types)
         self.consts = {}          # id -> real array used as a constant
         self.meta = {}            # id -> Meta of each array value (for the compiler)
@@ -138,6 +139,7 @@ class Trace:
         self.created = []         # Variables created during the trace
         self.backends = {}        # id -> Backend whose ops this trace records
         self._const_ids = {}      # id(array) -> its id as a constant (consts keeps it alive)
+        self._held = []           # arrays copied into consts (their ids stay taken)
         self._next = 0
         self.ancestors = ()       # the traces this one is a sub-trace of (control flow)
         self.done = False         # set when it ends: its proxies then refuse to be used
@@ -200,8 +202,14 @@ class Trace:
         if self.is_array(obj):
             id_ = self._const_ids.get(id(obj))
             if id_ is None:                   # one program constant per array object
-                id_ = self._const_ids[id(obj)] = self.value(obj).id
-                self.consts[id_] = obj
+                kept = obj
+                if getattr(getattr(obj, "flags", None), "writeable", False):
+                    # A caller's mutable array (a closure's NumPy array): captured by
+                    # value now, as TF captures it, never read half old, half new.
+                    kept = obj.copy()
+                    self._held.append(obj)    # its id stays its own while mapped
+                id_ = self._const_ids[id(obj)] = self.value(kept).id
+                self.consts[id_] = kept
             found.append(id_)
             return Ref(id_)
         return obj
@@ -295,20 +303,47 @@ class Trace:
             return type(result)(self.constant(x) for x in result)
         return result
 
+    def _raised(self, kind, fn, args, kwargs, exc):
+        """A recorded step raised while tracing (the traced code may catch it: control
+        flow): a ``raises`` node, which replay re-runs, raising Retrace unless it raises
+        the same kind of exception again."""
+        found = []
+        try:
+            targs = self.template(args, found)
+            tkwargs = self.template(kwargs, found) if kwargs else None
+        except TracingError:        # not replayable anyway: the original error goes on
+            return
+        if not all(i in self.consts for i in found):
+            self.nodes.append(Node("raises", None, fn, targs, tkwargs, (kind, type(exc))))
+
     def call(self, fn, args, kwargs, name=None):
-        result = fn(*unwrap(args), **unwrap(kwargs))
+        try:
+            result = fn(*unwrap(args), **unwrap(kwargs))
+        except Exception as exc:
+            self._raised("call", fn, args, kwargs, exc)
+            raise
         return self._record("call", fn, args, kwargs, name, result)
 
     def operator(self, fn, symbol, operands):
-        result = fn(*unwrap(operands))
+        try:
+            result = fn(*unwrap(operands))
+        except Exception as exc:
+            self._raised("op", fn, operands, None, exc)
+            raise
         return self._record("op", fn, operands, None, symbol, result)
 
     def attribute(self, proxy, name, attr):
         if callable(attr) and not isinstance(attr, type):
             def method(*args, **kwargs):
-                result = attr(*unwrap(args), **unwrap(kwargs))
+                try:
+                    result = attr(*unwrap(args), **unwrap(kwargs))
+                except Exception as exc:
+                    self._raised("method", name, (proxy,) + args, kwargs, exc)
+                    raise
                 return self._record("method", name, (proxy,) + args, kwargs, None, result)
             return method
+        if self.relaxed and name in ("shape", "size"):
+            self.guard_shape(proxy)
         if self.is_array(attr):
             return self._record("getattr", name, (proxy,), None, None, attr)
         return attr
@@ -319,12 +354,16 @@ class Trace:
         self.nodes.append(Node("setitem", None, None,
                                self.template((proxy, index, value), found), None))
 
-    def stateful(self, draw, real):
-        """A step whose value changes on every call (a random draw): ``draw()`` runs again
-        on every replay, and the step is never folded, shared or dropped."""
+    def stateful(self, draw, real, args=()):
+        """A step whose value changes on every call (a random draw): ``draw(*args)`` runs
+        again on every replay, and the step is never folded, shared or dropped."""
         out = self._new_id()
-        self.nodes.append(Node("call", out, draw, (), None, STATEFUL))
+        self.nodes.append(Node("call", out, draw, self.template(args, []), None, STATEFUL))
         return self.value(real, out)
+
+    def guard_shape(self, proxy):
+        """A relaxed trace read a shape: replay checks it (sizes may vary there)."""
+        self.guard(proxy, "shape", shape_key(proxy.real.shape), ())
 
     def guard(self, proxy, kind, observed, args):
         self.nodes.append(Node("guard", None, kind, (Ref(proxy.id),), None,

@@ -195,14 +195,20 @@ def check_traced(program, backend):
         traced(*args)
         # New values of the same signature: scaled by 1 + 2**-8, away from every edge the
         # generator keeps the inputs from (signs and orderings do not change).
+        # In another memory layout too (Fortran order where it differs): a program
+        # serves the layout it was traced with, another layout traces again.
         shifted = [mg.to_backend(a.numpy() * (1 + 2.0 ** -8), backend) for a in args]
         got = traced(*shifted)
+        fortran = [mg.to_backend(np.asarray(a.numpy(), order="F"), backend) for a in shifted]
+        got_fortran = traced(*fortran)
     finally:
         compiler.FREE_BYTES = saved
-    want = f(*shifted)
-    for k, (g, w) in enumerate(zip(got, want)):
-        _same_bits(g.numpy(), w.numpy(), f"traced: result {k} (0: output, 1: loss, then "
-                                         f"gradients, then the HVP)")
+    for name, inputs, result in (("", shifted, got), (" (Fortran order)", fortran,
+                                                       got_fortran)):
+        want = f(*inputs)
+        for k, (g, w) in enumerate(zip(result, want)):
+            _same_bits(g.numpy(), w.numpy(), f"traced{name}: result {k} (0: output, 1: "
+                                             f"loss, then gradients, then the HVP)")
 
 
 FUNCTIONS = {"forward": check_forward, "raises": check_raises, "grad": check_grad,
