@@ -194,13 +194,14 @@ def qr(a, mode="reduced", name=None):
 
 
 def _pinv_vjp(ns, g, ans, a):
+    # dP = -P dA P + P P^H dA^H (I - A P) + (I - P A) dA^H P^H P, transposed.
     p = ans
-    gt = mT(ns, g)
-    ppt = p @ mT(ns, p)
-    ptp = mT(ns, p) @ p
+    gt = mH(ns, g)
+    ppt = p @ mH(ns, p)
+    ptp = mH(ns, p) @ p
     x = gt @ ppt
     y = ptp @ gt
-    return -(mT(ns, p) @ g @ mT(ns, p)) + (x - a @ (p @ x)) + (y - (y @ p) @ a)
+    return -(mH(ns, p) @ g @ mH(ns, p)) + (x - a @ (p @ x)) + (y - (y @ p) @ a)
 
 
 _PINV = Primitive("pinv", lambda ns, a: ns.linalg.pinv(a)).defvjp(_pinv_vjp)

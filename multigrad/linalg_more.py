@@ -10,7 +10,7 @@ import that would close a cycle.
 
 from . import ops
 from .args import integer_arg
-from ._linalg_util import matrix_arg, mH
+from ._linalg_util import lower_read_cotangent, matrix_arg, mH, uplo_arg
 from .axes import normalize_axis
 from .convert import as_tensor
 from .ops._define import defop
@@ -27,9 +27,16 @@ def _la():
     return tensor_ops.linalg
 
 
+def read_upper_as_lower(a):
+    """The matrix whose lower triangle holds what UPLO='U' reads from ``a``: a^H (the
+    Hermitian matrix built from a's upper triangle is the one built from a^H's lower)."""
+    a = ops.matrix_transpose(a)
+    return ops.conj(a) if a.dtype.is_complex else a
+
+
 def _eigvalsh_vjp(ns, g, ans, a):
     w, v = ns.linalg.eigh(a)
-    return v @ (g[..., :, None] * mH(ns, v))
+    return lower_read_cotangent(ns, v @ (g[..., :, None] * mH(ns, v)))
 
 
 _EIGVALSH = Primitive("eigvalsh", lambda ns, a: ns.linalg.eigh(a)[0]).defvjp(_eigvalsh_vjp)
@@ -37,11 +44,13 @@ _EIGVALSH = Primitive("eigvalsh", lambda ns, a: ns.linalg.eigh(a)[0]).defvjp(_ei
 
 @defop(_EIGVALSH)
 def eigvalsh(a, UPLO="L", name=None):
-    """Eigenvalues (ascending) of symmetric/Hermitian matrices; only ``UPLO='L'`` (the
-    lower triangle is read). Gradient ``V diag(g) V^H``: defined for repeated eigenvalues."""
-    if UPLO != "L":
-        raise ValueError(f"mg.linalg.eigvalsh: only UPLO='L' is supported, got {UPLO!r}")
-    return apply(_EIGVALSH, (matrix_arg(a, "eigvalsh"),))
+    """Eigenvalues (ascending) of symmetric/Hermitian matrices, reading only the lower
+    (``UPLO='U'``: upper) triangle as NumPy does. The gradient is that function's:
+    ``V diag(g) V^H`` mapped onto the triangle read; defined for repeated eigenvalues."""
+    a = matrix_arg(a, "eigvalsh")
+    if uplo_arg(UPLO, "eigvalsh") == "U":
+        a = read_upper_as_lower(a)
+    return apply(_EIGVALSH, (a,))
 
 
 def _svdvals_vjp(ns, g, ans, a):
