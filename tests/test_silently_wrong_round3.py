@@ -39,3 +39,84 @@ def test_nanstd_mixes_one_element_and_longer_slices(backend):
     y, g, _ = _grad_and_second(lambda x: mg.nanstd(x, axis=1),
                                [[2.0, np.nan], [1.0, 3.0]], backend)
     np.testing.assert_allclose(g, [[0.0, 0.0], [-0.5, 0.5]])
+
+
+# --- 8. functions defined on reals, complex input, and other bad input ---------------------
+
+def _z(backend):
+    return mg.to_backend(np.array([1 + 1j, -2 + 0.5j]), backend)
+
+
+@pytest.mark.parametrize("name, f", [
+    ("erf", mg.erf), ("cbrt", mg.cbrt), ("nn.relu", mg.nn.relu),
+    ("nn.leaky_relu", mg.nn.leaky_relu), ("nn.elu", mg.nn.elu), ("nn.gelu", mg.nn.gelu),
+    ("nn.softplus", mg.nn.softplus), ("nn.softsign", mg.nn.softsign),
+    ("nn.softmax", mg.nn.softmax), ("nn.log_softmax", mg.nn.log_softmax),
+    ("copysign", lambda z: mg.copysign(z, z)),
+])
+def test_real_only_functions_refuse_complex_input(backend, name, f):
+    with pytest.raises(TypeError, match=r"defined for real (or integer )?input only .*"
+                                        r"got dtype complex128; apply it to mg.real\(x\)"):
+        f(_z(backend))
+
+
+def test_sigmoid_of_complex_input_is_tensorflows(backend):
+    z = np.array([1 + 1j, -2 + 0.5j])
+    np.testing.assert_allclose(mg.nn.sigmoid(_z(backend)).numpy(), 1 / (1 + np.exp(-z)),
+                               rtol=1e-14)
+    assert mg.math.sigmoid is mg.nn.sigmoid
+    from multigrad.testing import check_grads
+    check_grads(mg.nn.sigmoid, [_z(backend)], order=2)
+
+
+def test_l2_normalize_and_euclidean_norm_of_complex_input_use_the_modulus(backend):
+    z = np.array([1 + 1j, -2 + 0.5j])
+    np.testing.assert_allclose(mg.math.l2_normalize(_z(backend)).numpy(),
+                               z / np.linalg.norm(z), rtol=1e-14)
+    norm = mg.math.reduce_euclidean_norm(_z(backend))
+    assert norm.dtype == mg.complex128                       # TF keeps the input dtype
+    np.testing.assert_allclose(norm.numpy(), np.linalg.norm(z), rtol=1e-14)
+
+
+def test_complex_order_is_numpys_lexicographic_one(backend):
+    # One rule for the comparison family (README "Complex numbers"): NumPy's order, real
+    # part first; the TF spellings are the same functions. array_api_strict refuses
+    # complex comparisons (its standard does): an error, never another order.
+    z = np.array([1 + 1j, -2 + 0.5j, 1 + 0.5j])
+    x = mg.to_backend(z, backend)
+    checks = [(lambda t: mg.maximum(t, t[::-1]), np.maximum(z, z[::-1])),
+              (mg.sort, np.sort(z)), (mg.math.reduce_max, np.max(z)), (mg.argmin, 1)]
+    for f, want in checks:
+        if backend.name == "array_api_strict":
+            with pytest.raises(TypeError, match="Only real numeric dtypes"):
+                f(x)
+        else:
+            np.testing.assert_array_equal(f(x).numpy(), want)
+
+
+def test_sin_of_booleans_follows_numpys_promotion(backend):
+    b = mg.to_backend(np.array([True, False]), backend)
+    if backend.name == "array_api_strict":        # the standard has no sin of booleans
+        with pytest.raises(TypeError, match="floating-point dtypes"):
+            mg.sin(b)
+        return
+    y = mg.sin(b)
+    assert y.dtype == mg.float16 and np.sin(np.array([True])).dtype == np.float16
+    np.testing.assert_array_equal(y.numpy(), np.sin(np.array([True, False])))
+
+
+@pytest.mark.parametrize("data", [np.array(["a", "b"]), np.array([b"a"]),
+                                  np.array([1, None], dtype=object)])
+def test_string_and_object_arrays_are_refused_clearly(backend, data):
+    with pytest.raises(TypeError, match="no string tensors, unlike TensorFlow's tf.string"):
+        mg.constant(data)
+
+
+@pytest.mark.parametrize("op", ["tensor_scatter_nd_update", "tensor_scatter_nd_add"])
+def test_tensorflow_scatters_refuse_negative_indices(backend, op):
+    x = mg.to_backend(np.zeros(3), backend)
+    with pytest.raises(IndexError, match=rf"mg.{op}: index -1 is out of bounds for axis 0 "
+                                         r"with size 3 \(TensorFlow's scatters"):
+        getattr(mg, op)(x, [[-1]], [5.0])
+    with pytest.raises(IndexError, match="index -2 is out of bounds"):
+        mg.scatter_nd([[0], [-2]], mg.to_backend(np.ones(2), backend), [3])
