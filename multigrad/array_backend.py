@@ -175,14 +175,18 @@ class Backend:
     lazy:         ops build a graph that ``extras["compute"]`` evaluates (Dask); a
                   ``Variable.assign*`` then evaluates the new value, so state never
                   carries the graph of every past update.
+    canonical:    array -> an equal array the backend combines safely, applied to every op's
+                  output and every first-order cotangent (None: arrays kept as they are).
+                  Dask uses it to re-cut empty arrays, which it mis-combines otherwise.
     """
 
     def __init__(self, name, namespace, array_types, *, version="", device="cpu",
                  to_numpy=None, from_numpy=None, synchronize=None, extras=None, host=False,
-                 lazy=False):
+                 lazy=False, canonical=None):
         self.name = name
         self.host = host
         self.lazy = lazy
+        self.canonical = canonical
         self.xp = namespace
         self.array_types = tuple(array_types)
         self.version = version

@@ -283,6 +283,7 @@ class GradientTape:
         entries = self._entries
         pop, get = grads.pop, grads.get
         check = _primitive._check_numerics
+        canonical = None if higher else ns._backend.canonical
         for i in range(len(entries) - 1, -1, -1):
             entry = entries[i]
             if entry is None:
@@ -305,6 +306,8 @@ class GradientTape:
                                      relevant, check)
             g = ans = entry = result = None     # drop this step's arrays before the sums
             for x_id, gx in pairs:
+                if canonical is not None:       # raw arrays from the rules (Dask: empties)
+                    gx = canonical(gx)
                 old = get(x_id)
                 grads[x_id] = gx if old is None else old + gx
 

@@ -120,3 +120,59 @@ def test_tensorflow_scatters_refuse_negative_indices(backend, op):
         getattr(mg, op)(x, [[-1]], [5.0])
     with pytest.raises(IndexError, match="index -2 is out of bounds"):
         mg.scatter_nd([[0], [-2]], mg.to_backend(np.ones(2), backend), [3])
+
+
+# --- 7. empty axes cut differently, negative-step writes (Dask) ----------------------------
+
+def _values_and_shapes(*tensors):
+    for t in tensors:
+        value = t.numpy()
+        assert value.shape == t.shape, (value.shape, t.shape)      # never a wrong shape
+        yield value
+
+
+def test_empty_selections_cut_differently_combine_into_the_declared_shape(backend):
+    # x[mask] cuts its axis (1, 0) on Dask, a roll cuts (0, 0): their sum was declared
+    # (1, 0) and computed (2, 0).
+    x = mg.to_backend(np.zeros((2, 0)), backend)
+    mask = mg.to_backend(np.array([True, False]), backend)
+    with mg.GradientTape() as tape:
+        tape.watch(x)
+        y = x[mask] + mg.roll(x[:1], 1, axis=0)
+        z = mg.reduce_sum(y * 2) + mg.reduce_sum(mg.roll(x, 3, axis=1) * x[::-1])
+    (y_value, g) = _values_and_shapes(y, tape.gradient(z, x))
+    assert y_value.shape == (1, 0) and g.shape == (2, 0)
+
+
+def test_ops_after_an_empty_axis_cut_differently(backend):
+    a = mg.to_backend(np.zeros((3, 0)), backend)
+    b = mg.to_backend(np.ones((0, 2)), backend)
+    rolled = mg.roll(a, 3, axis=1)
+    out = mg.matmul(rolled, b) + mg.matmul(a[::-1], b[:, ::-1])
+    (value,) = _values_and_shapes(out)
+    np.testing.assert_array_equal(value, np.zeros((3, 2)))
+    (value,) = _values_and_shapes(mg.concatenate([rolled, a[::-1]], axis=1) + a)
+    assert value.shape == (3, 0)
+
+
+def test_an_integer_next_to_a_negative_step_slice(backend):
+    x = mg.to_backend(np.arange(15.0).reshape(3, 5), backend)
+    v = mg.to_backend(np.array([10.0, 20.0, 30.0]), backend)
+    want = np.arange(15.0).reshape(3, 5)
+    want[1, ::-2] = [10.0, 20.0, 30.0]
+    with mg.GradientTape(persistent=True) as tape:
+        tape.watch([x, v])
+        picked = x[1, ::-2]
+        updated = mg.index_update(x, (1, slice(None, None, -2)), v * 1.0)
+        loss = mg.reduce_sum(picked * mg.to_backend(np.array([1.0, 2.0, 3.0]), backend))
+        weights = mg.to_backend(np.arange(15.0).reshape(3, 5), backend)
+        weighted = mg.reduce_sum(updated * weights)
+    np.testing.assert_array_equal(picked.numpy(), [9.0, 7.0, 5.0])
+    np.testing.assert_array_equal(updated.numpy(), want)
+    g = np.zeros((3, 5))
+    g[1, ::-2] = [1.0, 2.0, 3.0]
+    np.testing.assert_array_equal(tape.gradient(loss, x).numpy(), g)
+    gv = tape.gradient(weighted, v).numpy()
+    np.testing.assert_array_equal(gv, np.arange(15.0).reshape(3, 5)[1, ::-2])
+    np.testing.assert_array_equal(mg.index_update(x, (1, slice(None, None, -2)), 0.0).numpy()[1],
+                                  [0.0, 6.0, 0.0, 8.0, 0.0])

@@ -154,6 +154,20 @@ class DaskNamespace(DaskIndexing):
     def stack(self, arrays, axis=0):
         return self._da.stack(self._fresh_empties(arrays), axis=axis)
 
+    def canonical(self, x):
+        """``x``, or new zeros of its shape when ``x`` is empty and cut in a way dask
+        mis-combines: a 0-length chunk on a non-empty axis (``x[mask]`` cuts (1, 0)), an
+        empty axis in several chunks ((0, 0) after a roll) or in none. An empty array holds
+        no data, so the zeros are equal to it; dask would add such arrays into a wrong
+        shape ((1, 0) + (1, 0) computing to (2, 0)) or fail ("Empty tuples are not
+        allowed in chunks")."""
+        shape = getattr(x, "shape", ())
+        if 0 not in shape or _unknown(shape) or not isinstance(x, self._da.Array):
+            return x
+        if all((c == (0,)) if n == 0 else (0 not in c) for n, c in zip(shape, x.chunks)):
+            return x
+        return self.zeros(tuple(shape), dtype=x.dtype)
+
     def _fresh_empties(self, arrays):
         """``arrays`` with each empty one replaced by new zeros of its shape: it holds no
         data, and dask mis-builds the graph joining empty arrays cut differently (an empty
