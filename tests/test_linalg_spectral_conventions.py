@@ -133,6 +133,12 @@ def test_complex_svd_closed_form_through_abs_u(backend):
     ("pinv", la.pinv, (3, 2)),
     ("pinv-wide", la.pinv, (2, 3)),
     ("lstsq", lambda x: la.lstsq(x, mg.constant(np.arange(4.0) + 1j)), (4, 2)),
+    # the neighbours: the same conjugate-transpose rules
+    ("slogdet", lambda x: la.slogdet(x)[1], (3, 3)),
+    ("slogdet-sign", lambda x: la.slogdet(x)[0] * la.slogdet(x)[1], (3, 3)),
+    ("qr-Q", lambda x: la.qr(x)[0], (4, 3)),
+    ("qr-R", lambda x: la.qr(x)[1], (3, 3)),
+    ("cholesky", lambda x: la.cholesky(x @ mg.conj(mg.matrix_transpose(x))), (3, 3)),
 ])
 def test_complex_spectral_functions_match_finite_differences(backend, name, f, shape):
     check_grads(f, [mg.constant(_spread(_rng_matrix(shape, 9, True)))], order=2)
