@@ -94,4 +94,6 @@ def convert_to_tensor(value, dtype=None, backend=None, name=None):
         raw = target.asarray(value, dtype=None if dtype is None else _dt.as_dtype(dtype))
     except (ValueError, TypeError) as exc:
         raise type(exc)(f"cannot convert {type(value).__name__} to a tensor: {exc}") from exc
+    if target.canonical is not None:        # an array passed in as it is (raw Dask)
+        raw = target.canonical(raw)
     return Tensor._make(raw, target)

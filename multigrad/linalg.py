@@ -2,14 +2,18 @@
 
 Forward functions call the backend's standard ``linalg`` extension; rules are written
 once against ``ns`` (``ns.linalg`` is that extension on raw arrays and this module on
-Tensors). Gradients are derived for real matrices; assumptions per function:
+Tensors). Gradients hold for real and complex matrices (conjugate transposes: TF's
+convention, docs/design.md "Spectral gradients"); assumptions per function:
 
 - ``inv``, ``solve``, ``slogdet``: the matrix is invertible (slogdet's gradient at a
   singular one raises); ``det``'s gradient is the cofactor matrix, finite everywhere.
-- ``cholesky``, ``eigh``: the input is symmetric (only one triangle is read); the gradient
-  returned is symmetric, i.e. for symmetric perturbations.
+- ``cholesky``: the input is symmetric/Hermitian (only one triangle is read); the gradient
+  returned is Hermitian, i.e. for Hermitian perturbations (as TensorFlow's).
+- ``eigh``, ``eigvalsh``: the gradient is that of the triangle read (``UPLO``), for any
+  input and direction (as TensorFlow's and autograd's).
 - ``eigh``, ``svd`` (``linalg_spectral.py``): losses of the values alone are differentiable
-  everywhere; through the vectors, distinct values are needed (non-finite otherwise).
+  everywhere; through the vectors, distinct values are needed (non-finite otherwise), and
+  only losses invariant to each vector's phase (sign) are functions of the matrix.
 - ``qr``: m >= n and R invertible (full column rank) for the gradient.
 - ``pinv``, ``lstsq``: the rank is constant near the input (e.g. full rank).
 """
@@ -121,7 +125,8 @@ _SLOGDET.defvjp(_slogdet_vjp)
 
 @defop(_SLOGDET)
 def slogdet(a, name=None):
-    """(sign, log|det|) of each square matrix; differentiable through log|det| (real input)."""
+    """(sign, log|det|) of each square matrix; differentiable through log|det| and, for
+    complex input, through the sign (a real sign is piecewise constant)."""
     return apply(_SLOGDET, (matrix_arg(a, "slogdet"),))
 
 

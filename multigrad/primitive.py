@@ -141,8 +141,9 @@ def apply(prim, inputs, params=_NO_PARAMS):
         raise _explain(prim, exc, raws) from exc
     if _check_numerics is not None:     # mg.debugging.enable_check_numerics()
         _check_numerics(prim, out, backend.ops, None)
-    if backend.canonical is not None:
-        out = backend.canonical(out) if prim.n_outputs == 1 else tuple(map(backend.canonical, out))
+    canonical = backend.canonical
+    if canonical is not None:
+        out = canonical(out) if prim.n_outputs == 1 else tuple(map(canonical, out))
     if prim.n_outputs == 1:
         result = _make(out, backend)
     else:

@@ -176,3 +176,15 @@ def test_an_integer_next_to_a_negative_step_slice(backend):
     np.testing.assert_array_equal(gv, np.arange(15.0).reshape(3, 5)[1, ::-2])
     np.testing.assert_array_equal(mg.index_update(x, (1, slice(None, None, -2)), 0.0).numpy()[1],
                                   [0.0, 6.0, 0.0, 8.0, 0.0])
+
+
+def test_raw_dask_arrays_cut_unevenly_are_taken_as_they_compute(backend):
+    if backend.name != "dask":
+        pytest.skip("raw Dask arrays passed in: the dask backend only")
+    da = pytest.importorskip("dask.array")
+    empty = mg.to_backend(da.from_array(np.zeros((1, 0)), chunks=((1, 0), (0, 0))), "dask")
+    one = mg.to_backend(da.from_array(np.ones((1, 1, 1)), chunks=((1, 0),) * 3), "dask")
+    wide = mg.to_backend(np.ones((1, 3, 1)), "dask")
+    (a, b) = _values_and_shapes(empty + empty, one + wide)
+    assert a.shape == (1, 0)
+    np.testing.assert_array_equal(b, np.full((1, 3, 1), 2.0))

@@ -155,18 +155,22 @@ class DaskNamespace(DaskIndexing):
         return self._da.stack(self._fresh_empties(arrays), axis=axis)
 
     def canonical(self, x):
-        """``x``, or new zeros of its shape when ``x`` is empty and cut in a way dask
-        mis-combines: a 0-length chunk on a non-empty axis (``x[mask]`` cuts (1, 0)), an
-        empty axis in several chunks ((0, 0) after a roll) or in none. An empty array holds
-        no data, so the zeros are equal to it; dask would add such arrays into a wrong
-        shape ((1, 0) + (1, 0) computing to (2, 0)) or fail ("Empty tuples are not
-        allowed in chunks")."""
+        """``x`` cut in a way dask combines correctly. Dask mis-combines a 0-length chunk
+        on a non-empty axis (``x[mask]`` cuts (1, 0) where a block selects nothing) and an
+        empty axis in several chunks ((0, 0) after a roll) or in none: it adds such empty
+        arrays into a wrong shape ((1, 0) + (1, 0) computing to (2, 0)), or fails ("Empty
+        tuples are not allowed in chunks", "Chunks do not add up"). An empty array is
+        replaced by new zeros of its shape (it holds no data); a non-empty one loses its
+        0-length chunks (a rechunk that moves no data)."""
         shape = getattr(x, "shape", ())
-        if 0 not in shape or _unknown(shape) or not isinstance(x, self._da.Array):
+        if not isinstance(x, self._da.Array) or _unknown(shape):
             return x
-        if all((c == (0,)) if n == 0 else (0 not in c) for n, c in zip(shape, x.chunks)):
+        chunks = x.chunks
+        if all((c == (0,)) if n == 0 else (0 not in c) for n, c in zip(shape, chunks)):
             return x
-        return self.zeros(tuple(shape), dtype=x.dtype)
+        if 0 in shape:
+            return self.zeros(tuple(shape), dtype=x.dtype)
+        return x.rechunk(tuple(tuple(c for c in axis if c) for axis in chunks))
 
     def _fresh_empties(self, arrays):
         """``arrays`` with each empty one replaced by new zeros of its shape: it holds no
