@@ -48,6 +48,11 @@ def test_eigh_reads_the_triangle_named_by_uplo(backend):
         np.testing.assert_allclose(la.eigvalsh(a, uplo).numpy(), want, atol=1e-12)
         np.testing.assert_allclose(la.eigvalsh(a, UPLO=uplo).numpy(), want, atol=1e-12)
     assert not np.allclose(np.linalg.eigh(a, "U")[0], np.linalg.eigh(a, "L")[0])
+    x = mg.constant(a)                  # NumPy's own call on a Tensor dispatches here
+    np.testing.assert_allclose(np.linalg.eigh(x, "U")[0].numpy(), np.linalg.eigh(a, "U")[0],
+                               atol=1e-12)
+    np.testing.assert_allclose(np.linalg.eigvalsh(x, UPLO="U").numpy(),
+                               np.linalg.eigvalsh(a, "U"), atol=1e-12)
 
 
 def test_eigh_takes_tensorflows_name_by_keyword(backend):
