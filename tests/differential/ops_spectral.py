@@ -34,7 +34,7 @@ def _spread_diagonal(shape):
 
 def _spread(b, x, square):
     """``0.1 x + D`` for a matrix ``x`` of a fitting shape, else for a fresh input."""
-    fits = x.ndim in (2, 3) and min(x.shape[-2:]) >= 1 and x.ref.size <= 18 and (
+    fits = x.ndim in (2, 3) and 1 <= x.ref.size <= 18 and min(x.shape[-2:]) >= 1 and (
         not square or x.shape[-1] == x.shape[-2])
     if not fits:
         x = b.fresh(b.draw(st.sampled_from(SHAPES["square" if square else "any"])))
