@@ -108,6 +108,12 @@ def as_dtype(value):
         name = value.__name__
     found = _BY_NAME.get(name)
     if found is None:
+        kind = getattr(value, "kind", None)
+        if kind in ("U", "S", "O", "V"):     # NumPy's str, bytes, object, structured
+            raise TypeError(f"cannot interpret {value!r} as a multigrad dtype: multigrad "
+                            f"tensors hold numbers and booleans only (no string tensors, "
+                            f"unlike TensorFlow's tf.string, and no Python objects); "
+                            f"convert the data to a numeric array first")
         raise TypeError(f"cannot interpret {value!r} as a multigrad dtype")
     return found
 

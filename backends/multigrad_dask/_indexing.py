@@ -12,6 +12,8 @@ import numpy
 
 from multigrad.backend.fallbacks import generic_getitem, generic_index_update
 
+from ._quiet import quiet_meta
+
 __all__ = ["DaskIndexing", "unknown"]
 
 
@@ -62,7 +64,8 @@ class DaskIndexing:
             return self.zeros((count,) + tuple(x.shape[items[0].ndim:]), dtype=x.dtype)
         index = self._relabelled(self._host_index(index))
         try:
-            return x[index]
+            with quiet_meta():
+                return x[index]
         except (IndexError, NotImplementedError, AssertionError):
             # Several integer arrays, masks next to other indices, an n-d integer array
             # that does not name every axis (dask asserts) ...: the generic rewrite
@@ -86,6 +89,24 @@ class DaskIndexing:
             return index.map_blocks(_same_block, dtype=index.dtype)
         return index
 
+    def _settable(self, x, index, values):
+        """``(index, values)`` that dask's ``__setitem__`` takes for the same write: it fails
+        on an integer next to a negative-step slice (``x[1, ::-2] = v``: IndexError), so each
+        integer becomes a one-element slice and the values gain that axis."""
+        items = index if isinstance(index, tuple) else (index,)
+        if not (_is_basic(items) and Ellipsis not in items
+                and any(isinstance(i, int) for i in items)
+                and any(isinstance(i, slice) and (i.step or 1) < 0 for i in items)):
+            return index, values
+        selected = tuple(x[items].shape)
+        values = self._da.broadcast_to(values, selected) if hasattr(values, "shape") else \
+            self._da.full(selected, values, dtype=x.dtype)
+        kept = iter(selected)
+        shape = tuple(1 if isinstance(i, int) else next(kept) for i in items)
+        shape += tuple(kept)                    # the axes after the last index item
+        return tuple(slice(i, i + 1 or None) if isinstance(i, int) else i for i in items), \
+            values.reshape(shape)
+
     def index_add(self, shape, index, values):
         """zeros(shape) with ``values`` added at ``index``; repeated indices accumulate.
 
@@ -103,6 +124,7 @@ class DaskIndexing:
             # dask's __setitem__ refuses empty values, and values broadcast into an empty
             # selection (NumPy adds nothing there)
             if 0 not in tuple(values.shape) and 0 not in tuple(out[items].shape):
+                items, values = self._settable(out, items, values)
                 out[items] = values
             return out
         if 0 in shape or 0 in tuple(values.shape):   # nothing to add (dask cannot reshape
@@ -149,7 +171,8 @@ class DaskIndexing:
             return x.copy()
         out = x.copy()
         try:
-            out[index] = values
+            settable, values = self._settable(x, index, values)
+            out[settable] = values
         except (IndexError, TypeError, ValueError, NotImplementedError, AssertionError):
             return generic_index_update(self, x, index, values)
         return out

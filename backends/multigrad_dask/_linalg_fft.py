@@ -9,6 +9,14 @@ dispatch to CuPy on CuPy blocks).
 
 import numpy
 
+from ._quiet import quiet_meta
+
+
+def apply_gufunc(da, fn, signature, *arrays, **kwargs):
+    """``dask.array.apply_gufunc`` without dask's meta-cast warning (``_quiet.py``)."""
+    with quiet_meta():
+        return da.apply_gufunc(fn, signature, *arrays, **kwargs)
+
 
 def _real(dtype):
     return numpy.finfo(dtype).dtype if numpy.dtype(dtype).kind == "c" else numpy.dtype(dtype)
@@ -22,8 +30,8 @@ class DaskLinalg:
 
     def _gufunc(self, fn, signature, dtypes, *arrays, **kwargs):
         # Output dtypes are given: dask's inference would call fn on a (singular) dummy.
-        return self._da.apply_gufunc(fn, signature, *arrays, allow_rechunk=True,
-                                     output_dtypes=dtypes, **kwargs)
+        return apply_gufunc(self._da, fn, signature, *arrays, allow_rechunk=True,
+                            output_dtypes=dtypes, **kwargs)
 
     def inv(self, a):
         return self._gufunc(numpy.linalg.inv, "(m,m)->(m,m)", a.dtype, a)

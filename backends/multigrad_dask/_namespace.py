@@ -15,7 +15,7 @@ import numpy
 from multigrad.backend.einsum_parse import parse as parse_einsum
 
 from ._indexing import DaskIndexing, unknown as _unknown
-from ._linalg_fft import DaskFFT, DaskLinalg
+from ._linalg_fft import DaskFFT, DaskLinalg, apply_gufunc
 
 _RENAMED = {
     "acos": "arccos", "acosh": "arccosh", "asin": "arcsin", "asinh": "arcsinh",
@@ -154,12 +154,45 @@ class DaskNamespace(DaskIndexing):
     def stack(self, arrays, axis=0):
         return self._da.stack(self._fresh_empties(arrays), axis=axis)
 
+    def canonical(self, x):
+        """``x`` cut in a way dask combines correctly. Dask mis-combines a 0-length chunk
+        on a non-empty axis (``x[mask]`` cuts (1, 0) where a block selects nothing) and an
+        empty axis in several chunks ((0, 0) after a roll) or in none: it adds such empty
+        arrays into a wrong shape ((1, 0) + (1, 0) computing to (2, 0)), or fails ("Empty
+        tuples are not allowed in chunks", "Chunks do not add up"). An empty array is
+        replaced by new zeros of its shape (it holds no data); a non-empty one loses its
+        0-length chunks (a rechunk that moves no data)."""
+        shape = getattr(x, "shape", ())
+        if not isinstance(x, self._da.Array) or _unknown(shape):
+            return x
+        chunks = x.chunks
+        if all((c == (0,)) if n == 0 else (0 not in c) for n, c in zip(shape, chunks)):
+            return x
+        if 0 in shape:
+            return self.zeros(tuple(shape), dtype=x.dtype)
+        return x.rechunk(tuple(tuple(c for c in axis if c) for axis in chunks))
+
     def _fresh_empties(self, arrays):
         """``arrays`` with each empty one replaced by new zeros of its shape: it holds no
         data, and dask mis-builds the graph joining empty arrays cut differently (an empty
         axis in (0, 0) chunks after a roll, next to one in (0,))."""
         return [self.zeros(tuple(a.shape), dtype=a.dtype) if 0 in tuple(a.shape) else a
                 for a in arrays]
+
+    def tril(self, x, k=0):
+        return self._triangle(x, k, lower=True)
+
+    def triu(self, x, k=0):
+        return self._triangle(x, k, lower=False)
+
+    def _triangle(self, x, k, lower):
+        # dask's tril/triu build their mask with arange(like=x), which warns (and casts)
+        # for complex x: the mask here is from integer indices, the values untouched.
+        n, m = x.shape[-2:]
+        rows = self._da.arange(n, chunks=x.chunks[-2])[:, None]
+        cols = self._da.arange(m, chunks=x.chunks[-1])[None, :]
+        keep = (cols - rows <= k) if lower else (cols - rows >= k)
+        return self._da.where(keep, x, self._da.zeros((), dtype=x.dtype))
 
     def permute_dims(self, x, axes):
         return self._da.transpose(x, tuple(axes))
@@ -295,12 +328,12 @@ class DaskNamespace(DaskIndexing):
         kind = "stable" if stable or descending else None
         if descending:      # stable descending order: sort the reversed line, map back
             flipped = da.flip(moved, axis=-1)
-            order = da.apply_gufunc(lambda v: numpy.argsort(v, axis=-1, kind=kind), "(n)->(n)",
-                                    flipped, output_dtypes=numpy.int64, allow_rechunk=True)
+            order = apply_gufunc(da, lambda v: numpy.argsort(v, axis=-1, kind=kind), "(n)->(n)",
+                                 flipped, output_dtypes=numpy.int64, allow_rechunk=True)
             order = da.flip(moved.shape[-1] - 1 - order, axis=-1)
         else:
-            order = da.apply_gufunc(lambda v: numpy.argsort(v, axis=-1, kind=kind), "(n)->(n)",
-                                    moved, output_dtypes=numpy.int64, allow_rechunk=True)
+            order = apply_gufunc(da, lambda v: numpy.argsort(v, axis=-1, kind=kind), "(n)->(n)",
+                                 moved, output_dtypes=numpy.int64, allow_rechunk=True)
         return da.moveaxis(order, -1, axis)
 
     def known_shape(self, x):

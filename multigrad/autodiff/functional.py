@@ -12,8 +12,8 @@ import functools
 from ..core import nest
 from .forward import ForwardAccumulator, tangent_for
 from .tape import GradientTape
-from ..core.tensor import Tensor
-from ..ops import constant, convert_to_tensor, multiply, sum as reduce_sum
+from ..core.tensor import Tensor, Variable
+from ..ops import constant, convert_to_tensor, identity, multiply, sum as reduce_sum
 
 __all__ = ["grad", "value_and_grad", "jacobian", "hessian", "hvp", "vjp", "jvp"]
 
@@ -22,6 +22,18 @@ def _arg(x):
     if isinstance(x, Tensor):
         return x
     return constant(x)
+
+
+def _own_sources(xs, all_args=None):
+    """One distinct Tensor per differentiated position, as ``jax.grad`` sees them: the
+    same Tensor passed twice (or also captured by ``f``'s closure) must not add up the
+    derivatives of every place it occurs. ``identity`` gives a fresh Tensor that outer
+    tapes still connect to the caller's (so nesting works). A Variable passed once is
+    kept (``f`` may assign to it); one also among ``all_args`` is aliased."""
+    counts = {}
+    for x in (xs if all_args is None else all_args):
+        counts[id(x)] = counts.get(id(x), 0) + 1
+    return [x if isinstance(x, Variable) and counts[id(x)] == 1 else identity(x) for x in xs]
 
 
 def _argnums(argnums, nargs, what):
@@ -45,6 +57,8 @@ def _prepare(args, nums, what):
             raise TypeError(f"mg.{what}: argument {i} has dtype {args[i].dtype.name}, which "
                             f"cannot be differentiated; pass floating-point values (e.g. 1.0, "
                             f"not 1)")
+    for i, x in zip(nums, _own_sources([args[i] for i in nums], args)):
+        args[i] = x
     return args, [args[i] for i in nums]
 
 
@@ -139,7 +153,7 @@ def _tangents_like(xs, tangents, what):
 
 def _primals(primals):
     single = not isinstance(primals, (tuple, list))
-    return single, [_arg(p) for p in ([primals] if single else primals)]
+    return single, _own_sources([_arg(p) for p in ([primals] if single else primals)])
 
 
 def hvp(f, primals, tangents):
@@ -169,7 +183,7 @@ def vjp(f, *primals):
     """``(f(*primals), vjp_fn)``; ``vjp_fn(cotangent)`` returns a tuple with one
     vector-Jacobian product per primal. ``cotangent`` has the structure and shapes of
     the output; ``vjp_fn`` may be called any number of times."""
-    xs = [_arg(p) for p in primals]
+    xs = _own_sources([_arg(p) for p in primals])
     tape = GradientTape(persistent=True, watch_accessed_variables=False)
     with tape:
         tape.watch(xs)

@@ -285,6 +285,7 @@ class GradientTape(Recorder):
         entries = self._entries
         pop, get = grads.pop, grads.get
         check = _check_numerics
+        canonical = None if higher or ns._backend.canonical is None else ns.canonical
         for i in range(len(entries) - 1, -1, -1):
             entry = entries[i]
             if entry is None:
@@ -307,6 +308,8 @@ class GradientTape(Recorder):
                                      relevant, check)
             g = ans = entry = result = None     # drop this step's arrays before the sums
             for x_id, gx in pairs:
+                if canonical is not None:       # raw arrays from the rules (Dask: empties)
+                    gx = canonical(gx)
                 old = get(x_id)
                 grads[x_id] = gx if old is None else old + gx
 

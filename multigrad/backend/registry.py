@@ -234,7 +234,17 @@ class BackendRegistry:
             return backend
         if not hasattr(obj, "shape") and not hasattr(obj, "dtype"):
             return None
-        self._ensure_all()
+        # The backends known so far first (the built-ins, registered ones): a NumPy scalar
+        # or array never waits on third-party plugins' imports (one may hang). Entry
+        # points are discovered only for an array none of those owns.
+        self._ensure_builtins()
+        backend = self._owner(obj)
+        if backend is None and not self._entry_points_done:
+            self._ensure_all()
+            backend = self._owner(obj)
+        return backend
+
+    def _owner(self, obj):
         for spec in list(self._specs.values()):
             if spec.owns(obj):
                 backend = self.get(spec.name)

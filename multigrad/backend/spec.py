@@ -183,12 +183,15 @@ class Backend:
     device_index: a callable giving the index of the device holding an array (default 0).
     device_scope: a callable taking an index and returning a context manager inside which
                   new arrays go to that device (CuPy: ``cupy.cuda.Device``; default none).
+    canonical:    array -> an equal array the backend combines safely, applied to every op's
+                  output and every first-order cotangent (None: arrays kept as they are).
+                  Dask uses it to re-cut empty arrays, which it mis-combines otherwise.
     """
 
     def __init__(self, name, namespace, array_types, *, version="", device="cpu",
                  to_numpy=None, from_numpy=None, synchronize=None, extras=None, host=False,
                  lazy=False, device_type="CPU", device_count=None, device_index=None,
-                 device_scope=None):
+                 device_scope=None, canonical=None):
         self.name = name
         self.device_type = device_type
         self._device_count = device_count
@@ -196,6 +199,7 @@ class Backend:
         self._device_scope = device_scope
         self.host = host
         self.lazy = lazy
+        self.canonical = canonical
         self.xp = namespace
         self.array_types = tuple(array_types)
         self.version = version
@@ -210,6 +214,9 @@ class Backend:
             if native is not None:
                 self._native[dt] = native
                 self._dtype_of[native] = dt
+        if canonical is not None:
+            # Also an array function, so mg.function records it as a step and replays it.
+            extras = dict(extras or {}, canonical=canonical)
         self.ops = ArrayOps(self, namespace, extras)
 
     # --- dtypes --------------------------------------------------------------------

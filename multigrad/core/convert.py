@@ -44,6 +44,9 @@ def _check_lossless(value, dtype):
                         f"(e.g. round(x)) or cast an array explicitly with mg.cast")
 
 
+_NOT_NUMBERS = frozenset("USOV")     # NumPy's str, bytes, object, void (structured) kinds
+
+
 def convert_to_tensor(value, dtype=None, backend=None, name=None):
     """A Tensor from a Tensor, a backend array, or Python data (TensorFlow's defaults).
 
@@ -57,6 +60,8 @@ def convert_to_tensor(value, dtype=None, backend=None, name=None):
         if dtype is not None and value.dtype != _dt.as_dtype(dtype):
             return tensor_ops.cast(value, dtype)
         return value
+    if getattr(getattr(value, "dtype", None), "kind", None) in _NOT_NUMBERS:
+        _dt.as_dtype(value.dtype)           # raises: what multigrad tensors can hold
     target = infer_backend(value)
     if type(value) is _traced_type and (not target.host or target is (
             get_backend() if backend is None else load_backend(backend))):
@@ -97,4 +102,6 @@ def convert_to_tensor(value, dtype=None, backend=None, name=None):
         # The caller's own NumPy array: a Tensor is immutable and a Variable owns its
         # state, so they hold a copy (as TF does); ``a[:] = 9`` later changes neither.
         raw = target.ops.asarray(value, copy=True)
+    if target.canonical is not None:        # an array passed in as it is (raw Dask)
+        raw = target.canonical(raw)
     return Tensor._make(raw, target)

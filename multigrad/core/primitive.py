@@ -152,6 +152,9 @@ def apply(prim, inputs, params=_NO_PARAMS):
         raise _explain(prim, exc, raws) from exc
     if _check_numerics is not None:     # mg.debugging.enable_check_numerics()
         _check_numerics(prim, out, backend.ops, None)
+    if backend.canonical is not None:    # through ops: a traced call records it as a step
+        canonical = backend.ops.canonical
+        out = canonical(out) if prim.n_outputs == 1 else tuple(map(canonical, out))
     if prim.n_outputs == 1:
         result = _make(out, backend)
     else:

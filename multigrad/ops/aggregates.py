@@ -72,8 +72,14 @@ def var(x, axis=None, keepdims=False, ddof=0, name=None):
 
 @defop()
 def std(x, axis=None, keepdims=False, ddof=0, name=None):
-    """Standard deviation: ``sqrt(var)`` (its gradient is infinite where it is 0)."""
-    return sqrt(var(x, axis=axis, keepdims=keepdims, ddof=ddof))
+    """Standard deviation: ``sqrt(var)``. Over one element it is identically 0 and so is
+    its gradient (autograd's answer); elsewhere the gradient is undefined (NaN) where the
+    values are all equal, a kink like ``abs`` at 0 on more than one variable."""
+    x = as_tensor(x)
+    v = var(x, axis=axis, keepdims=keepdims, ddof=ddof)
+    if _count(x.shape, normalize_axis(axis, x.ndim, "std")) == 1:
+        return v        # x - mean(x) is exactly 0: the value 0, every derivative 0
+    return sqrt(v)
 
 
 

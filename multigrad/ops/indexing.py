@@ -183,7 +183,22 @@ def _nd_index(x_shape, indices, opname):
         raise ValueError(f"mg.{opname}: indices must be an integer tensor of shape (..., K) "
                          f"with K <= {len(x_shape)} (the rank of the target), got shape "
                          f"{indices.shape} and dtype {indices.dtype.name}")
+    _refuse_negative(indices, x_shape, opname)
     return tuple(raw[..., k] for k in range(indices.shape[-1]))
+
+
+def _refuse_negative(indices, x_shape, opname):
+    """TF's scatters refuse negative indices (NumPy would count them from the end): the
+    minimum of each index column, in one host transfer."""
+    if not indices.size:
+        return
+    ops, k = indices._backend.ops, indices.shape[-1]
+    lows = indices._backend.to_numpy(ops.min(ops.reshape(indices._value, (-1, k)), axis=0))
+    for axis, lo in enumerate(lows.tolist()):
+        if lo < 0:
+            raise IndexError(f"mg.{opname}: index {lo} is out of bounds for axis {axis} with "
+                             f"size {x_shape[axis]} (TensorFlow's scatters take indices in "
+                             f"[0, size): negative ones do not count from the end)")
 
 
 @defop()

@@ -111,8 +111,13 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, name=None
 
 @defop()
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, name=None):
-    """Standard deviation of the non-NaN values: ``sqrt(nanvar)``."""
-    return sqrt(nanvar(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims))
+    """Standard deviation of the non-NaN values: ``sqrt(nanvar)``. A slice with one
+    non-NaN value is identically 0 there, with gradient 0 (as ``mg.std``)."""
+    v = nanvar(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims)
+    a = _prepare(a, dtype, out, "nanstd")
+    one = _count(_filled(a, 0.0)[1], a, axis, keepdims) == 1
+    # The inner where keeps sqrt's derivative finite in the slices that take v itself.
+    return where(one, v, sqrt(where(one, 1.0, v)))
 
 
 def _nan_arg(a, axis, keepdims, opname, pick, fill):

@@ -7,6 +7,8 @@ them (sigmoid, softplus, softmax, log_softmax); compositions of stable ops elsew
 
 import math as _m
 
+from ..backend.conj import is_complex, maybe_conj
+from .real_only import refuse_complex
 from ..core.args import normalize_axis
 from ..core.convert import as_tensor
 from .. import any as _any, erf, expm1, logical_or, sum, tanh, where
@@ -22,21 +24,25 @@ __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "softmax"
 
 
 def _sigmoid_forward(ns, x):
+    if is_complex(x):                       # tf.math.sigmoid's complex form
+        return 1 / (1 + ns.exp(-x))
     e = ns.exp(-ns.abs(x))                  # never overflows
     return ns.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
+# Holomorphic on complex input: the rule takes the conjugate derivative (TF's convention).
 _SIGMOID = Primitive("sigmoid", _sigmoid_forward).defvjp(
-    lambda ns, g, ans, x: g * (ans * (1 - ans)))
+    lambda ns, g, ans, x: g * maybe_conj(ns, ans * (1 - ans)))
 
 
 @defop(_SIGMOID)
 def sigmoid(x, name=None):
-    """1 / (1 + exp(-x))."""
+    """1 / (1 + exp(-x)); complex input as ``tf.math.sigmoid`` (the same formula)."""
     return apply(_SIGMOID, (x,))
 
 
 def _softplus_forward(ns, x):
+    refuse_complex(x)
     return ns.maximum(x, 0.0) + ns.log1p(ns.exp(-ns.abs(x)))
 
 
@@ -54,7 +60,12 @@ def softplus(x, name=None):
 # sign(relu(x)) is relu's derivative (0 at 0, as TF) and, unlike a mask, a differentiable
 # function of x (with zero derivative): a second-order pass reaches x and gives zeros, as
 # TF's ReluGrad does, where a mask would leave x unconnected (None).
-_RELU = Primitive("relu", lambda ns, x: ns.where(x > 0, x, ns.zeros_like(x))).defvjp(
+def _relu_forward(ns, x):
+    refuse_complex(x, what="real or integer input")     # TF's relu: no complex
+    return ns.where(x > 0, x, ns.zeros_like(x))
+
+
+_RELU = Primitive("relu", _relu_forward).defvjp(
     lambda ns, g, ans, x: g * ns.sign(ans))
 
 
@@ -71,8 +82,12 @@ def _leaky_relu_vjp(ns, g, ans, x, alpha):
     return g * (alpha + (1 - alpha) * ((s + s * s) / 2))
 
 
-_LEAKY_RELU = Primitive("leaky_relu",
-                        lambda ns, x, alpha: ns.where(x > 0, x, x * alpha)).defvjp(_leaky_relu_vjp)
+def _leaky_relu_forward(ns, x, alpha):
+    refuse_complex(x)
+    return ns.where(x > 0, x, x * alpha)
+
+
+_LEAKY_RELU = Primitive("leaky_relu", _leaky_relu_forward).defvjp(_leaky_relu_vjp)
 
 
 @defop(_LEAKY_RELU)
@@ -85,6 +100,7 @@ def leaky_relu(x, alpha=0.2, name=None):
 def elu(x, alpha=1.0, name=None):
     """x for x > 0, alpha * (exp(x) - 1) otherwise."""
     x = as_tensor(x)
+    refuse_complex(x, "nn.elu")
     positive = x > 0
     return where(positive, x, expm1(where(positive, 0.0, x)) * alpha)  # no exp of large x
 
@@ -93,6 +109,7 @@ def elu(x, alpha=1.0, name=None):
 def gelu(features, approximate=False, name=None):
     """x * Phi(x): exact with erf, or the tanh approximation (``approximate=True``)."""
     x = as_tensor(features)
+    refuse_complex(x, "nn.gelu")
     if approximate:
         inner = (x + 0.044715 * (x * x * x)) * _m.sqrt(2 / _m.pi)
         return 0.5 * x * (1 + tanh(inner))
@@ -102,6 +119,7 @@ def gelu(features, approximate=False, name=None):
 # --- softmax family: the axis is stored negative so rules also fit batched cotangents ---
 
 def _softmax_forward(ns, x, axis):
+    refuse_complex(x)
     if x.shape[axis] == 0:      # an empty axis: nothing to normalise, an empty result
         return ns.zeros_like(x)
     e = ns.exp(x - ns.max(x, axis=axis, keepdims=True))
@@ -109,6 +127,7 @@ def _softmax_forward(ns, x, axis):
 
 
 def _log_softmax_forward(ns, x, axis):
+    refuse_complex(x)
     if x.shape[axis] == 0:
         return ns.zeros_like(x)
     shifted = x - ns.max(x, axis=axis, keepdims=True)

@@ -1,6 +1,7 @@
 """Small NumPy compositions: positive, copy, fix, float_power, copysign, vecdot, matvec,
 vecmat, meshgrid, broadcast_arrays, unstack, cov, corrcoef, diagflat, vander."""
 
+from .real_only import refuse_complex
 from ..core.args import integer_arg
 from ..core.convert import as_tensor
 from ..dtypes import float64
@@ -50,6 +51,8 @@ def copysign(x1, x2, name=None):
     """``|x1|`` with the sign of ``x2`` (real input); gradient for x1 only (x2's is 0).
     A zero or NaN x2 counts as positive here (NumPy reads the sign bit of -0.0)."""
     x1, x2 = as_tensor(x1), as_tensor(x2)
+    refuse_complex(x1, "copysign")
+    refuse_complex(x2, "copysign")
     return where(x2 < 0, -_abs(x1), _abs(x1))
 
 

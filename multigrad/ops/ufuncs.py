@@ -11,6 +11,7 @@ import math as _m
 
 from ..backend.conj import is_complex, maybe_conj
 from ..core.convert import as_tensor
+from .real_only import refuse_complex
 from ..dtypes import as_dtype as _dtype_of_native
 from ..core.primitive import Primitive, apply
 from .define import binary, defop, unary
@@ -59,6 +60,7 @@ log1p = unary("log1p", "log1p", _over(lambda ns, ans, x: x + 1))
 
 def _cbrt_forward(ns, x):
     # Not in the Array API: the real cube root from pow, polished by one Newton step.
+    refuse_complex(x)
     y = ns.sign(x) * ns.pow(ns.abs(x), 1.0 / 3.0)
     nonzero = y != 0
     safe = ns.where(nonzero, y, 1.0)
@@ -112,6 +114,7 @@ def _erf_forward(ns, x):
     |x| < 2.5: the series erf = 2/sqrt(pi) exp(-x^2) sum 2^n x^(2n+1) / (2n+1)!!
     (positive terms, no cancellation); beyond: erfc's continued fraction.
     """
+    refuse_complex(x)
     ax = ns.abs(x)
     small = ax < 2.5
     xs = ns.where(small, ax, 0.0)

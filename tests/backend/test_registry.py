@@ -9,6 +9,8 @@ import threading
 import time
 import types
 
+import numpy as np
+
 import pytest
 
 import multigrad as mg
@@ -221,3 +223,22 @@ def test_a_plugin_already_imported_loads_in_this_thread(monkeypatch):
                                plugin_timeout=0.2)
     assert _rows(registry)["imported"]["available"]
     assert threads == [threading.current_thread()]
+
+
+def test_a_numpy_scalar_never_imports_third_party_plugins(monkeypatch):
+    # issue 22, item 9: an uncached array type (a NumPy scalar) made the first op import
+    # every entry point, so a plugin that hangs at import hung mg.sin(np.float32(1)).
+    imported = []
+
+    def plugin_import():
+        imported.append("hangs")
+        return _hook_module("fake_never", "never")
+    _entry_points(monkeypatch, _EntryPoint("hangs", plugin_import, "fake_never"))
+    registry = BackendRegistry(entry_point_group="fake.group", plugin_timeout=5)
+    for obj in (np.float32(1), np.array([1.0]), np.int64(3), np.bool_(True)):
+        assert registry.backend_for_array(obj).name == "numpy"
+    assert imported == []
+    assert registry.backend_for_array(object()) is None     # no shape, no dtype: no lookup
+    assert imported == []
+    registry.names()                                        # listing does discover them
+    assert imported == ["hangs"]

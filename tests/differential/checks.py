@@ -24,7 +24,7 @@ HVP_TOLERANCES = {"float64": (1e-5, 1e-6), "complex128": (1e-5, 1e-6),
 EPS = 1e-6          # central differences, float64
 EPS2 = 1e-4         # mixed second differences, float64
 CHECKS = ("forward", "raises", "grad", "grad_dtype", "hvp", "jvp", "forward_accumulator",
-          "jacobian", "traced")
+          "jacobian", "traced", "functional_repeated", "uneven_chunks", "jax_oracle")
 
 
 class Mismatch(AssertionError):

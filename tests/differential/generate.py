@@ -3,9 +3,9 @@
 import numpy as np
 from hypothesis import strategies as st
 
-from . import ops_algebra, ops_elementwise, ops_structure  # noqa: F401  (they register ops)
-
-REGISTERING = (ops_algebra, ops_elementwise, ops_structure)
+from . import ops_algebra, ops_elementwise, ops_spectral, ops_structure  # noqa: F401
+# (importing them registers their ops)
+REGISTERING = (ops_algebra, ops_elementwise, ops_spectral, ops_structure)
 from .catalogue import OPS, shapes
 from .program import DTYPES, Builder, ExpectedError, Program, Reject
 
@@ -58,3 +58,9 @@ def programs(draw, dtypes=DTYPES, ops=None, max_ops=5):
     if not b.nodes:
         current = b.call("negative", "negative", current)
     return _prune(b, current.name)
+
+
+def empty_programs(**kwargs):
+    """Programs with an empty value somewhere (a 0-length axis): on Dask, their inputs are
+    also run cut unevenly (the ``uneven_chunks`` check)."""
+    return programs(**kwargs).filter(lambda p: p.has_empty())

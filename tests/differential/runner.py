@@ -6,6 +6,7 @@ import multigrad as mg
 
 from .checks import (CHECKS, HVP_TOLERANCES, Mismatch, _host_loss, assert_close, directions, host_directional,
                      host_gradient, host_second, inner, on_backend, tensors)
+from .checks_more import MORE
 from .known import known_failure
 from .program import loss, loss_terms
 
@@ -214,7 +215,7 @@ def check_traced(program, backend):
 FUNCTIONS = {"forward": check_forward, "raises": check_raises, "grad": check_grad,
              "grad_dtype": check_grad_dtype, "hvp": check_hvp, "jvp": check_jvp,
              "forward_accumulator": check_forward_accumulator, "jacobian": check_jacobian,
-             "traced": check_traced}
+             "traced": check_traced, **MORE}
 
 
 def applicable(program, backend_name):
@@ -230,6 +231,8 @@ def applicable(program, backend_name):
     limit = JACOBIAN_MAX_OUT // (3 if backend_name == "dask" else 1)   # dask: slow rows
     if ref.size > limit:
         out.remove("jacobian")
+    if backend_name != "dask" or not program.has_empty():
+        out.remove("uneven_chunks")
     return out
 
 
@@ -245,8 +248,8 @@ def run_program(program, backend_name, checks=None, use_known=True):
             continue
         try:
             with np.errstate(all="ignore"):
-                FUNCTIONS[name](program, backend_name)
-            results[name] = None
+                skipped = FUNCTIONS[name](program, backend_name)
+            results[name] = skipped       # None, or why it did not apply ("skipped: ...")
         except Exception as e:      # noqa: BLE001  reported, with the program
             results[name] = e
     return results

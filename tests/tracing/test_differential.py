@@ -20,7 +20,7 @@ pytest.importorskip("hypothesis", reason="the differential tester needs hypothes
 
 from hypothesis import HealthCheck, Phase, given, note, settings  # noqa: E402
 
-from differential.generate import programs  # noqa: E402
+from differential.generate import empty_programs, programs  # noqa: E402
 from differential.runner import run_program  # noqa: E402
 
 # Programs per backend in the seeded CI run (Dask's chunked graphs are the slowest).
@@ -28,13 +28,31 @@ CI_EXAMPLES = {"numpy": 250, "array_api_strict": 150, "dask": 10}
 DEFAULT_EXAMPLES = 50
 
 
-def _examples(config, name):
-    fuzz = config.getoption("fuzz", 0)
-    return (fuzz, False) if fuzz else (CI_EXAMPLES.get(name, DEFAULT_EXAMPLES), True)
-
-
 def test_random_programs_match_numpy_and_finite_differences(backend, request):
-    examples, derandomize = _examples(request.config, backend.name)
+    _run_programs(backend, request, programs(), CI_EXAMPLES)
+
+
+# Issue 22's generators, each with its own seeded budget: the spectral family on real and
+# complex matrices, and programs with an empty axis (on Dask also cut unevenly). Every
+# program also goes through the repeated-argument check and, where JAX is installed, the
+# JAX oracle (skipped, with the reason, where it is not).
+SPECTRAL_EXAMPLES = {"numpy": 60, "array_api_strict": 30, "dask": 4}
+EMPTY_EXAMPLES = {"numpy": 40, "array_api_strict": 20, "dask": 8}
+
+
+def test_spectral_family_on_real_and_complex_matrices(backend, request):
+    _run_programs(backend, request, programs(dtypes=("float64", "complex128"),
+                                             ops=["spectral"], max_ops=2), SPECTRAL_EXAMPLES)
+
+
+def test_programs_with_empty_axes(backend, request):
+    _run_programs(backend, request, empty_programs(), EMPTY_EXAMPLES)
+
+
+def _run_programs(backend, request, strategy, budget):
+    fuzz = request.config.getoption("fuzz", 0)
+    examples, derandomize = (fuzz, False) if fuzz else (
+        budget.get(backend.name, DEFAULT_EXAMPLES), True)
 
     # Shrinking a failing Dask program takes minutes: report it as generated.
     phases = [p for p in Phase if p is not Phase.shrink or backend.name != "dask"]
@@ -42,7 +60,7 @@ def test_random_programs_match_numpy_and_finite_differences(backend, request):
     @settings(max_examples=examples, derandomize=derandomize, deadline=None, database=None,
               suppress_health_check=list(HealthCheck), print_blob=not derandomize,
               phases=phases)
-    @given(programs())
+    @given(strategy)
     def check(program):
         note(f"backend {backend.name}; program:\n{program.repro()}")
         with warnings.catch_warnings():

@@ -92,7 +92,7 @@ RETRACE_ON_NEW_INPUTS = {
     "ops_grad-getitem-bool-mask": "x[x > 0]: the result's length is the number of positive "
                                   "entries (a shape guard on the masked result)",
     "linalg-svd-wide": "the SVD rule skips its singular-vector terms when their cotangent is "
-                       "exactly zero (_linalg_util.absent reads a bool from data)",
+                       "exactly zero (ops/linalg/matrix_tools.absent reads a bool from data)",
     "numpy_functions-piecewise": "each branch gets the entries its condition selects; how "
                                  "many is an int read from data",
 }

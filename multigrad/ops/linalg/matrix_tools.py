@@ -8,7 +8,7 @@ from ...core.convert import as_tensor
 from ...core.tensor import Tensor
 
 __all__ = ["mT", "mH", "matrix_arg", "expand2", "identity_like", "off_diagonal_inverse",
-           "absent"]
+           "absent", "uplo_arg", "lower_read_cotangent"]
 
 
 def mT(ns, x):
@@ -25,6 +25,26 @@ def matrix_arg(x, opname, square=True):
         need = "square matrices (shape (..., n, n))" if square else "matrices (shape (..., m, n))"
         raise ValueError(f"mg.linalg.{opname} expects {need}, got shape {x.shape}")
     return x
+
+
+def uplo_arg(uplo, opname):
+    """NumPy's ``UPLO``: 'L' or 'U' (either case). Anything else is refused, so a
+    TensorFlow ``name`` passed positionally never silently picks a triangle."""
+    if isinstance(uplo, str) and uplo.upper() in ("L", "U"):
+        return uplo.upper()
+    raise ValueError(f"mg.linalg.{opname}: UPLO must be 'L' or 'U' (NumPy's signature "
+                     f"{opname}(a, UPLO='L')), got {uplo!r}; TensorFlow's op name goes by "
+                     f"keyword: {opname}(a, name=...)")
+
+
+def lower_read_cotangent(ns, g):
+    """The cotangent of a function that reads only the lower triangle of its input
+    (LAPACK's ``UPLO='L'``: the matrix used is tril(A) + tril(A, -1)^H with the real part
+    of the diagonal), given ``g``, the cotangent with respect to that Hermitian matrix.
+    Only g's Hermitian part matters: 2 tril(Gh, -1) + diag(Gh), as TensorFlow and
+    autograd return."""
+    gh = (g + mH(ns, g)) * 0.5
+    return ns.tril(gh, k=-1) * 2 + gh * identity_like(ns, gh)
 
 
 def expand2(x):

@@ -2,17 +2,23 @@
 
 Forward functions call the backend's standard ``linalg`` extension; rules are written
 once against ``ns`` (``ns.linalg`` is that extension on raw arrays and the ``mg.linalg``
-package on Tensors). Gradients are derived for real matrices; assumptions per function:
+package on Tensors). Gradients hold for real and complex matrices (conjugate transposes: TF's
+convention, docs/design.md "Spectral gradients"); assumptions per function:
 
 - ``inv``, ``solve``, ``slogdet``: the matrix is invertible (slogdet's gradient at a
   singular one raises); ``det``'s gradient is the cofactor matrix, finite everywhere.
-- ``cholesky``, ``eigh``: the input is symmetric (only one triangle is read); the gradient
-  returned is symmetric, i.e. for symmetric perturbations.
+- ``cholesky``: the input is symmetric/Hermitian (only one triangle is read); the gradient
+  returned is Hermitian, i.e. for Hermitian perturbations (as TensorFlow's).
+- ``eigh``, ``eigvalsh``: the gradient is that of the triangle read (``UPLO``), for any
+  input and direction (as TensorFlow's and autograd's).
+- ``eigh``, ``svd`` (``spectral.py``): losses of the values alone are differentiable
+  everywhere; through the vectors, distinct values are needed (non-finite otherwise), and
+  only losses invariant to each vector's phase (sign) are functions of the matrix.
 - ``qr``: m >= n and R invertible (full column rank) for the gradient.
 - ``pinv``, ``lstsq``: the rank is constant near the input (e.g. full rank).
 """
 
-from ...backend.conj import maybe_conj
+from ...backend.conj import is_complex, maybe_conj
 from ...core.convert import as_tensor
 from .._cotangents import align_cotangents
 from ..define import defop
@@ -82,10 +88,17 @@ def det(a, name=None):
 
 
 def _slogdet_vjp(ns, g, ans, a):
-    g_sign, g_log = align_cotangents(ns, g, ans)     # the sign is piecewise constant
+    # d log|det| = Re tr(A^-1 dA); a real sign is piecewise constant, a complex one
+    # e^(i theta) moves with d theta = Im tr(A^-1 dA): the cotangent is c A^-H with
+    # c = g_log + i Im(g_sign conj(sign)).
+    g_sign, g_log = align_cotangents(ns, g, ans)
     inv_a = _inverse_or_none(ns, a) if bool(ns.all(ans[0] != 0)) else None
     if inv_a is not None:
-        return expand2(g_log) * mT(ns, inv_a)
+        coef = g_log
+        if is_complex(a):
+            turn = g_sign * maybe_conj(ns, ans[0])
+            coef = g_log + (turn - maybe_conj(ns, turn)) * 0.5      # + i Im(turn)
+        return expand2(coef) * mH(ns, inv_a)
     if absent(ns, g_log):
         return expand2(g_log) * ns.zeros_like(a)
     raise ValueError("mg.linalg.slogdet: the gradient of log|det| is infinite at a singular "
@@ -100,7 +113,8 @@ _SLOGDET.defvjp(_slogdet_vjp)
 
 @defop(_SLOGDET)
 def slogdet(a, name=None):
-    """(sign, log|det|) of each square matrix; differentiable through log|det| (real input)."""
+    """(sign, log|det|) of each square matrix; differentiable through log|det| and, for
+    complex input, through the sign (a real sign is piecewise constant)."""
     return apply(_SLOGDET, (matrix_arg(a, "slogdet"),))
 
 
@@ -138,11 +152,11 @@ def solve(a, b, name=None):
 def _cholesky_vjp(ns, g, ans, a):
     # A = L L^T: with P = Phi(L^T gL) (lower triangle, halved diagonal) the cotangent is
     # L^-T P L^-1, symmetrised because only symmetric A are valid inputs.
-    low = mT(ns, ans) @ g
+    low = mH(ns, ans) @ g
     phi = (ns.tril(low) + ns.tril(low, k=-1)) * 0.5
     l_inv = ns.linalg.inv(ans)
-    s = mT(ns, l_inv) @ phi @ l_inv
-    return (s + mT(ns, s)) * 0.5
+    s = mH(ns, l_inv) @ phi @ l_inv
+    return (s + mH(ns, s)) * 0.5
 
 
 _CHOLESKY = Primitive("cholesky", lambda ns, a: ns.linalg.cholesky(a)).defvjp(_cholesky_vjp)
@@ -159,12 +173,17 @@ def _qr_vjp(ns, g, ans, a):
         raise ValueError(f"mg.linalg.qr: the gradient needs m >= n (a tall or square "
                          f"matrix), got shape {tuple(a.shape)}; differentiate the QR of the "
                          f"transpose instead")
+    # (gQ + Q K) R^-H with M = R gR^H - gQ^H Q and K its lower triangle mirrored up
+    # (conjugated); R's diagonal is real (LAPACK's), so only M's real diagonal counts.
     gq, gr = align_cotangents(ns, g, ans)
     q, r = ans
-    m = r @ mT(ns, gr) - mT(ns, gq) @ q
-    copied = ns.tril(m) + mT(ns, ns.tril(m, k=-1))       # lower triangle mirrored up
-    b = gq + q @ copied
-    return mT(ns, ns.linalg.solve(r, mT(ns, b)))          # b R^-T
+    m = r @ mH(ns, gr) - mH(ns, gq) @ q
+    lower = ns.tril(m, k=-1)
+    diagonal = ns.tril(ns.triu(m))
+    if is_complex(m):
+        diagonal = (diagonal + maybe_conj(ns, diagonal)) * 0.5
+    b = gq + q @ (lower + mH(ns, lower) + diagonal)
+    return mH(ns, ns.linalg.solve(r, mH(ns, b)))          # b R^-H
 
 
 _QR = Primitive("qr", lambda ns, a: tuple(ns.linalg.qr(a)), n_outputs=2).defvjp(_qr_vjp)
@@ -180,13 +199,14 @@ def qr(a, mode="reduced", name=None):
 
 
 def _pinv_vjp(ns, g, ans, a):
+    # dP = -P dA P + P P^H dA^H (I - A P) + (I - P A) dA^H P^H P, transposed.
     p = ans
-    gt = mT(ns, g)
-    ppt = p @ mT(ns, p)
-    ptp = mT(ns, p) @ p
+    gt = mH(ns, g)
+    ppt = p @ mH(ns, p)
+    ptp = mH(ns, p) @ p
     x = gt @ ppt
     y = ptp @ gt
-    return -(mT(ns, p) @ g @ mT(ns, p)) + (x - a @ (p @ x)) + (y - (y @ p) @ a)
+    return -(mH(ns, p) @ g @ mH(ns, p)) + (x - a @ (p @ x)) + (y - (y @ p) @ a)
 
 
 _PINV = Primitive("pinv", lambda ns, a: ns.linalg.pinv(a)).defvjp(_pinv_vjp)

@@ -10,8 +10,10 @@ non-finite, never a silently wrong number. The same holds at second order: it go
 the vector terms, so at repeated values it is non-finite.
 """
 
-from .matrix_tools import absent, matrix_arg, mT, off_diagonal_inverse
-from .spectral_values import svdvals
+from ...backend.conj import is_complex
+from .matrix_tools import (absent, lower_read_cotangent, matrix_arg, mH,
+                           off_diagonal_inverse, uplo_arg)
+from .spectral_values import read_upper_as_lower, svdvals
 from .._cotangents import align_cotangents
 from ..define import defop
 from ...core.primitive import Primitive, apply
@@ -20,13 +22,15 @@ __all__ = ["eigh", "svd"]
 
 
 def _eigh_vjp(ns, g, ans, a):
+    # V (diag(gw) + F o (V^H gV)) V^H is the cotangent for Hermitian perturbations; the
+    # primitive reads the lower triangle, so it is mapped onto that triangle.
     gw, gv = align_cotangents(ns, g, ans)
     w, v = ans
-    ga = (v * gw[..., None, :]) @ mT(ns, v)
+    ga = (v * gw[..., None, :]) @ mH(ns, v)
     if not absent(ns, gv):
         f, _ = off_diagonal_inverse(ns, w[..., None, :] - w[..., :, None])
-        ga = ga + v @ (f * (mT(ns, v) @ gv)) @ mT(ns, v)
-    return (ga + mT(ns, ga)) * 0.5
+        ga = ga + v @ (f * (mH(ns, v) @ gv)) @ mH(ns, v)
+    return lower_read_cotangent(ns, ga)
 
 
 _EIGH = Primitive("eigh", lambda ns, a: tuple(ns.linalg.eigh(a)), n_outputs=2)
@@ -34,34 +38,46 @@ _EIGH.defvjp(_eigh_vjp)
 
 
 @defop(_EIGH)
-def eigh(a, name=None):
-    """(eigenvalues ascending, eigenvectors as columns) of symmetric matrices.
+def eigh(a, UPLO="L", name=None):
+    """(eigenvalues ascending, eigenvectors as columns) of symmetric/Hermitian matrices.
 
-    Gradients through the eigenvalues alone are defined everywhere; through the
-    eigenvectors they need distinct eigenvalues. Eigenvectors are defined up to sign, so
-    only sign-invariant functions of them have meaningful gradients.
+    NumPy's signature ``eigh(a, UPLO='L')``: only the lower (``'U'``: upper) triangle is
+    read, and the gradient is the derivative of that function (for any input and
+    direction, as TensorFlow's and autograd's). ``tf.linalg.eigh(tensor, name=None)``
+    works with ``name`` by keyword; a second positional argument other than 'L'/'U' is
+    refused. Gradients through the eigenvalues alone are defined everywhere; through the
+    eigenvectors they need distinct eigenvalues. Eigenvectors are defined up to sign
+    (phase), so only functions invariant to it have meaningful gradients.
     """
-    return apply(_EIGH, (matrix_arg(a, "eigh"),))
+    a = matrix_arg(a, "eigh")
+    if uplo_arg(UPLO, "eigh") == "U":
+        a = read_upper_as_lower(a)
+    return apply(_EIGH, (a,))
 
 
 def _svd_vector_terms(ns, gu, gvh, u, s, vh, with_u, with_v):
     """The part of the cotangent coming from gU and gVh (divides by s_i^2 - s_j^2)."""
     s2 = s * s
-    f, _ = off_diagonal_inverse(ns, s2[..., None, :] - s2[..., :, None])
+    f, eye = off_diagonal_inverse(ns, s2[..., None, :] - s2[..., :, None])
     core = 0
-    if with_u:
-        ut_gu = mT(ns, u) @ gu
-        core = (f * (ut_gu - mT(ns, ut_gu))) * s[..., None, :]
-    if with_v:
-        vt_gv = vh @ mT(ns, gvh)
-        core = core + s[..., :, None] * (f * (vt_gv - mT(ns, vt_gv)))
-    ga = u @ core @ vh
     inv_s = 1 / s
+    if with_u:
+        ut_gu = mH(ns, u) @ gu
+        skew = ut_gu - mH(ns, ut_gu)
+        core = (f * skew) * s[..., None, :]
+        if is_complex(u):
+            # Complex only: the phase of u_i (shared with v_i) is a gauge; dU carries
+            # i Im(u_i^H du_i) on its diagonal, whose cotangent is i Im(J_ii) / s_i.
+            core = core + (eye * skew) * (inv_s * 0.5)[..., None, :]
+    if with_v:
+        vt_gv = vh @ mH(ns, gvh)
+        core = core + s[..., :, None] * (f * (vt_gv - mH(ns, vt_gv)))
+    ga = u @ core @ vh
     # The parts of gU, gV outside the spans of U, V (none for a square factor).
     if with_u and u.shape[-2] != u.shape[-1]:
         ga = ga + ((gu - u @ ut_gu) * inv_s[..., None, :]) @ vh
     if with_v and vh.shape[-2] != vh.shape[-1]:
-        ga = ga + u @ (inv_s[..., :, None] * (gvh - (gvh @ mT(ns, vh)) @ vh))
+        ga = ga + u @ (inv_s[..., :, None] * (gvh - (gvh @ mH(ns, vh)) @ vh))
     return ga
 
 

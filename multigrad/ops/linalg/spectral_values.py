@@ -5,16 +5,24 @@ hold for repeated eigenvalues and singular values too (unlike the vector part of
 ``eigh``/``svd``, ``spectral.py``).
 """
 
+from ... import ops
 from ...core.primitive import Primitive, apply
 from ..define import defop
-from .matrix_tools import matrix_arg, mH
+from .matrix_tools import lower_read_cotangent, matrix_arg, mH, uplo_arg
 
 __all__ = ["eigvalsh", "svdvals"]
 
 
+def read_upper_as_lower(a):
+    """The matrix whose lower triangle holds what UPLO='U' reads from ``a``: a^H (the
+    Hermitian matrix built from a's upper triangle is the one built from a^H's lower)."""
+    a = ops.matrix_transpose(a)
+    return ops.conj(a) if a.dtype.is_complex else a
+
+
 def _eigvalsh_vjp(ns, g, ans, a):
     w, v = ns.linalg.eigh(a)
-    return v @ (g[..., :, None] * mH(ns, v))
+    return lower_read_cotangent(ns, v @ (g[..., :, None] * mH(ns, v)))
 
 
 _EIGVALSH = Primitive("eigvalsh", lambda ns, a: ns.linalg.eigh(a)[0]).defvjp(_eigvalsh_vjp)
@@ -22,11 +30,13 @@ _EIGVALSH = Primitive("eigvalsh", lambda ns, a: ns.linalg.eigh(a)[0]).defvjp(_ei
 
 @defop(_EIGVALSH)
 def eigvalsh(a, UPLO="L", name=None):
-    """Eigenvalues (ascending) of symmetric/Hermitian matrices; only ``UPLO='L'`` (the
-    lower triangle is read). Gradient ``V diag(g) V^H``: defined for repeated eigenvalues."""
-    if UPLO != "L":
-        raise ValueError(f"mg.linalg.eigvalsh: only UPLO='L' is supported, got {UPLO!r}")
-    return apply(_EIGVALSH, (matrix_arg(a, "eigvalsh"),))
+    """Eigenvalues (ascending) of symmetric/Hermitian matrices, reading only the lower
+    (``UPLO='U'``: upper) triangle as NumPy does. The gradient is that function's:
+    ``V diag(g) V^H`` mapped onto the triangle read; defined for repeated eigenvalues."""
+    a = matrix_arg(a, "eigvalsh")
+    if uplo_arg(UPLO, "eigvalsh") == "U":
+        a = read_upper_as_lower(a)
+    return apply(_EIGVALSH, (a,))
 
 
 def _svdvals_vjp(ns, g, ans, a):

@@ -8,6 +8,7 @@ branch is first replaced by a harmless value, so that the gradient of the branch
 
 from ... import dtypes as _dt
 from ...core.convert import as_tensor
+from ..real_only import refuse_complex
 from .. import (abs, all, cast, equal, isfinite, log, log1p, logaddexp, logical_or,
                 maximum, mean, not_equal, reciprocal, reshape, sqrt, square, subtract, sum,
                 var, where)
@@ -87,6 +88,7 @@ def rsqrt(x, name=None):
 def softsign(features, name=None):
     """x / (1 + |x|) (``tf.nn.softsign``)."""
     x = as_tensor(features)
+    refuse_complex(x, "nn.softsign")
     return x / (1 + abs(x))
 
 
@@ -108,14 +110,17 @@ def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
     if x.dtype.is_integer:       # the Array API has no sqrt of integers
         root = sqrt(sum(square(cast(x, _dt.float64)), axis=axis, keepdims=keepdims))
         return cast(root, x.dtype)
+    if x.dtype.is_complex:       # TF: sqrt(sum(|x|^2)), a real value in x's complex dtype
+        return cast(sqrt(sum(square(abs(x)), axis=axis, keepdims=keepdims)), x.dtype)
     return sqrt(sum(square(x), axis=axis, keepdims=keepdims))
 
 
 @defop()
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
-    """x / sqrt(max(sum(x**2, axis), epsilon)) (``tf.math.l2_normalize``)."""
+    """x / sqrt(max(sum(|x|**2, axis), epsilon)) (``tf.math.l2_normalize``, complex too)."""
     x = as_tensor(x)
-    return x * reciprocal(sqrt(maximum(sum(square(x), axis=axis, keepdims=True), epsilon)))
+    sq = square(abs(x)) if x.dtype.is_complex else square(x)
+    return x * reciprocal(sqrt(maximum(sum(sq, axis=axis, keepdims=True), epsilon)))
 
 
 @defop(differentiable=False)
