@@ -4,6 +4,7 @@ As in ``tf.data``, a tuple or dict is structure and a list is data (``[1, 2]`` i
 tensor), so ``from_tensor_slices(([1, 2], [3, 4]))`` has two components.
 """
 
+from ..core import nest
 from ..ops import convert_to_tensor, stack
 from ..core.tensor import Tensor
 
@@ -16,28 +17,13 @@ def _is_structure(x):
 
 
 def flatten(element):
-    """The leaves of ``element`` (dicts in sorted key order, as tf.nest)."""
-    if isinstance(element, dict):
-        return [leaf for key in sorted(element) for leaf in flatten(element[key])]
-    if isinstance(element, tuple):
-        return [leaf for item in element for leaf in flatten(item)]
-    return [element]
+    """The leaves of ``element`` (dicts in sorted key order, as tf.nest; lists are leaves)."""
+    return nest.flatten(element, sequences=(tuple,))
 
 
 def pack_like(structure, leaves):
     """``structure`` rebuilt with ``leaves`` (in ``flatten`` order) in place of its own."""
-    it = iter(leaves)
-    return _pack(structure, it)
-
-
-def _pack(structure, it):
-    if isinstance(structure, dict):
-        packed = {key: _pack(structure[key], it) for key in sorted(structure)}
-        return type(structure)((key, packed[key]) for key in structure)
-    if isinstance(structure, tuple):
-        items = [_pack(item, it) for item in structure]
-        return type(structure)(*items) if hasattr(structure, "_fields") else tuple(items)
-    return next(it)
+    return nest.pack_like(structure, leaves, sequences=(tuple,))
 
 
 def map_structure(f, element):
