@@ -43,9 +43,10 @@ _make = Tensor._make
 class Function:
     """A traced function (``tf.function``'s ``Function``): call it like the original."""
 
-    def __init__(self, fn, name=None):
+    def __init__(self, fn, name=None, jit_compile=None):
         functools.update_wrapper(self, fn)
         self._fn = fn
+        self._jit_compile = bool(jit_compile)     # fuse elementwise runs (fuse.py)
         self._name = name or getattr(fn, "__name__", "function")
         self._cache = {}            # signature key -> [program], most recent first
         self._fast = None           # (argument count, program) of the last flat trace
@@ -108,7 +109,8 @@ class Function:
             ids, spec, eager = outputs_of(trace, result)
             if not trace.created:
                 program = compile_trace(trace, ids, writes, leaves, returns_for(result, spec),
-                                        _identifier(self._name))
+                                        _identifier(self._name),
+                                        jit_compile=self._jit_compile)
                 self._cache[key] = [program] + self._cache.get(key, [])
                 flat = not kwargs and len(leaves) == len(args) and \
                     all(type(a) is Tensor for a in args)
@@ -130,7 +132,8 @@ class Function:
             self._tracing_count += 1
             self._warn_retracing(key)
             self._last_key = key
-            program = trace_joint(self._fn, leaves, args, kwargs, _identifier(self._name))
+            program = trace_joint(self._fn, leaves, args, kwargs, _identifier(self._name),
+                                  self._jit_compile)
             if program is None:                   # it created Variables, or returned
                 return self._fn(*args, **kwargs)  # other than traced Tensors: eager
             self._joint[key] = [program] + self._joint.get(key, [])
@@ -168,7 +171,13 @@ def function(func=None, *, input_signature=None, jit_compile=None, reduce_retrac
              autograph=True, name=None, experimental_relax_shapes=None):
     """Trace ``func`` once per call signature and replay the compiled program (as
     ``tf.function``); usable as ``@mg.function`` or ``@mg.function(...)``. The keyword
-    arguments are TensorFlow's and accepted for portability; only ``name`` is used."""
+    arguments are TensorFlow's and accepted for portability; ``name`` and ``jit_compile``
+    are used: ``jit_compile=True`` fuses runs of elementwise steps into one compiled kernel
+    each (Numba on NumPy, CuPy's kernels on CuPy; docs/design.md, "Fused kernels"), and
+    replays unfused, with one warning, where the backend cannot."""
+    if jit_compile not in (None, True, False):
+        raise TypeError(f"mg.function: jit_compile must be None, True or False, not "
+                        f"{jit_compile!r}")
     if func is None:
-        return lambda f: Function(f, name)
-    return Function(func, name)
+        return lambda f: Function(f, name, jit_compile)
+    return Function(func, name, jit_compile)

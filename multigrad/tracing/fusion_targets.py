@@ -1,0 +1,46 @@
+"""Which kernel generator a trace's backend fuses with, and the one warning when none can.
+
+NumPy arrays fuse into Numba loops (``fused_numba.py``, needs the ``jit`` extra), CuPy
+arrays into CuPy kernels (``fused_cupy.py``). Any other backend, or NumPy without Numba,
+replays unfused: ``jit_compile=True`` then warns once per reason and process.
+"""
+
+import importlib.util
+import warnings
+
+from ..errors import PerformanceWarning
+from . import fused_cupy, fused_numba
+
+__all__ = ["target_for", "INSTALL_HINT"]
+
+INSTALL_HINT = ('pip install "multigrad-tape[jit]" (from a checkout: pip install ".[jit]")')
+
+_warned = set()
+
+
+def _warn_once(reason):
+    if reason in _warned:
+        return
+    _warned.add(reason)
+    warnings.warn(f"mg.function(jit_compile=True): {reason}; this function replays "
+                  f"unfused (the same results as jit_compile=None).", PerformanceWarning,
+                  stacklevel=2)
+
+
+def numba_available():
+    return importlib.util.find_spec("numba") is not None
+
+
+def target_for(trace):
+    """``build(FusedGroup) -> kernel or None`` for the trace's backend, or None (warned)."""
+    names = {backend.name for backend in trace.backends.values()}
+    if names == {"numpy"}:
+        if numba_available():
+            return fused_numba.build
+        _warn_once(f"fusing on NumPy needs Numba, which is not installed: {INSTALL_HINT}")
+        return None
+    if names == {"cupy"}:
+        return fused_cupy.build
+    _warn_once(f"the {', '.join(sorted(names)) or 'unknown'} backend cannot fuse kernels "
+               f"(NumPy fuses with Numba, CuPy with its own kernels)")
+    return None
