@@ -43,6 +43,7 @@ class _Open:
         self.members = []        # (node index, kind, name)
         self.ids = set()         # values produced by elementwise members
         self.reduced = set()     # values produced by reductions (not readable inside)
+        self.fused = None        # its FusedGroup, once described
 
 
 def _group_steps(plan):
@@ -80,7 +81,7 @@ def _group_steps(plan):
 def _describe(plan, group, readers):
     nodes, trace = plan.nodes, plan.trace
     shape, dtype = group.key
-    fused = FusedGroup(shape, dtype)
+    fused = group.fused = FusedGroup(shape, dtype)
     inputs = {}
     members = {nodes[n].out for n, _, _ in group.members}
     for n, kind, name in group.members:
@@ -137,22 +138,23 @@ def _kernel_nodes(plan, fused, kernel):
 def fuse_kernels(plan):
     if not getattr(plan, "jit_compile", False):
         return
-    target = target_for(plan.trace)
-    if target is None:
-        return
-    groups, _, dropped = _group_steps(plan)
+    groups, owner, dropped = _group_steps(plan)
     if not groups:
         return
     readers = _readers_outside(plan, groups, dropped)
-    replace, remove = {}, set(dropped)
+    replace, remove, fused_groups = {}, set(), set()
     for group in groups:
-        fused = _describe(plan, group, readers)
-        kernel = target(fused)
-        if kernel is None:
+        first = plan.nodes[group.members[0][0]]
+        target = target_for(plan.trace, plan.trace.meta[first.out].type)
+        kernel = target and target(_describe(plan, group, readers))
+        if not kernel:
             continue
         indices = [n for n, _, _ in group.members]
         remove.update(indices)
-        replace[indices[-1]] = _kernel_nodes(plan, fused, kernel)
+        replace[indices[-1]] = _kernel_nodes(plan, group.fused, kernel)
+        fused_groups.add(group)
+    # Shape guards on the steps of a fused group go: the kernel's shapes are fixed.
+    remove.update(n for n in dropped if owner[node_refs(plan.nodes[n])[0]] in fused_groups)
     nodes = []
     for n, node in enumerate(plan.nodes):
         nodes.extend(replace.get(n, ()) if n in remove else (node,))

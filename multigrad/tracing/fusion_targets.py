@@ -31,9 +31,11 @@ def numba_available():
     return importlib.util.find_spec("numba") is not None
 
 
-def target_for(trace):
-    """``build(FusedGroup) -> kernel or None`` for the trace's backend, or None (warned)."""
-    names = {backend.name for backend in trace.backends.values()}
+def target_for(trace, array_type):
+    """``build(FusedGroup) -> kernel or None`` for the backend of ``array_type``, or None
+    (warned)."""
+    names = {backend.name for backend in trace.backends.values()
+             if array_type in backend.array_types}
     if names == {"numpy"}:
         if numba_available():
             return fused_numba.build
