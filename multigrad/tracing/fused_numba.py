@@ -1,4 +1,5 @@
-"""A fused group as one Numba loop over its elements (NumPy arrays, the CPU).
+"""A fused group as one Numba loop over its elements (NumPy arrays, the CPU); large groups
+with transcendental functions go to ``fused_tiles.py`` instead.
 
 The kernel is Python source: nested loops over the group's shape (C order), reading each
 input once per element (a broadcast dimension reads index 0), computing every step as a
@@ -19,6 +20,7 @@ import tempfile
 
 import numpy
 
+from . import fused_tiles
 from .fusion_rules import REDUCTIONS, SCALAR_OPS
 
 __all__ = ["build", "kernel_source", "cache_dir"]
@@ -137,9 +139,13 @@ def _result_maker(meta):
 
 def build(fused):
     """A callable ``(*inputs) -> result or tuple of results`` running the group's kernel;
-    its ``fused_source`` is the kernel's source."""
-    source = kernel_source(fused)
-    kernel = _load(source)
+    its ``fused_source`` is the kernel's source. A large group with transcendental
+    functions runs in tiles of NumPy calls instead (``fused_tiles.py``)."""
+    if fused_tiles.worth_tiling(fused):
+        kernel, source = fused_tiles.build(fused)
+    else:
+        source = kernel_source(fused)
+        kernel = _load(source)
     makers = [_result_maker(r[3]) for r in fused.reductions]
     if not makers:
         run = functools.partial(kernel)

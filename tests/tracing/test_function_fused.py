@@ -104,6 +104,31 @@ def test_w5_is_one_loop_with_its_sum_and_gradient(backend):
     assert source.count("np.empty(") == 1
 
 
+def test_large_groups_run_in_tiles_of_numpy_calls(backend):
+    """From TILED_FROM elements with a transcendental step: tiles of eager's own ufuncs, so
+    elementwise values are eager's bits; reductions add up tile by tile."""
+    fuses(backend)
+    rng = np.random.default_rng(6)
+    x, b = rng.standard_normal((300, 130)), rng.standard_normal(130)
+
+    def fn(x, b):
+        h = x + b
+        t = mg.tanh(0.79 * (h + 0.044 * h * h * h))
+        g = mg.where(h > 0.5, 0.5 * h * (1.0 + t), mg.exp(h) - 1.0)
+        return g, h > 0.0, mg.reduce_sum(g * t), mg.reduce_max(g), mg.reduce_min(t)
+    traced = mg.function(fn, jit_compile=True)
+    traced(*on(backend, x, b))
+    args = on(backend, x[::-1].copy(), b * 2)
+    got, want = traced(*args), fn(*args)
+    source = traced.program_source(*args)
+    assert kernels(traced, *args) == 1 and "def fused_tiles(" in source, source
+    for k, (g, w) in enumerate(zip(got, want)):
+        if k == 2:
+            assert_close_fused(g.numpy(), w.numpy(), "sum", terms=np.full(x.size, 10.0))
+        else:
+            np.testing.assert_array_equal(g.numpy(), w.numpy(), err_msg=f"output {k}")
+
+
 def test_broadcasting_constants_and_a_row_vector(backend):
     fuses(backend)
     rng = np.random.default_rng(1)
