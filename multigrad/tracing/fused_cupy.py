@@ -18,10 +18,11 @@ _C_TYPES = {"float32": "float", "float64": "double", "bool": "bool"}
 def _constant(value, dtype):
     value = float(value)
     ctype = _C_TYPES[dtype]
+    # Bit patterns: NVRTC's headers need not define NAN and INFINITY.
     if value != value:
-        return f"(({ctype})NAN)"
+        return f"(({ctype})__longlong_as_double(0x7ff8000000000000LL))"
     if value in (float("inf"), float("-inf")):
-        return f"(({ctype}){'-' if value < 0 else ''}INFINITY)"
+        return f"(({ctype}){'-' if value < 0 else ''}__longlong_as_double(0x7ff0000000000000LL))"
     return f"(({ctype}){value!r})"
 
 

@@ -38,7 +38,7 @@ def worth_tiling(fused):
     size = 1
     for d in fused.shape:
         size *= d
-    return size >= TILED_FROM and any(name in _TRANSCENDENTAL for _, name, _ in fused.steps)
+    return size >= TILED_FROM
 
 
 def _last_uses(fused):
