@@ -45,12 +45,14 @@ _FUNCTIONS = {  # Array API name -> NumPy's (Numba's) name, C name
 SCALAR_OPS = {
     "neg": (1, "(-{0})", "(-{0})"), "pos": (1, "{0}", "{0}"),
     "abs": (1, "abs({0})", "fabs({0})"), "square": (1, "({0} * {0})", "({0} * {0})"),
-    "sign": (1, "(1.0 if {0} > 0 else (-1.0 if {0} < 0 else {0}))",
-             "({0} > 0 ? 1.0 : ({0} < 0 ? -1.0 : {0}))"),
-    "maximum": (2, "({0} if ({0} >= {1} or {0} != {0}) else {1})",
-                "(({0} >= {1} || {0} != {0}) ? {0} : {1})"),
-    "minimum": (2, "({0} if ({0} <= {1} or {0} != {0}) else {1})",
-                "(({0} <= {1} || {0} != {0}) ? {0} : {1})"),
+    # sign: +0.0 for either zero and NaN for NaN (x - x), as NumPy's.
+    "sign": (1, "(1.0 if {0} > 0 else (-1.0 if {0} < 0 else {0} - {0}))",
+             "({0} > 0 ? 1.0 : ({0} < 0 ? -1.0 : {0} - {0}))"),
+    # NumPy's maximum/minimum: NaN if either is NaN; on a tie (-0.0 vs 0.0) the second.
+    "maximum": (2, "({0} if ({0} > {1} or {0} != {0}) else {1})",
+                "(({0} > {1} || {0} != {0}) ? {0} : {1})"),
+    "minimum": (2, "({0} if ({0} < {1} or {0} != {0}) else {1})",
+                "(({0} < {1} || {0} != {0}) ? {0} : {1})"),
     "where": (3, "({1} if {0} else {2})", "({0} ? {1} : {2})"),
 }
 for _name, (_py, _c) in _BINARY.items():

@@ -186,8 +186,8 @@ def test_where_maximum_minimum_pow_and_comparisons(backend):
 
 def test_nan_inf_and_division_by_zero_as_numpy(backend):
     fuses(backend)
-    x = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -2.0, 3.0])
-    y = np.array([1.0, 0.0, 2.0, 0.0, np.nan, -np.inf, 0.5, 0.0])
+    x = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -2.0, 3.0, -0.0, 0.0, 2.0])
+    y = np.array([1.0, 0.0, 2.0, 0.0, np.nan, -np.inf, 0.5, 0.0, 0.0, -0.0, np.nan])
 
     def fn(x, y):
         return (mg.maximum(x, y), mg.minimum(x, y), x / y, mg.sign(x) * mg.sqrt(y),
@@ -199,6 +199,9 @@ def test_nan_inf_and_division_by_zero_as_numpy(backend):
         got, want = traced(*on(backend, x, y)), fn(*on(backend, x, y))
     for k, (g, w) in enumerate(zip(got, want)):
         np.testing.assert_array_equal(g.numpy(), w.numpy(), err_msg=f"output {k}")
+        # signed zeros too: sign(-0.0) is 0.0, a tie in maximum/minimum gives the second
+        number = ~np.isnan(w.numpy())          # a NaN's sign bit means nothing
+        assert np.array_equal(np.signbit(g.numpy())[number], np.signbit(w.numpy())[number]), k
     assert kernels(traced, *on(backend, x, y)) >= 1
 
 
