@@ -19,9 +19,12 @@ from multigrad.errors import PerformanceWarning
 from multigrad.tracing import fused_cupy, fusion_targets
 from multigrad.tracing.fuse import FusedGroup
 from multigrad.tracing.trace import Meta
+from optable import core_sweep_row
+
+from .test_function_optable import CASES, IDS, RETRACE_ON_NEW_INPUTS, ROW, _host, derivatives
 
 HAS_NUMBA = importlib.util.find_spec("numba") is not None
-FUSED_ULPS = 64
+FUSED_ULPS = 8
 
 
 def fuses(backend):
@@ -274,6 +277,33 @@ def test_kernels_are_cached_on_disk(backend, tmp_path, monkeypatch):
     assert list(tmp_path.glob("mg_fused_*.py"))
     traced(*on(backend, np.linspace(-1, 1, 7)))      # replays: Numba compiles and caches
     assert list(tmp_path.glob("__pycache__/mg_fused_*.nbi")), "Numba's cache index is missing"
+
+
+# --- every op table row, fused -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_op_table_rows_fused_match_eager(backend, case):
+    """Value, first and second order, jacobian of every row under jit_compile=True, within
+    the tolerance (backends that cannot fuse replay unfused: equal)."""
+    if backend.name == "numpy" and not HAS_NUMBA:
+        pytest.skip("needs numba: pip install .[jit]")
+    core_sweep_row(backend, CASES, case)
+    row, fn = ROW[id(case)], derivatives(case)
+    inputs = case.args(backend, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerformanceWarning)
+        traced = mg.function(fn, jit_compile=True)
+        traced(*case.args(backend, seed=0))
+        result = traced(*inputs)
+        if row in RETRACE_ON_NEW_INPUTS:
+            result = traced(*inputs)
+    for (name, got), (_, want) in zip(_host(result), _host(fn(*inputs))):
+        if got.dtype.kind in "fc":
+            for part in (np.real, np.imag) if got.dtype.kind == "c" else (np.asarray,):
+                assert_close_fused(part(got), part(want), f"{row}: {name}")
+        else:
+            np.testing.assert_array_equal(got, want, err_msg=f"{row}: {name}")
 
 
 # --- where fusion is not available: one warning, the unfused replay ---------------------------
