@@ -1,5 +1,5 @@
-"""A fused group as one Numba loop over its elements (NumPy arrays, the CPU); large groups
-with transcendental functions go to ``fused_tiles.py`` instead.
+"""A fused group as one Numba loop over its elements (NumPy arrays, the CPU; large groups
+run in tiles instead, ``fused_tiles.py``).
 
 The kernel is Python source: nested loops over the group's shape (C order), reading each
 input once per element (a broadcast dimension reads index 0), computing every step as a
@@ -20,10 +20,9 @@ import tempfile
 
 import numpy
 
-from . import fused_tiles
 from .fusion_rules import REDUCTIONS, SCALAR_OPS
 
-__all__ = ["build", "kernel_source", "cache_dir"]
+__all__ = ["build", "kernel_source", "cache_dir", "step_line", "load", "wrap", "constant"]
 
 _COMPARISONS = {"greater", "greater_equal", "less", "less_equal", "equal", "not_equal"}
 _loaded = {}        # source hash -> compiled kernel (one per process)
@@ -41,7 +40,7 @@ def cache_dir():
         return path
 
 
-def _constant(value, dtype):
+def constant(value, dtype):
     value = float(value)
     if value != value:
         return f"np.{dtype}(np.nan)"
@@ -66,16 +65,20 @@ def _token(operand, dtype):
         return f"a{value}"
     if kind == "v":
         return f"v{value}"
-    return _constant(value, dtype)
+    return constant(value, dtype)
+
+
+def step_line(out, name, operands, dtype, token=_token):
+    """``v<out> = <scalar expression>``, cast back to float32 where the group is."""
+    expr = SCALAR_OPS[name][1].format(*[token(o, dtype) for o in operands])
+    cast = "" if name in _COMPARISONS or dtype == "float64" else f"np.{dtype}"
+    return f"v{out} = {cast}({expr})" if cast else f"v{out} = {expr}"
 
 
 def _loop_body(fused):
     shape, dtype = fused.shape, fused.dtype
     lines = [f"a{k} = {_input_read(k, meta, shape)}" for k, (_, meta) in enumerate(fused.inputs)]
-    for out, name, operands in fused.steps:
-        expr = SCALAR_OPS[name][1].format(*[_token(o, dtype) for o in operands])
-        cast = "" if name in _COMPARISONS or dtype == "float64" else f"np.{dtype}"
-        lines.append(f"v{out} = {cast}({expr})" if cast else f"v{out} = {expr}")
+    lines += [step_line(out, name, operands, dtype) for out, name, operands in fused.steps]
     index = ", ".join(f"j{d}" for d in range(len(shape)))
     for k, out in enumerate(fused.outputs):
         lines.append(f"y{k}[{index}] = v{out}")
@@ -107,10 +110,11 @@ def kernel_source(fused, name="fused"):
     return "\n".join(head + ["    " + line for line in body]) + "\n"
 
 
-def _load(source):
-    """The compiled kernel for this source: from this process, Numba's cache, or built."""
+def load(source, name="fused"):
+    """The compiled kernel ``name`` of this source: from this process, Numba's cache, or
+    built."""
     digest = hashlib.sha1(source.encode()).hexdigest()[:20]
-    kernel = _loaded.get(digest)
+    kernel = _loaded.get((digest, name))
     if kernel is not None:
         return kernel
     folder = cache_dir()
@@ -124,7 +128,7 @@ def _load(source):
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
-    kernel = _loaded[digest] = module.fused
+    kernel = _loaded[digest, name] = getattr(module, name)
     return kernel
 
 
@@ -138,14 +142,14 @@ def _result_maker(meta):
 
 
 def build(fused):
-    """A callable ``(*inputs) -> result or tuple of results`` running the group's kernel;
-    its ``fused_source`` is the kernel's source. A large group with transcendental
-    functions runs in tiles of NumPy calls instead (``fused_tiles.py``)."""
-    if fused_tiles.worth_tiling(fused):
-        kernel, source = fused_tiles.build(fused)
-    else:
-        source = kernel_source(fused)
-        kernel = _load(source)
+    """A callable ``(*inputs) -> result or tuple of results`` running the group's Numba
+    kernel; its ``fused_source`` is the kernel's source."""
+    source = kernel_source(fused)
+    return wrap(load(source), source, fused)
+
+
+def wrap(kernel, source, fused):
+    """The kernel as the program calls it: reductions as NumPy returned them."""
     makers = [_result_maker(r[3]) for r in fused.reductions]
     if not makers:
         run = functools.partial(kernel)

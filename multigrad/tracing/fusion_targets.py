@@ -9,7 +9,7 @@ import importlib.util
 import warnings
 
 from ..errors import PerformanceWarning
-from . import fused_cupy, fused_numba
+from . import fused_cupy, fused_numba, fused_tiles
 
 __all__ = ["target_for", "INSTALL_HINT"]
 
@@ -31,6 +31,13 @@ def numba_available():
     return importlib.util.find_spec("numba") is not None
 
 
+def _cpu_build(fused):
+    """Large groups in tiles of NumPy calls and Numba segments; small ones one Numba loop."""
+    if fused_tiles.worth_tiling(fused):
+        return fused_tiles.build(fused)
+    return fused_numba.build(fused)
+
+
 def target_for(trace, array_type):
     """``build(FusedGroup) -> kernel or None`` for the backend of ``array_type``, or None
     (warned)."""
@@ -38,7 +45,7 @@ def target_for(trace, array_type):
              if array_type in backend.array_types}
     if names == {"numpy"}:
         if numba_available():
-            return fused_numba.build
+            return _cpu_build
         _warn_once(f"fusing on NumPy needs Numba, which is not installed: {INSTALL_HINT}")
         return None
     if names == {"cupy"}:
