@@ -138,6 +138,9 @@ def _kernel_nodes(plan, fused, kernel):
 def fuse_kernels(plan):
     if not getattr(plan, "jit_compile", False):
         return
+    trace = plan.trace
+    for array_type in {trace.meta[i].type for i in plan.inputs if i in trace.meta}:
+        target_for(trace, array_type)        # warns once where the backend cannot fuse
     groups, owner, dropped = _group_steps(plan)
     if not groups:
         return

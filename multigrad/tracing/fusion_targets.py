@@ -42,7 +42,9 @@ def target_for(trace, array_type):
     """``build(FusedGroup) -> kernel or None`` for the backend of ``array_type``, or None
     (warned)."""
     names = {backend.name for backend in trace.backends.values()
-             if array_type in backend.array_types}
+             if issubclass(array_type, tuple(backend.array_types))}
+    if not names:                            # not a backend's array (a Python value)
+        return None
     if names == {"numpy"}:
         if numba_available():
             return _cpu_build
@@ -50,6 +52,6 @@ def target_for(trace, array_type):
         return None
     if names == {"cupy"}:
         return fused_cupy.build
-    _warn_once(f"the {', '.join(sorted(names)) or 'unknown'} backend cannot fuse kernels "
+    _warn_once(f"the {', '.join(sorted(names))} backend cannot fuse kernels "
                f"(NumPy fuses with Numba, CuPy with its own kernels)")
     return None
