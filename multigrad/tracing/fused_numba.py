@@ -149,17 +149,21 @@ def build(fused):
 
 
 def wrap(kernel, source, fused):
-    """The kernel as the program calls it: reductions as NumPy returned them."""
-    makers = [_result_maker(r[3]) for r in fused.reductions]
+    """The kernel as the program calls it: reductions as NumPy returned them (a short
+    generated function: this is on every replay's path)."""
+    makers = {f"m{k}": _result_maker(r[3]) for k, r in enumerate(fused.reductions)}
     if not makers:
         run = functools.partial(kernel)
     else:
-        n_out = len(fused.outputs)
-
-        def run(*inputs):
-            found = kernel(*inputs)
-            if len(makers) == 1 and n_out == 0:
-                return makers[0](found)
-            return tuple(found[:n_out]) + tuple(m(r) for m, r in zip(makers, found[n_out:]))
+        params = ", ".join(f"x{k}" for k in range(len(fused.inputs)))
+        found = [f"y{k}" for k in range(len(fused.outputs))] + [f"r{k}" for k in range(len(makers))]
+        made = [f"y{k}" for k in range(len(fused.outputs))] + [f"m{k}(r{k})"
+                                                              for k in range(len(makers))]
+        code = (f"def run({params}):\n    {''.join(f + ', ' for f in found)}= _k({params})\n"
+                f"    return ({''.join(m + ', ' for m in made)})\n") if len(found) > 1 else \
+            f"def run({params}):\n    return m0(_k({params}))\n"
+        namespace = {"_k": kernel, **makers}
+        exec(compile(code, "<mg.function fused kernel call>", "exec"), namespace)
+        run = namespace["run"]
     run.fused_source = source
     return run
