@@ -22,7 +22,8 @@ import numpy
 
 from .fusion_rules import REDUCTIONS, SCALAR_OPS
 
-__all__ = ["build", "kernel_source", "cache_dir", "step_line", "load", "wrap", "constant"]
+__all__ = ["build", "kernel_source", "cache_dir", "step_line", "load", "wrap", "constant",
+           "compile_for", "numba_type"]
 
 _COMPARISONS = {"greater", "greater_equal", "less", "less_equal", "equal", "not_equal"}
 _loaded = {}        # source hash -> compiled kernel (one per process)
@@ -145,7 +146,29 @@ def build(fused):
     """A callable ``(*inputs) -> result or tuple of results`` running the group's Numba
     kernel; its ``fused_source`` is the kernel's source."""
     source = kernel_source(fused)
-    return wrap(load(source), source, fused)
+    kernel = load(source)
+    compile_for(kernel, [numba_type(meta, len(meta.shape)) for _, meta in fused.inputs])
+    return wrap(kernel, source, fused)
+
+
+def numba_type(meta, ndim, layout=None):
+    """Numba's type of an argument like the traced value ``meta`` (an array of ``ndim``
+    dimensions, or a NumPy scalar)."""
+    import numba    # only once a kernel is built: jit_compile=True on NumPy with Numba
+    dtype = numba.from_dtype(numpy.dtype(meta.dtype))
+    if meta.type is not numpy.ndarray:
+        return dtype
+    return numba.types.Array(dtype, ndim, layout or ("C" if meta.c_order else "A"))
+
+
+def compile_for(kernel, types):
+    """Compile now, while tracing, for the argument types the replays will pass: the
+    first replay then runs at full speed and needs no compiler memory (a later call with
+    other layouts compiles once more, as Numba does)."""
+    try:
+        kernel.compile(tuple(types))
+    except Exception:       # noqa: BLE001 - Numba compiles at the first call instead
+        pass
 
 
 def wrap(kernel, source, fused):

@@ -15,6 +15,7 @@ import numpy
 
 from . import fused_numba
 from .fusion_rules import FLOAT_DTYPES, REDUCTIONS
+from .trace import Meta
 
 __all__ = ["build", "tiled_source", "worth_tiling", "TILE", "TILED_FROM"]
 
@@ -86,7 +87,17 @@ class _Tiles:
         self.fused, self.outputs, self.flat = fused, outputs, flat
         self.last = _last_uses(fused)
         self.kinds, self.free, self.held = {}, [], {}
-        self.lines, self.segments = [], []
+        self.lines, self.segments, self.signatures = [], [], []
+        self.ops = {out: name for out, name, _ in fused.steps}
+
+    def meta_of(self, operand):
+        """A segment argument's element type, as a Meta (dtype; a 1-D C array)."""
+        kind, value = operand
+        if kind == "in":
+            dtype = self.fused.inputs[value][1].dtype
+        else:
+            dtype = numpy.dtype("bool" if self.ops[value] in _BOOL_OUT else self.fused.dtype)
+        return Meta((), dtype, 0, numpy.ndarray)
 
     def target(self, out, name):
         if out in self.outputs:
@@ -135,6 +146,8 @@ class _Tiles:
         j = len(self.segments)
         self.segments.append(_segment_source(j, steps, reads, writes, reduced,
                                              self.fused.dtype))
+        self.signatures.append([self.meta_of(o) for o in reads] +
+                               [self.meta_of(("v", out)) for out in writes])
         for out, name, _ in steps:
             if out in writes:
                 self.lines.append(f"v{out} = {self.target(out, name)}")
@@ -176,7 +189,7 @@ def _segment_source(j, steps, reads, writes, reduced, dtype):
 
 def tiled_source(fused, name="fused_tiles"):
     """(the Python source running the group tile by tile, the Numba source of its
-    segments)."""
+    segments, each segment's argument types)."""
     shape, dtype = fused.shape, fused.dtype
     per_row = 1
     for d in shape[1:]:
@@ -213,15 +226,16 @@ def tiled_source(fused, name="fused_tiles"):
     python = f"def {name}({params}):\n" + "".join(f"    {line}\n" for line in body)
     numba = "import numpy as np\nfrom numba import njit\n\n" + "\n".join(tiles.segments) \
         if tiles.segments else ""
-    return python, numba
+    return python, numba, tiles.signatures
 
 
 def build(fused):
     """The tiled group as the program calls it (``fused_numba.wrap``)."""
     assert fused.dtype in FLOAT_DTYPES
-    python, numba = tiled_source(fused)
+    python, numba, signatures = tiled_source(fused)
     namespace = {"_np": numpy}
-    for j in range(numba.count("\ndef seg")):
-        namespace[f"seg{j}"] = fused_numba.load(numba, f"seg{j}")
+    for j, metas in enumerate(signatures):
+        segment = namespace[f"seg{j}"] = fused_numba.load(numba, f"seg{j}")
+        fused_numba.compile_for(segment, [fused_numba.numba_type(m, 1, "C") for m in metas])
     exec(compile(python, "<mg.function fused tiles>", "exec"), namespace)
     return fused_numba.wrap(namespace["fused_tiles"], python + numba, fused)
