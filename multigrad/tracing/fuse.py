@@ -80,7 +80,7 @@ def _group_steps(plan):
 
 def _describe(plan, group, readers):
     nodes, trace = plan.nodes, plan.trace
-    shape, dtype = group.key
+    shape, dtype = group.key[:2]
     fused = group.fused = FusedGroup(shape, dtype)
     inputs = {}
     members = {nodes[n].out for n, _, _ in group.members}

@@ -25,7 +25,7 @@ from .fusion_rules import REDUCTIONS, SCALAR_OPS
 __all__ = ["build", "kernel_source", "cache_dir", "step_line", "load", "wrap", "constant",
            "compile_for", "numba_type"]
 
-_COMPARISONS = {"greater", "greater_equal", "less", "less_equal", "equal", "not_equal"}
+COMPARISONS = {"greater", "greater_equal", "less", "less_equal", "equal", "not_equal"}
 _loaded = {}        # source hash -> compiled kernel (one per process)
 
 
@@ -72,7 +72,7 @@ def _token(operand, dtype):
 def step_line(out, name, operands, dtype, token=_token):
     """``v<out> = <scalar expression>``, cast back to float32 where the group is."""
     expr = SCALAR_OPS[name][1].format(*[token(o, dtype) for o in operands])
-    cast = "" if name in _COMPARISONS or dtype == "float64" else f"np.{dtype}"
+    cast = "" if name in COMPARISONS or dtype == "float64" else f"np.{dtype}"
     return f"v{out} = {cast}({expr})" if cast else f"v{out} = {expr}"
 
 
@@ -88,19 +88,22 @@ def _loop_body(fused):
     return lines
 
 
-def kernel_source(fused, name="fused"):
-    """The Python source of the group's Numba kernel."""
+def kernel_source(fused, name="fused", any_shape=False):
+    """The Python source of the group's Numba kernel. ``any_shape``: its loops take their
+    sizes from the first input, which has the group's full shape (a Dask block's)."""
     shape, dtype = fused.shape, fused.dtype
+    sizes = [f"x0.shape[{d}]" for d in range(len(shape))] if any_shape else list(shape)
     kinds = {out: name for out, name, _ in fused.steps}
     head = ["import numpy as np", "from numba import njit", "", "",
             "@njit(cache=True, error_model='numpy', nogil=True)",
             f"def {name}({', '.join(f'x{k}' for k in range(len(fused.inputs)))}):"]
-    body = [f"y{k} = np.empty({shape!r}, np.{'bool_' if kinds[o] in _COMPARISONS else dtype})"
+    empty = "x0.shape" if any_shape else repr(shape)
+    body = [f"y{k} = np.empty({empty}, np.{'bool_' if kinds[o] in COMPARISONS else dtype})"
             for k, o in enumerate(fused.outputs)]
     # float32 sums accumulate in float64 (tighter than NumPy's float32 pairwise sum).
     body += [f"r{k} = np.float64({REDUCTIONS[r[1]][0]})" for k, r in enumerate(fused.reductions)]
     indent = ""
-    for d, size in enumerate(shape):
+    for d, size in enumerate(sizes):
         body.append(f"{indent}for j{d} in range({size}):")
         indent += "    "
     body += [indent + line for line in _loop_body(fused)]

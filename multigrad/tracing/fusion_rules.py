@@ -12,7 +12,9 @@ A step can fuse when it is:
 - every other operand is a Python bool, int or float (cast to the group's dtype, as NumPy 2
   treats Python scalars: they never widen an array's dtype);
 - or a reduction of ``REDUCTIONS`` over all axes (``axis=None``) of such a value: it ends
-  the group's loop, and nothing in the group may read its result.
+  the group's loop, and nothing in the group may read its result;
+- on Dask: every array operand has the result's shape and chunks (the group is
+  blockwise), and no reduction fuses.
 
 Integer and complex dtypes never fuse: Numba's integer overflow and division by zero, and
 its complex division and branch cuts, are not NumPy's.
@@ -94,14 +96,15 @@ def _known(shape):
     return bool(shape) and all(type(d) is int and d > 0 for d in shape)
 
 
-def _operands_fit(trace, args, shape, dtype):
+def _operands_fit(trace, args, shape, dtype, chunks):
     """Every operand: a Python scalar, or an array of ``dtype`` (or bool) broadcasting
-    to ``shape``."""
+    to ``shape``; chunked (Dask) operands: of the result's shape and chunks (blockwise)."""
     for a in args:
         if type(a) is Ref:
             meta = trace.meta.get(a.id)
             if meta is None or _dtype_name(meta.dtype) not in (dtype, "bool") \
-                    or not _broadcasts(meta.shape, shape) or meta.chunks is not None:
+                    or not _broadcasts(meta.shape, shape) or meta.chunks != chunks \
+                    or (chunks is not None and tuple(meta.shape) != tuple(shape)):
                 return False
         elif type(a) not in (bool, int, float):
             return False
@@ -131,15 +134,18 @@ def classify(trace, node):
     a step that can fuse (the pair is its group's key: loop shape and float dtype); else
     None."""
     meta = trace.meta.get(node.out) if node.out is not None else None
-    if meta is None or meta.chunks is not None:
+    if meta is None:
         return None
     name = _elementwise_name(node)
     if name is not None and SCALAR_OPS[name][0] == len(node.args):
         out = _dtype_name(meta.dtype)
         dtype = out if out in FLOAT_DTYPES else _float_operand_dtype(trace, node.args)
-        if (out == dtype or out == "bool") and dtype in FLOAT_DTYPES \
-                and _known(meta.shape) and _operands_fit(trace, node.args, meta.shape, dtype):
-            return ("elementwise", name, (tuple(meta.shape), dtype))
+        if (out == dtype or out == "bool") and dtype in FLOAT_DTYPES and _known(meta.shape) \
+                and _operands_fit(trace, node.args, meta.shape, dtype, meta.chunks):
+            key = (tuple(meta.shape), dtype)
+            return ("elementwise", name, key + ((meta.chunks,) if meta.chunks else ()))
+        return None
+    if meta.chunks is not None:           # Dask: reductions are not blockwise
         return None
     if node.kind == "call" and node.extra in REDUCTIONS and len(node.args) == 1 \
             and node.kwargs is not None and node.kwargs.get("axis", 0) is None \

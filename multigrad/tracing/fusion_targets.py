@@ -1,15 +1,16 @@
 """Which kernel generator a trace's backend fuses with, and the one warning when none can.
 
-NumPy arrays fuse into Numba loops (``fused_numba.py``, needs the ``jit`` extra), CuPy
-arrays into CuPy kernels (``fused_cupy.py``). Any other backend, or NumPy without Numba,
-replays unfused: ``jit_compile=True`` then warns once per reason and process.
+NumPy arrays fuse into Numba loops (``fused_numba.py``, ``fused_tiles.py``; needs the
+``jit`` extra), CuPy arrays into CuPy kernels (``fused_cupy.py``), Dask arrays into the
+Numba loop per block (``fused_dask.py``). Any other backend, or NumPy or Dask without
+Numba, replays unfused: ``jit_compile=True`` then warns once per reason and process.
 """
 
 import importlib.util
 import warnings
 
 from ..errors import PerformanceWarning
-from . import fused_cupy, fused_numba, fused_tiles
+from . import fused_cupy, fused_dask, fused_numba, fused_tiles
 
 __all__ = ["target_for", "INSTALL_HINT"]
 
@@ -52,6 +53,11 @@ def target_for(trace, array_type):
         return None
     if names == {"cupy"}:
         return fused_cupy.build
+    if names == {"dask"}:
+        if numba_available():
+            return fused_dask.build
+        _warn_once(f"fusing on Dask needs Numba, which is not installed: {INSTALL_HINT}")
+        return None
     _warn_once(f"the {', '.join(sorted(names))} backend cannot fuse kernels "
-               f"(NumPy fuses with Numba, CuPy with its own kernels)")
+               f"(NumPy and Dask fuse with Numba, CuPy with its own kernels)")
     return None

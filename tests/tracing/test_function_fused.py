@@ -279,6 +279,27 @@ def test_kernels_are_cached_on_disk(backend, tmp_path, monkeypatch):
     assert list(tmp_path.glob("__pycache__/mg_fused_*.nbi")), "Numba's cache index is missing"
 
 
+def test_on_dask_a_blockwise_group_runs_per_block(backend):
+    if backend.name != "dask":
+        pytest.skip("dask only")
+    if not HAS_NUMBA:
+        pytest.skip("needs numba: pip install .[jit]")
+    rng = np.random.default_rng(8)
+    x, y = rng.standard_normal((5, 4)), rng.standard_normal((5, 4))
+
+    def fn(x, y):
+        a = mg.where(x > y, x * y, x - y) * 0.5
+        b = mg.tanh(a) + mg.maximum(a, 0.1)
+        return a * b, b - 1.0, mg.reduce_sum(b)
+    traced = mg.function(fn, jit_compile=True)
+    traced(*on(backend, x, y))
+    args = on(backend, x + 1, y)
+    for k, (g, w) in enumerate(zip(traced(*args), fn(*args))):
+        assert_close_fused(g.numpy(), w.numpy(), f"output {k}", terms=np.full(20, 3.0))
+    source = traced.program_source(*args)
+    assert "map_blocks" in source and "x0.shape[1]" in source, source
+
+
 # --- every op table row, fused -----------------------------------------------------------------
 
 
@@ -314,13 +335,14 @@ def test_without_a_fusing_target_it_warns_once_and_replays_unfused(backend, monk
     monkeypatch.setattr(fusion_targets, "_warned", set())
     fn = value_and_grad(lambda x: mg.reduce_sum(mg.tanh(x) * x))
     x = on(backend, np.linspace(-1, 1, 10))
-    expected = "needs Numba" if backend.name == "numpy" else "cannot fuse"
+    numba_targets = ("numpy", "dask")
+    expected = "needs Numba" if backend.name in numba_targets else "cannot fuse"
     with pytest.warns(PerformanceWarning, match=expected) as record:
         traced = mg.function(fn, jit_compile=True)
         got = traced(*x)
         mg.function(fn, jit_compile=True)(*x)             # a second function: no warning
     assert len(record) == 1
-    if backend.name == "numpy":
+    if backend.name in numba_targets:
         assert 'pip install "multigrad-tape[jit]"' in str(record[0].message)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
