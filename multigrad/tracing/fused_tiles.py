@@ -1,14 +1,15 @@
-"""A large fused group on NumPy, run tile by tile with NumPy's own ufuncs.
+"""A large fused group on NumPy (``TILED_FROM`` elements or more), run tile by tile.
 
-Numba computes transcendental functions (tanh, exp, ...) one element at a time through the
-C library, several times slower than NumPy's vectorised loops; on a large group that
-costs more than fusion saves. So a group of at least ``TILED_FROM`` elements that calls
-one of them runs here instead: its loop shape is cut along the first axis into tiles of
-about ``TILE`` elements, and each step runs as the same NumPy ufunc eager calls, writing
-into a small buffer reused from tile to tile (it stays in the CPU cache) or straight into
-the slice of an output. The group's intermediates never exist as whole arrays, each
-element gets eager's bits, and a reduction adds its tiles' partial results (a different
-summation order: the bound of docs/design.md, "Fused kernels").
+One Numba loop over a large group loses to NumPy: Numba computes transcendental functions
+(tanh, exp, ...) one element at a time through the C library, several times slower than
+NumPy's vectorised loops, and its 2-D loops with broadcast operands do not vectorise. So
+the group's loop shape is cut along its first axis into tiles of about ``TILE`` elements;
+in each tile a transcendental step runs as the NumPy ufunc eager calls, and each run of
+two or more cheap steps as one Numba loop over the tile (``_units``), with the reductions
+it feeds. Values go into small buffers reused from tile to tile (they stay in the CPU
+cache) or straight into the slice of an output: the group's intermediates never exist as
+whole arrays, each element gets eager's bits, and a reduction adds its tiles' partial
+results (a different summation order: the bound of docs/design.md, "Fused kernels").
 """
 
 import numpy
