@@ -2,7 +2,7 @@
 
 import os
 
-WORKLOADS = ("W1", "W2", "W3", "W4a", "W4b", "W5", "W6")
+WORKLOADS = ("W1", "W2", "W3", "W4a", "W4b", "W5", "W7", "W6")
 
 DESCRIPTIONS = {
     "W1": "tiny ops: x (4,), 60 elementwise ops + sum; value+grad",
@@ -13,6 +13,7 @@ DESCRIPTIONS = {
     "W5": "sum(tanh(x) * x), x (10**7,); value+grad",
     "W5mem": "W5 peak memory above the input",
     "W6": "import multigrad on top of numpy",
+    "W7": "MLP train step, batch 1024: GELU + LayerNorm chains, loss+5 grads+SGD",
 }
 
 # Targets for multigrad, as a ratio to the floor measured in the same run (W6: absolute).
@@ -26,6 +27,7 @@ COLUMNS = (
     ("floor", "floor", "eager"),
     ("multigrad", "multigrad_", "eager"),
     ("mg.function", "multigrad_", "function"),
+    ("mg.function(jit_compile=True)", "multigrad_", "jit"),
     ("autograd", "autograd_", "eager"),
     ("torch", "torch_", "eager"),
     ("jax", "jax_", "eager"),
@@ -34,7 +36,7 @@ COLUMNS = (
     ("tf.function", "tensorflow_", "function"),
 )
 OWN_COLUMNS = ("floor", "multigrad")      # run in alternating rounds
-DEVICE_COLUMNS = ("floor", "multigrad", "mg.function")   # the ones --backend cupy runs
+DEVICE_COLUMNS = ("floor", "multigrad", "mg.function", "mg.function(jit_compile=True)")   # the ones --backend cupy runs
 
 # The import name that decides whether a column can run here.
 REQUIRES = {"floor": "numpy", "multigrad_": "multigrad", "autograd_": "autograd",
@@ -42,9 +44,11 @@ REQUIRES = {"floor": "numpy", "multigrad_": "multigrad", "autograd_": "autograd"
 
 SIZES = {
     "full": {"W1_n": 4, "W1_blocks": 6, "W2_batch": 128, "W2_in": 784, "W2_hidden": 256,
-             "W2_out": 10, "W3_epochs": 100, "W4_n": 100, "W5_n": 10**7},
+             "W2_out": 10, "W3_epochs": 100, "W4_n": 100, "W5_n": 10**7,
+             "W7_batch": 1024, "W7_in": 128, "W7_hidden": 512, "W7_out": 16},
     "smoke": {"W1_n": 4, "W1_blocks": 6, "W2_batch": 8, "W2_in": 12, "W2_hidden": 6,
-              "W2_out": 3, "W3_epochs": 100, "W4_n": 5, "W5_n": 1000},
+              "W2_out": 3, "W3_epochs": 100, "W4_n": 5, "W5_n": 1000,
+              "W7_batch": 8, "W7_in": 6, "W7_hidden": 10, "W7_out": 3},
 }
 
 # Timing. A sample runs the step `loops` times (calibrated so a sample lasts at least

@@ -37,6 +37,13 @@ def inputs(workload, sizes):
         return {"A": rng.normal(0.0, 1.0 / np.sqrt(n), (n, n)), "x": rng.uniform(-1.0, 1.0, n)}
     if workload == "W5":
         return {"x": rng.uniform(-2.0, 2.0, sizes["W5_n"])}
+    if workload == "W7":
+        b, i, h, o = (sizes[k] for k in ("W7_batch", "W7_in", "W7_hidden", "W7_out"))
+        return {"X": rng.normal(0.0, 1.0, (b, i)), "T": rng.normal(0.0, 1.0, (b, o)),
+                "W1": rng.normal(0.0, 1.0 / np.sqrt(i), (i, h)),
+                "b1": rng.normal(0.0, 0.1, h),
+                "gamma": rng.normal(1.0, 0.1, h), "beta": rng.normal(0.0, 0.1, h),
+                "W2": rng.normal(0.0, 1.0 / np.sqrt(h), (h, o)), "lr": 0.01}
     raise KeyError(workload)
 
 
@@ -47,4 +54,5 @@ def w1_op_count(blocks):
 
 # How each workload's outputs are compared with the floor's: (rtol, atol).
 TOLERANCE = {"W1": (1e-9, 1e-12), "W2": (1e-8, 1e-12), "W3": (2e-5, 2e-6),
-             "W4a": (1e-9, 1e-12), "W4b": (1e-9, 1e-12), "W5": (1e-8, 1e-9)}
+             "W4a": (1e-9, 1e-12), "W4b": (1e-9, 1e-12), "W5": (1e-8, 1e-9),
+             "W7": (1e-8, 1e-12)}

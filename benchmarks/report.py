@@ -6,7 +6,7 @@ import platform
 from . import config
 
 ROW_UNITS = {"W1": "per op", "W2": "per step", "W3": "400 steps", "W4a": "per HVP",
-             "W4b": "per jacobian", "W5": "per call", "W5mem": "one call",
+             "W4b": "per jacobian", "W5": "per call", "W5mem": "one call", "W7": "per step",
              "W6": "import time"}
 
 

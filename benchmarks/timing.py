@@ -32,11 +32,14 @@ def measure(step, sync, warmup_s=0.2, warmup_min=3, sample_s=0.05, repeat=9, clo
     in real use, but is emptied before each sample.
     """
     read = CLOCKS[clock]
-    t0, n = time.perf_counter(), 0
-    while n < warmup_min or time.perf_counter() - t0 < warmup_s:
+    t0, durations = time.perf_counter(), []
+    while len(durations) < warmup_min or time.perf_counter() - t0 < warmup_s:
+        t1 = time.perf_counter()
         sync(step())
-        n += 1
-    per_call = (time.perf_counter() - t0) / n
+        durations.append(time.perf_counter() - t1)
+    # The later half of the warm-up: the first calls trace or compile (mg.function,
+    # jax.jit, Numba), and counting them made the loop too short (one call per sample).
+    per_call = statistics.median(durations[len(durations) // 2:])
     loops = max(1, int(sample_s / per_call)) if per_call > 0 else 1
     samples = []
     for _ in range(repeat):

@@ -114,7 +114,8 @@ def load():
         to_numpy=cupy.asnumpy, from_numpy=cupy.asarray,
         synchronize=synchronize, extras=extras, device_type="GPU",
         device_count=cupy.cuda.runtime.getDeviceCount,
-        device_index=lambda array: array.device.id, device_scope=cupy.cuda.Device)
+        device_index=lambda array: array.device.id, device_scope=cupy.cuda.Device,
+        fusion="cupy")
 
 
 @hookimpl

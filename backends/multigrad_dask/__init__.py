@@ -139,7 +139,7 @@ def load():
         NAME, xp, (da.Array,),
         version=dask.__version__, device="cpu (dask; the active scheduler runs the graph)",
         to_numpy=xp.to_numpy, from_numpy=xp.from_host,
-        extras=xp.extras(), lazy=True, canonical=xp.canonical)
+        extras=xp.extras(), lazy=True, canonical=xp.canonical, fusion="numba_blocks")
 
 
 @hookimpl

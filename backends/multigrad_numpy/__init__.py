@@ -67,6 +67,7 @@ def load():
         extras={"index_add": _index_add(numpy), "einsum": _einsum(numpy),
                 "inplace_ufunc": _inplace_ufunc(numpy), "asarray": _asarray(numpy)},
         host=True,
+        fusion="numba",
     )
 
 

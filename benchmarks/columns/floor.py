@@ -162,11 +162,63 @@ def w5(d, variant):
     return _case(step)
 
 
-BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4a": w4a, "W4b": w4b, "W5": w5}
+# --- W7: MLP training step with GELU and LayerNorm -------------------------------------------------
+
+GELU_C, GELU_A, LN_EPS = 0.7978845608028654, 0.044715, 1e-5     # sqrt(2/pi); tanh-GELU
+
+
+def w7_forward(xp, X, T, W1, b1, gamma, beta, W2):
+    """Loss of Dense -> GELU (tanh form) -> LayerNorm -> Dense, mean squared error; and
+    what the backward pass reads."""
+    h = X @ W1 + b1
+    t = xp.tanh(GELU_C * (h + GELU_A * h * h * h))
+    g = 0.5 * h * (1.0 + t)
+    d = g - xp.mean(g, axis=-1, keepdims=True)
+    r = 1.0 / xp.sqrt(xp.mean(d * d, axis=-1, keepdims=True) + LN_EPS)
+    n = d * r
+    o = n * gamma + beta
+    e = o @ W2 - T
+    return xp.mean(e * e), (h, t, r, n, o, e)
+
+
+def w7_backward(xp, X, gamma, W2, saved):
+    h, t, r, n, o, e = saved
+    gy = e * (2.0 / e.size)
+    gW2 = o.T @ gy
+    go = gy @ W2.T
+    ggamma, gbeta = xp.sum(go * n, axis=0), xp.sum(go, axis=0)
+    gn = go * gamma
+    gg = r * (gn - xp.mean(gn, axis=-1, keepdims=True)
+              - n * xp.mean(gn * n, axis=-1, keepdims=True))
+    dgelu = 0.5 * (1.0 + t) + 0.5 * h * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_A * h * h)
+    gh = gg * dgelu
+    return {"W1": X.T @ gh, "b1": xp.sum(gh, axis=0), "gamma": ggamma, "beta": gbeta,
+            "W2": gW2}
+
+
+W7_PARAMS = ("W1", "b1", "gamma", "beta", "W2")
+
+
+def w7(d, variant):
+    xp = _xp
+    X, T, lr = xp.asarray(d["X"]), xp.asarray(d["T"]), d["lr"]
+    params = {k: xp.array(d[k]) for k in W7_PARAMS}      # copies: the step updates them
+
+    def step():
+        loss, saved = w7_forward(xp, X, T, *(params[k] for k in W7_PARAMS))
+        grads = w7_backward(xp, X, params["gamma"], params["W2"], saved)
+        for k in W7_PARAMS:
+            params[k] -= lr * grads[k]
+        return {"loss": loss, **grads}
+    return _case(step)
+
+
+BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4a": w4a, "W4b": w4b, "W5": w5, "W7": w7}
 
 # Outputs every column must produce and agree on (the floor may compute a few more).
 COMPARED = {"W1": ("value", "grad"), "W2": ("loss", "W1", "b1", "W2", "b2"), "W3": ("W", "b"),
-            "W4a": ("hvp",), "W4b": ("jac",), "W5": ("value", "grad")}
+            "W4a": ("hvp",), "W4b": ("jac",), "W5": ("value", "grad"),
+            "W7": ("loss",) + W7_PARAMS}
 
 
 def build(workload, d, variant="eager"):
@@ -237,4 +289,13 @@ def selfcheck(workload, d, out):
         v = rng.standard_normal(x.shape)
         fd = _directional(lambda z: np.sum(np.tanh(z) * z), x, v)
         return _close("W5 grad . v vs finite differences", np.dot(out["grad"], v), fd, 1e-5)
+    if workload == "W7":
+        dirs = {k: rng.standard_normal(d[k].shape) for k in W7_PARAMS}
+
+        def f(t):
+            p = [d[k] + t * dirs[k] for k in W7_PARAMS]
+            return w7_forward(np, d["X"], d["T"], *p)[0]
+        exact = sum(np.sum(out[k] * dirs[k]) for k in W7_PARAMS)
+        return _close("W7 grad . v vs finite differences", exact, _directional(f, 0.0, 1.0),
+                      1e-6)
     raise KeyError(workload)

@@ -2,6 +2,7 @@
 
 "function": the same step under ``mg.function`` (traced during warm-up), written as the
 tf.function column writes it (W3: the train step, with tensor arguments, traced once).
+"jit": the same under ``mg.function(jit_compile=True)`` (fused kernels; needs Numba).
 """
 
 from . import Case, w1_block
@@ -28,6 +29,8 @@ def _var(a):
 
 
 def _wrap(fn, variant):
+    if variant == "jit":
+        return mg.function(fn, jit_compile=True)
     return mg.function(fn) if variant == "function" else fn
 
 
@@ -83,8 +86,8 @@ def w2(d, variant):
 def w3(d, variant):
     pairs = list(zip(d["xs"], d["ys"]))
     epochs, lr = d["epochs"], d["lr"]
-    if variant == "function":
-        return _w3_function(pairs, epochs, lr)
+    if variant in ("function", "jit"):
+        return _w3_function(pairs, epochs, lr, variant)
 
     def step():
         W = mg.Variable(1.0)
@@ -107,11 +110,11 @@ def w3(d, variant):
     return _case(step, ("W", "b"))
 
 
-def _w3_function(pairs, epochs, lr):
+def _w3_function(pairs, epochs, lr, variant):
     W = mg.Variable(1.0)
     b = mg.Variable(1.0)
 
-    @mg.function
+    @mg.function(jit_compile=(variant == "jit") or None)
     def train_step(x, y):
         with mg.GradientTape() as t:
             current = mg.reduce_mean(mg.square(W * x + b - y))
@@ -181,7 +184,37 @@ def w5(d, variant):
     return _case(step, ("value", "grad"))
 
 
-BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4a": w4a, "W4b": w4b, "W5": w5}
+def _gelu_layernorm(h, gamma, beta):
+    """tanh-GELU, then LayerNorm over the last axis (the floor's w7_forward, op for op)."""
+    t = mg.tanh(0.7978845608028654 * (h + 0.044715 * h * h * h))
+    g = 0.5 * h * (1.0 + t)
+    d = g - mg.reduce_mean(g, axis=-1, keepdims=True)
+    r = 1.0 / mg.sqrt(mg.reduce_mean(d * d, axis=-1, keepdims=True) + 1e-5)
+    return d * r * gamma + beta
+
+
+def w7(d, variant):
+    X, T, lr = _const(d["X"]), _const(d["T"]), d["lr"]
+    params = [_var(d[k]) for k in ("W1", "b1", "gamma", "beta", "W2")]
+
+    def train_step():
+        W1, b1, gamma, beta, W2 = params
+        with mg.GradientTape() as tape:
+            o = _gelu_layernorm(mg.matmul(X, W1) + b1, gamma, beta)
+            e = mg.matmul(o, W2) - T
+            loss = mg.reduce_mean(e * e)
+        grads = tape.gradient(loss, params)
+        for p, g in zip(params, grads):
+            p.assign_sub(lr * g)
+        return (loss, *grads)
+    train_step = _wrap(train_step, variant)
+
+    def step():
+        return train_step()
+    return _case(step, ("loss", "W1", "b1", "gamma", "beta", "W2"))
+
+
+BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4a": w4a, "W4b": w4b, "W5": w5, "W7": w7}
 
 
 def build(workload, d, variant="eager"):

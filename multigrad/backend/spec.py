@@ -186,12 +186,16 @@ class Backend:
     canonical:    array -> an equal array the backend combines safely, applied to every op's
                   output and every first-order cotangent (None: arrays kept as they are).
                   Dask uses it to re-cut empty arrays, which it mis-combines otherwise.
+    fusion:       how ``mg.function(jit_compile=True)`` can fuse this backend's elementwise
+                  steps (``tracing/fusion_targets.py``): "numba" (host NumPy-like arrays:
+                  Numba loops), "numba_blocks" (chunked arrays: the Numba loop per block),
+                  "cupy" (CuPy's elementwise kernels), or None (replays unfused).
     """
 
     def __init__(self, name, namespace, array_types, *, version="", device="cpu",
                  to_numpy=None, from_numpy=None, synchronize=None, extras=None, host=False,
                  lazy=False, device_type="CPU", device_count=None, device_index=None,
-                 device_scope=None, canonical=None):
+                 device_scope=None, canonical=None, fusion=None):
         self.name = name
         self.device_type = device_type
         self._device_count = device_count
@@ -200,6 +204,7 @@ class Backend:
         self.host = host
         self.lazy = lazy
         self.canonical = canonical
+        self.fusion = fusion
         self.xp = namespace
         self.array_types = tuple(array_types)
         self.version = version

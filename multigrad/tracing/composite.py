@@ -63,7 +63,7 @@ def joint_eligible(args, kwargs, leaves):
         not any(type(a) is not Tensor and isinstance(a, Tensor) for a in args)
 
 
-def trace_joint(fn, leaves, args, kwargs, name):
+def trace_joint(fn, leaves, args, kwargs, name, jit_compile=False):
     """A JointProgram for this call, None (the trace created Variables: trace again next
     time) or NOT_JOINT (see there). Variables are left as they were: the caller
     runs the forward program (or the function) for the call's effects."""
@@ -101,11 +101,11 @@ def trace_joint(fn, leaves, args, kwargs, name):
     finally:
         _state.active_tapes.reset(paused)
     return _compile_joint(trace, result, flat, grads, writes, leaves, variables,
-                          differentiable, [c._value.id for c in cots], name)
+                          differentiable, [c._value.id for c in cots], name, jit_compile)
 
 
 def _compile_joint(trace, result, flat, grads, writes, leaves, variables, differentiable,
-                   cot_ids, name):
+                   cot_ids, name, jit_compile):
     grad_ids = []
     for g in grads:
         if g is None:
@@ -133,9 +133,9 @@ def _compile_joint(trace, result, flat, grads, writes, leaves, variables, differ
     build, k = builder(result, spec), len(out_ids)
     forward = compile_trace(trace, out_ids + residuals, writes, leaves,
                             lambda values: (build(values[:k]), values[k:]),
-                            f"{name}_forward", nodes=forward_nodes)
+                            f"{name}_forward", nodes=forward_nodes, jit_compile=jit_compile)
     backward = compile_steps(trace, backward_nodes, residuals + cot_ids, grad_ids,
-                             f"{name}_backward")
+                             f"{name}_backward", jit_compile)
     return JointProgram(forward, backward, variables, differentiable)
 
 

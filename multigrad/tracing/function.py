@@ -57,9 +57,11 @@ _make = Tensor._make
 class Function:
     """A traced function (``tf.function``'s ``Function``): call it like the original."""
 
-    def __init__(self, fn, name=None, input_signature=None, reduce_retracing=False):
+    def __init__(self, fn, name=None, input_signature=None, reduce_retracing=False,
+                 jit_compile=None):
         functools.update_wrapper(self, fn)
         self._fn = fn
+        self._jit_compile = bool(jit_compile)     # fuse elementwise runs (fuse.py)
         self._name = name or getattr(fn, "__name__", "function")
         self._specs = None if input_signature is None else \
             check_signature(input_signature, self._name)
@@ -106,7 +108,7 @@ class Function:
         def method(*args, **kwargs):
             return fn(ref(), *args, **kwargs)
         functools.update_wrapper(method, fn)
-        bound = Function(method, self._name, self._specs, self._reduce)
+        bound = Function(method, self._name, self._specs, self._reduce, self._jit_compile)
         self._bound[key] = (ref, bound)
         return bound
 
@@ -210,7 +212,8 @@ class Function:
         """Compile and cache the trace's program (and its concrete function)."""
         program = _restoring(compile_trace(trace, ids, writes, leaves,
                                            returns_for(result, spec),
-                                           _identifier(self._name), shapes=key[1]))
+                                           _identifier(self._name), shapes=key[1],
+                                           jit_compile=self._jit_compile))
         self._cache.setdefault(key, ProgramTable()).add(program)
         self._concrete.setdefault(key, ConcreteFunction(
             self, key, leaves, args, kwargs, output_specs(result, key[1], spec)))
@@ -235,7 +238,7 @@ class Function:
             restore = snapshot_streams()    # the program's first run draws what the
             try:                            # trace drew, as one eager call would
                 program = trace_joint(self._fn, leaves, args, kwargs,
-                                      _identifier(self._name))
+                                      _identifier(self._name), self._jit_compile)
             finally:
                 restore()
             if program is NOT_JOINT:
@@ -341,8 +344,14 @@ def function(func=None, *, input_signature=None, jit_compile=None, reduce_retrac
     ``tf.function``); usable as ``@mg.function`` or ``@mg.function(...)``. The keyword
     arguments are TensorFlow's: ``input_signature`` (a list of ``mg.TensorSpec``: one trace
     for every call that fits it, TypeError for one that does not), ``reduce_retracing``
-    (sizes seen to change become ``None``: one more trace, not one per size), ``name``;
-    ``jit_compile``, ``autograph`` and ``experimental_relax_shapes`` are accepted and unused."""
+    (sizes seen to change become ``None``: one more trace, not one per size), ``name``,
+    ``jit_compile`` (``True`` fuses runs of elementwise steps into one compiled kernel each:
+    Numba on NumPy, CuPy's kernels on CuPy; docs/design.md, "Fused kernels"; it replays
+    unfused, with one warning, where the backend cannot); ``autograph`` and
+    ``experimental_relax_shapes`` are accepted and unused."""
+    if jit_compile not in (None, True, False):
+        raise TypeError(f"mg.function: jit_compile must be None, True or False, not "
+                        f"{jit_compile!r}")
     if func is None:
-        return lambda f: Function(f, name, input_signature, reduce_retracing)
-    return Function(func, name, input_signature, reduce_retracing)
+        return lambda f: Function(f, name, input_signature, reduce_retracing, jit_compile)
+    return Function(func, name, input_signature, reduce_retracing, jit_compile)

@@ -5,6 +5,7 @@ one entry in ``PASSES``.
 """
 
 from .frees import plan_frees
+from .fuse import fuse_kernels
 from .inplace import reuse_buffers
 from .liveness import drop_dead_steps
 from .simplify import simplify_steps
@@ -17,15 +18,16 @@ class Plan:
     returns (``outputs``) and writes into Variables (``writes``: (Variable, id) pairs), the
     ids it takes in (``inputs``: alive for the whole call), the size from which a value is
     worth freeing or reusing (``min_bytes``), and what the passes decide for the emitter
-    (``frees``, ``inplace``)."""
+    (``frees``, ``inplace``); ``jit_compile`` turns fusion on."""
 
-    def __init__(self, trace, nodes, outputs, writes, inputs, min_bytes):
+    def __init__(self, trace, nodes, outputs, writes, inputs, min_bytes, jit_compile=False):
         self.trace = trace
         self.nodes = list(nodes)
         self.outputs = list(outputs)
         self.writes = list(writes)
         self.inputs = set(inputs)
         self.min_bytes = min_bytes
+        self.jit_compile = jit_compile     # mg.function(jit_compile=True): fuse kernels
         self.frees = {}        # node index -> ids to ``del`` after it
         self.inplace = {}      # node index -> (ufunc, id of the operand it writes into)
 
@@ -42,6 +44,7 @@ PASSES = [
     drop_dead_steps,       # liveness.py
     simplify_steps,        # simplify.py
     drop_dead_steps,       # what the simplifications left unused
+    fuse_kernels,          # fuse.py (jit_compile=True only)
     plan_frees,            # frees.py
     reuse_buffers,         # inplace.py
 ]

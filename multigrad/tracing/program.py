@@ -200,12 +200,18 @@ def _assemble(em, name, params, body):
     namespace = {"_same": _same, "_Retrace": Retrace, "_raised": _raised, **em.names}
     exec(compile(source, f"<mg.function {name}>", "exec"), namespace)
     fn = namespace[name]
-    fn.source = source
+    fn.source = source + _fused_sources(em)
     return fn
 
 
+def _fused_sources(em):
+    """The generated source of each fused kernel the program calls (jit_compile=True)."""
+    return "".join(f"\n# {key}: fused kernel\n{obj.fused_source}"
+                   for key, obj in em.names.items() if hasattr(obj, "fused_source"))
+
+
 def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=None,
-                  shapes=None):
+                  shapes=None, jit_compile=False):
     """One Python function ``(*Tensor leaves) -> the call's result`` for a trace.
 
     It checks each leaf against the traced one (``Retrace`` if it differs), reads the
@@ -214,10 +220,10 @@ def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=
     a retrace leaves them untouched), and builds the result with ``returns``: None;
     ``("tensor", make, backend)`` for one Tensor, ``make(array, backend)``; ``("tuple" or
     "list", make, [backend per item])`` for a flat tuple or list of Tensors; or a function
-    of the tuple of output arrays."""
+    of the tuple of output arrays. ``jit_compile``: fuse elementwise runs (``fuse.py``)."""
     inputs = set(trace.inputs) | {i for _, i in trace.var_inputs}
     plan = run_passes(Plan(trace, trace.nodes if nodes is None else nodes, outputs, writes,
-                           inputs, FREE_BYTES))
+                           inputs, FREE_BYTES, jit_compile))
     em = _Emitter(trace)
     em.first_guard = next((node for node in plan.nodes if node.kind == "guard"), None)
     body = []
@@ -236,12 +242,12 @@ def compile_trace(trace, outputs, writes, leaves, returns, name="traced", nodes=
     return fn
 
 
-def compile_steps(trace, nodes, params, outputs, name="traced"):
+def compile_steps(trace, nodes, params, outputs, name="traced", jit_compile=False):
     """``fn(*arrays, one per id in params) -> tuple of arrays, one per id in outputs`` (None
     where an output is None): ``nodes`` as straight-line code, with nothing else around
     them (the backward half of a traced function, ``composite.py``)."""
     plan = run_passes(Plan(trace, nodes, [i for i in outputs if i is not None], [], params,
-                           FREE_BYTES))
+                           FREE_BYTES, jit_compile))
     found = iter(plan.outputs)
     outputs = [None if i is None else next(found) for i in outputs]
     em = _Emitter(trace)
