@@ -56,3 +56,43 @@ def test_float16_mean_sums_in_float32_as_numpy(backend):
     np.testing.assert_array_equal(mg.mean(rows, axis=1).numpy(), np.full(3, 60000, np.float16))
     r = np.random.default_rng(0).random(1000).astype(np.float16)
     assert mg.mean(mg.constant(r)).numpy() == np.mean(r)
+
+
+_SIZES = [3, 5, 4, 7, 2]      # the third call replays the relaxed trace made by the second
+
+
+def test_relaxed_trace_branch_reads_size_of_each_call(backend):
+    # reduce_retracing: a cond branch or loop body reading a captured tensor's size froze
+    # the size of the call that traced (every later size gave 5 / a mean over 10 entries).
+    programs = {
+        "while cond": (lambda x: mg.cast(mg.while_loop(lambda i: i < mg.shape(x)[0],
+                                                       lambda i: i + 1, [0])[0], mg.float32),
+                       lambda n: n),
+        "cond branch": (lambda x: mg.cond(mg.reduce_sum(x) >= 0,
+                                          lambda: mg.cast(mg.shape(x)[0], mg.float32),
+                                          lambda: mg.constant(0.0)),
+                        lambda n: n),
+        "while body mean": (lambda x: mg.while_loop(
+            lambda i, s: i < 2, lambda i, s: (i + 1, s + mg.reduce_mean(x)),
+            [0, mg.constant(0.0)])[1], lambda n: 2 * n),
+        "foldl size": (lambda x: mg.foldl(lambda a, e: a + mg.cast(mg.size(x), mg.float32),
+                                          mg.ones(2), initializer=mg.constant(0.0)),
+                       lambda n: 2 * 2 * n),
+    }
+    for name, (fn, expected) in programs.items():
+        traced = mg.function(fn, reduce_retracing=True)
+        got = [float(traced(mg.ones((n, 2)) * n)) for n in _SIZES]
+        assert got == [float(expected(n)) for n in _SIZES], name
+
+
+def test_relaxed_trace_loop_mean_gradient(backend):
+    body = mg.function(lambda x: mg.while_loop(
+        lambda i, s: i < 2, lambda i, s: (i + 1, s + mg.reduce_mean(x)),
+        [0, mg.constant(0.0, dtype=mg.float64)])[1], reduce_retracing=True)
+    for n in _SIZES:
+        x = mg.ones((n, 2), dtype=mg.float64)
+        with mg.GradientTape() as tape:
+            tape.watch(x)
+            y = body(x)
+        np.testing.assert_allclose(float(y), 2.0)
+        np.testing.assert_allclose(tape.gradient(y, x).numpy(), np.full((n, 2), 2 / (2 * n)))
