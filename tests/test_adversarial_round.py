@@ -96,3 +96,60 @@ def test_relaxed_trace_loop_mean_gradient(backend):
             y = body(x)
         np.testing.assert_allclose(float(y), 2.0)
         np.testing.assert_allclose(tape.gradient(y, x).numpy(), np.full((n, 2), 2 / (2 * n)))
+
+
+def _rebinding_programs():
+    # `s = mg.cond(p, lambda: s, ...)`: the names a branch or body closes over are rebound
+    # to the result right after the call; the traced gradient ran them again then.
+    def cond(x):
+        s = x * x * x
+        s = mg.cond(s > 0, lambda: s, lambda: -s)
+        return s
+
+    def loop(x):
+        s = x * x * x
+        s = mg.while_loop(lambda i, t: i < 1, lambda i, t: (i + 1, t * s),
+                          [0, mg.constant(1.0, dtype=mg.float64)])[1]
+        return s
+
+    def case(x):
+        s = x * x
+        s = mg.switch_case(mg.cast(x > 0, mg.int32), [lambda: s, lambda: s * x])
+        return s
+
+    def helper(x):
+        s = x * x
+
+        def times_x():
+            return s * x
+        s = mg.cond(x > 0, times_x, lambda: s)
+        return s
+
+    def scan(x):
+        s = x * x
+        s = mg.scan(lambda a, e: a + e * s, mg.ones(2, dtype=mg.float64))
+        return mg.reduce_sum(s)
+    # value, first and second derivative at x = 2
+    return [(cond, 8, 12, 12), (loop, 8, 12, 12), (case, 8, 12, 12), (helper, 8, 12, 12),
+            (scan, 6, 4, 2)]
+
+
+@pytest.mark.parametrize("k", range(5))
+def test_traced_control_flow_gradient_with_rebound_closure(backend, k):
+    fn, value, d1, d2 = _rebinding_programs()[k]
+    x = _c(2.0)
+    for f in (fn, mg.function(fn)):
+        with mg.GradientTape() as outer:
+            outer.watch(x)
+            with mg.GradientTape() as tape:
+                tape.watch(x)
+                y = f(x)
+            d = tape.gradient(y, x)
+        assert float(y) == value
+        np.testing.assert_allclose(float(d), d1)
+        np.testing.assert_allclose(float(outer.gradient(d, x)), d2)
+    for _ in range(2):                     # first order alone: the joint program, replayed
+        with mg.GradientTape() as tape:
+            tape.watch(x)
+            y = mg.function(fn)(x)
+        np.testing.assert_allclose(float(tape.gradient(y, x)), d1)
