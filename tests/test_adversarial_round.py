@@ -153,3 +153,37 @@ def test_traced_control_flow_gradient_with_rebound_closure(backend, k):
             tape.watch(x)
             y = mg.function(fn)(x)
         np.testing.assert_allclose(float(tape.gradient(y, x)), d1)
+
+
+def test_second_order_through_traced_call_runs_its_writes_and_prints_once(backend):
+    # A tape recording the backward pass of a traced call ran the function again eagerly:
+    # its assign_add happened twice, its mg.print printed twice, and the rerun read the
+    # Variable after the call's own write (d/dx came out doubled).
+    import io
+    out = io.StringIO()
+    v = mg.Variable(0.0, dtype=mg.float64)
+
+    @mg.function
+    def f(x):
+        v.assign_add(1.0)
+        mg.print("called", output_stream=out)
+        return x * x * x * v
+
+    x = _c(2.0)
+    for k in (1, 2):
+        with mg.GradientTape() as outer:
+            outer.watch(x)
+            with mg.GradientTape() as tape:
+                tape.watch(x)
+                y = f(x)
+            d = tape.gradient(y, x)
+        assert float(v) == k
+        assert out.getvalue() == "called\n" * k
+        np.testing.assert_allclose([float(y), float(d), float(outer.gradient(d, x))],
+                                   [8 * k, 12 * k, 12 * k])
+    with mg.GradientTape(persistent=True) as tape:       # one persistent tape, second order
+        tape.watch(x)
+        y = f(x)
+        d = tape.gradient(y, x)
+    np.testing.assert_allclose([float(d), float(tape.gradient(d, x))], [36, 36])
+    assert float(v) == 3
