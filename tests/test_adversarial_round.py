@@ -187,3 +187,24 @@ def test_second_order_through_traced_call_runs_its_writes_and_prints_once(backen
         d = tape.gradient(y, x)
     np.testing.assert_allclose([float(d), float(tape.gradient(d, x))], [36, 36])
     assert float(v) == 3
+
+
+def test_concrete_function_binds_keywords_as_tf(backend):
+    # TF binds cf(b=y, a=x) to a concrete function traced as f(x_spec, y_spec) (and the
+    # other way round); this raised TypeError "the arguments do not fit its signature".
+    @mg.function
+    def f(a, b):
+        return a - 2 * b
+
+    a, b = _c([1.0, 2.0]), _c([5.0, 7.0])
+    positional = f.get_concrete_function(mg.TensorSpec([2], mg.float64),
+                                         mg.TensorSpec([2], mg.float64))
+    named = f.get_concrete_function(b=mg.TensorSpec([None], mg.float64),
+                                    a=mg.TensorSpec([None], mg.float64))
+    for cf in (positional, named):
+        for call in (lambda: cf(a, b), lambda: cf(b=b, a=a), lambda: cf(a, b=b)):
+            np.testing.assert_array_equal(call().numpy(), [-9.0, -12.0])
+    with pytest.raises(TypeError, match="do not fit its signature"):
+        positional(a, _c([1.0, 2.0, 3.0]))
+    with pytest.raises(TypeError, match="do not fit its signature"):
+        positional(a, b, c=b)
