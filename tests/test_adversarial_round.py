@@ -208,3 +208,25 @@ def test_concrete_function_binds_keywords_as_tf(backend):
         positional(a, _c([1.0, 2.0, 3.0]))
     with pytest.raises(TypeError, match="do not fit its signature"):
         positional(a, b, c=b)
+
+
+def test_py_function_gradient_inside_traced_loop_and_cond(backend):
+    def loop(x):
+        body = lambda i, s: (i + 1, mg.py_function(lambda t: t * t * t, [s],
+                                                   Tout=mg.float64) * x)
+        return mg.while_loop(lambda i, s: i < 2, body, [0, x])[1]
+
+    x0 = 1.1                                  # (x0^3 * x0)^3 * x0 = x0^13
+    x = _c(x0)
+    for f in (loop, mg.function(loop)):
+        with mg.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x)
+        np.testing.assert_allclose(float(y), x0 ** 13)
+        np.testing.assert_allclose(float(tape.gradient(y, x)), 13 * x0 ** 12)
+    branch = mg.function(lambda x: mg.cond(
+        x > 0, lambda: mg.py_function(lambda t: t * t * t, [x], Tout=mg.float64), lambda: x))
+    with mg.GradientTape() as tape:
+        tape.watch(x)
+        y = branch(x)
+    np.testing.assert_allclose(float(tape.gradient(y, x)), 3 * x0 ** 2)

@@ -74,13 +74,23 @@ def _traced_vjp(func, touts, many, Tout, tensors, trace):
 
     def rule(ns, g, ans, vals, positions):
         gs = g if isinstance(g, tuple) else (g,)
-        if isinstance(gs[0], Tensor):
-            raise NotImplementedError(
-                "mg.py_function inside mg.function: a gradient of its gradient (second "
-                "order) is not supported; call the function eagerly for that")
-        args = list(vals[:n]) + list(gs)
-        return record_effect(trace, vjp_step, args, run_now(vjp_step, args))
+        now = current_trace.get() or trace       # a loop's VJP records into its own
+        if not isinstance(gs[0], Tensor):
+            args = list(vals[:n]) + list(gs)
+            return record_effect(now, vjp_step, args, run_now(vjp_step, args))
+        # a tape records this backward pass (inside a traced loop's VJP, or second order)
+        args = [v._value for v in vals[:n]] + [x._value for x in gs]
+        grads = record_effect(now, vjp_step, args, run_now(vjp_step, args))
+        outs = [_make(r, b) for r, b in zip(grads, backends)]
+        return tuple(_record("py_function_gradient", list(vals[:n]) + list(gs), [], outs,
+                             _no_second_order))
     return rule
+
+
+def _no_second_order(ns, g, ans, vals, positions):
+    raise NotImplementedError("mg.py_function inside mg.function: a gradient of its "
+                              "gradient (second order) is not supported; call the function "
+                              "eagerly for that")
 
 
 def _converted(out, touts, many, Tout):
