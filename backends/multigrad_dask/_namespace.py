@@ -206,6 +206,12 @@ class DaskNamespace(DaskIndexing):
     def std(self, x, axis=None, correction=0.0, keepdims=False):
         return self._da.std(x, axis=axis, ddof=correction, keepdims=keepdims)
 
+    def mean(self, x, axis=None, keepdims=False):
+        if x.dtype == numpy.float16:    # NumPy sums float16 in float32; dask's own mean
+            return self._da.mean(x, axis=axis, keepdims=keepdims,      # overflows at 65504
+                                 dtype=numpy.float32).astype(numpy.float16)
+        return self._da.mean(x, axis=axis, keepdims=keepdims)
+
     def count_nonzero(self, x, axis=None, keepdims=False):
         return self._da.sum(x != 0, axis=axis, keepdims=keepdims, dtype=numpy.int64)
 

@@ -9,6 +9,7 @@ While a tape records, the step is one op on it (``control_flow_grads.py``).
 """
 
 from ..core import state as _state, nest
+from .closures import ClosureSnapshot
 from .gradients import body_vjp_step, branch_vjp, history_row, record_primitive
 from ..core.convert import convert_to_tensor
 from ..dtypes import as_dtype, int32
@@ -138,8 +139,8 @@ def _traced_case(index, fns, what, order=None, assigned=None):
     caps = _unique(c for p in programs for c in p.capture_tensors)
     if caps and _state.active_tapes.get():
         tensors = record_primitive(
-            "switch_case", caps, tensors,
-            lambda gs: _switch(index, [branch_vjp(fn, caps, gs) for fn in fns]))
+            "switch_case", caps, tensors, ClosureSnapshot(fns).wrap(
+                lambda gs: _switch(index, [branch_vjp(fn, caps, gs) for fn in fns])))
     it = iter(tensors)
     structure = programs[0].structure
     return nest.pack_like(structure, [None if x is None else next(it)
@@ -303,7 +304,8 @@ def _traced_while(loop_vars, call_cond, step):
     count = _make(outs[n + m], flat0[0]._backend)
     if grad:
         history = [_make(o, t._backend) for o, t in zip(outs[n + m + 1:], flat0)]
-        vjp = _while_vjp(flat_body, flat0, rows, history, count, caps)
+        vjp = ClosureSnapshot([flat_body]).wrap(
+            _while_vjp(flat_body, flat0, rows, history, count, caps))
         recorded = record_primitive("while_loop", flat0 + caps, finals + rows + history, vjp)
         finals, rows = recorded[:n], recorded[n:n + len(rows)]
         history[:] = recorded[n + len(rows):]   # the VJP reads the recorded ones: a tape

@@ -7,6 +7,8 @@ Tensors, so its Python side effects happen on every call, not only while tracing
 """
 
 from .. import dtypes as _dt
+from ..autodiff.custom_gradients import _record, _recompute_vjp
+from ..core import state as _state
 from ..core.convert import convert_to_tensor
 from ..ops.creation import cast
 from ..core.tensor import Tensor
@@ -48,7 +50,47 @@ def py_function(func, inp, Tout, name=None):
     if result is None:
         return None
     outs = [_make(v, b) for v, b in zip(result if many else [result], holder["backends"])]
+    if _state.active_tapes.get() and any(t.dtype.is_differentiable for t in tensors):
+        outs = _record("py_function", tensors, [], outs, _traced_vjp(func, touts, many, Tout,
+                                                                      tensors, trace))
     return outs if many else outs[0]
+
+
+def _traced_vjp(func, touts, many, Tout, tensors, trace):
+    """The gradient rule of a traced ``py_function`` seen by a tape: a step that runs
+    ``func`` again, eagerly under a tape, on each call's values (as TF's gradient of
+    ``py_function`` does). Without it the traced result would be a constant to the tape."""
+    backends = [t._backend for t in tensors]
+    n = len(tensors)
+
+    def eager(*ts):
+        return _converted(func(*ts), touts, many, Tout)
+
+    def vjp_step(*raws):
+        grads = _recompute_vjp(eager, raws[n:] if many else raws[n], list(tensors), {},
+                               raws[:n], list(range(n)), [], backends[0], False)
+        return tuple(b.ops.zeros(r.shape, dtype=r.dtype) if g is None else g
+                     for g, r, b in zip(grads, raws[:n], backends))
+
+    def rule(ns, g, ans, vals, positions):
+        gs = g if isinstance(g, tuple) else (g,)
+        now = current_trace.get() or trace       # a loop's VJP records into its own
+        if not isinstance(gs[0], Tensor):
+            args = list(vals[:n]) + list(gs)
+            return record_effect(now, vjp_step, args, run_now(vjp_step, args))
+        # a tape records this backward pass (inside a traced loop's VJP, or second order)
+        args = [v._value for v in vals[:n]] + [x._value for x in gs]
+        grads = record_effect(now, vjp_step, args, run_now(vjp_step, args))
+        outs = [_make(r, b) for r, b in zip(grads, backends)]
+        return tuple(_record("py_function_gradient", list(vals[:n]) + list(gs), [], outs,
+                             _no_second_order))
+    return rule
+
+
+def _no_second_order(ns, g, ans, vals, positions):
+    raise NotImplementedError("mg.py_function inside mg.function: a gradient of its "
+                              "gradient (second order) is not supported; call the function "
+                              "eagerly for that")
 
 
 def _converted(out, touts, many, Tout):

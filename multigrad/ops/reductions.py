@@ -53,8 +53,9 @@ sum = reduction("sum", lambda ns, x, axis, keepdims: ns.sum(x, axis=axis, keepdi
                  _sum_vjp, "Sum over ``axis`` (all axes by default); ``tf.reduce_sum``.")
 def _mean_forward(ns, x, axis, keepdims):
     # sum / count is what NumPy's mean computes for floats, without its Python-level
-    # overhead (microseconds, which dominate small tensors); integers keep ns.mean.
-    if x.dtype.kind == "f" if hasattr(x.dtype, "kind") else False:
+    # overhead (microseconds, which dominate small tensors); integers keep ns.mean, and
+    # so does float16, which NumPy sums in float32 (a float16 sum overflows at 65504).
+    if x.dtype.kind == "f" and x.dtype.itemsize >= 4 if hasattr(x.dtype, "kind") else False:
         if x.ndim == 0:
             return x      # the mean of one number (a 0-d sum would only copy it)
         return ns.sum(x, axis=axis, keepdims=keepdims) / _count(x.shape, axis)

@@ -25,7 +25,7 @@ from ..core import state as _state, nest
 from ..autodiff.custom_gradients import _batched, _record, _recompute_vjp
 from ..autodiff.tape import GradientTape
 from ..core.tensor import Tensor
-from .effects import speculative
+from .effects import dropping_effects, speculative
 from .program import Retrace, compile_steps, compile_trace
 from .proxy import Traced
 from .record import listening
@@ -45,13 +45,14 @@ _make = Tensor._make
 class JointProgram:
     """The forward and backward halves of one joint trace."""
 
-    __slots__ = ("forward", "backward", "variables", "cot_outputs", "source")
+    __slots__ = ("forward", "backward", "variables", "cot_outputs", "source", "written")
 
-    def __init__(self, forward, backward, variables, cot_outputs):
+    def __init__(self, forward, backward, variables, cot_outputs, written=()):
         self.forward = forward              # (*leaves) -> (result, residual arrays)
         self.backward = backward            # (*residuals, *cotangents) -> gradients
         self.variables = variables          # trainable Variables read, in gradient order
         self.cot_outputs = cot_outputs      # flat output positions that take a cotangent
+        self.written = written              # the Variables the forward program assigns
         self.source = forward.source + "\n" + backward.source
 
 
@@ -136,11 +137,13 @@ def _compile_joint(trace, result, flat, grads, writes, leaves, variables, differ
                             f"{name}_forward", nodes=forward_nodes, jit_compile=jit_compile)
     backward = compile_steps(trace, backward_nodes, residuals + cot_ids, grad_ids,
                              f"{name}_backward", jit_compile)
-    return JointProgram(forward, backward, variables, differentiable)
+    return JointProgram(forward, backward, variables, differentiable,
+                        tuple(var for var, _ in writes))
 
 
 def call_joint(program, fn, leaves, args, kwargs, name):
     """Run the forward program and record the call as one op on the active tapes."""
+    before = [(var, var._array) for var in program.written]
     result, residuals = program.forward(*leaves)
     outputs = nest.flatten(result)
     backend = outputs[0]._backend
@@ -149,8 +152,8 @@ def call_joint(program, fn, leaves, args, kwargs, name):
     def rule(ns, g, ans, vals, positions):
         gs = g if isinstance(g, tuple) else (g,)
         if isinstance(gs[0], Tensor):             # a recorded backward pass: eager
-            return _batched(ns, g, ans, lambda gk: _recompute_vjp(
-                fn, gk, args, kwargs, vals, positions, program.variables, backend, True))
+            return _batched(ns, g, ans, lambda gk: _as_called(before, lambda: _recompute_vjp(
+                fn, gk, args, kwargs, vals, positions, program.variables, backend, True)))
 
         def one(gk):
             gk = gk if isinstance(gk, tuple) else (gk,)
@@ -163,3 +166,19 @@ def call_joint(program, fn, leaves, args, kwargs, name):
 
     out = _record(name, args, program.variables, outputs, rule)
     return nest.pack_like(result, out)
+
+
+def _as_called(before, run):
+    """``run()``, which calls the traced function again eagerly (a recorded backward pass),
+    as the call ran it: the Variables it assigns hold their values from before the call
+    (so its reads see what the call's did, and its writes are not made twice) and its
+    ``mg.print``s are dropped; the Variables get their current values back after."""
+    now = [(var, var._array) for var, _ in before]
+    for var, array in before:
+        var._array = array
+    try:
+        with dropping_effects():
+            return run()
+    finally:
+        for var, array in now:
+            var._array = array

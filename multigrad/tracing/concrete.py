@@ -51,14 +51,15 @@ class ConcreteFunction:
     def __call__(self, *args, **kwargs):
         if _state.active_tapes.get():           # one op on the tape: the Function's way
             return self._function(*args, **kwargs)
-        key, leaves, args, kwargs = self._function._signature(args, kwargs)
-        fits = key[0] == self._key[0] and all(
-            s.is_compatible_with(t) for s, t in zip(self._flat_specs, leaves))
-        if not fits:
-            raise TypeError(f"ConcreteFunction {self._function._name!r}: the arguments do not "
-                            f"fit its signature {self.pretty_printed_signature(False)!r}; "
-                            f"call the mg.function itself for other arguments")
-        return self._function._run(self._key, leaves, args, kwargs)
+        for form in _call_forms(self._function.python_function, args, kwargs):
+            key, leaves, bound, named = self._function._signature(*form)
+            fits = key[0] == self._key[0] and all(
+                s.is_compatible_with(t) for s, t in zip(self._flat_specs, leaves))
+            if fits:
+                return self._function._run(self._key, leaves, bound, named)
+        raise TypeError(f"ConcreteFunction {self._function._name!r}: the arguments do not "
+                        f"fit its signature {self.pretty_printed_signature(False)!r}; "
+                        f"call the mg.function itself for other arguments")
 
     def pretty_printed_signature(self, verbose=True):
         """The traced signature in TF's layout: input parameters, output type, captures."""
@@ -80,6 +81,22 @@ class ConcreteFunction:
 
     def __repr__(self):
         return f"<ConcreteFunction {self._function._name}>"
+
+
+def _call_forms(fn, args, kwargs):
+    """The call as given, then with its arguments all positional, then with every
+    positional-or-keyword one named (TF binds ``cf(b=y, a=x)`` to a concrete function
+    traced as ``f(x, y)``, and the other way round)."""
+    yield args, kwargs
+    try:
+        bound = inspect.signature(fn).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return
+    yield bound.args, bound.kwargs
+    params = inspect.signature(fn).parameters.values()
+    names = [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]
+    if len(bound.args) <= len(names):
+        yield (), dict(zip(names, bound.args), **bound.kwargs)
 
 
 def _show(value):

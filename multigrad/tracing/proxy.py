@@ -107,8 +107,11 @@ class Traced:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         if name in _METADATA:                  # fixed by the trace: readable even leaked
-            if name == "shape" and self.trace.relaxed and current_trace.get() is self.trace:
-                self.trace.guard_shape(self)   # sizes vary in a relaxed trace: a guard
+            if name == "shape" and self.trace.relaxed:
+                live = current_trace.get()     # sizes vary in a relaxed trace: a guard,
+                if live is not None and (live is self.trace or   # also where a cond
+                                         self.trace in live.ancestors):   # branch reads it
+                    live.guard_shape(self)
             return getattr(self.real, name)
         attr = getattr(self.real, name)
         trace = _live(self)

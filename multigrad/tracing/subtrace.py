@@ -30,7 +30,8 @@ class SubTrace(Trace):
     """The recording of one branch or body, inside ``parent``."""
 
     def __init__(self, parent):
-        super().__init__(parent.array_types)
+        # a branch of a relaxed trace sees the same varying sizes: its shape reads guard too
+        super().__init__(parent.array_types, relaxed=parent.relaxed)
         self.parent = parent
         self.ancestors = (parent,) + parent.ancestors
         self.captures = []        # the parent's proxies, in the order they were captured
