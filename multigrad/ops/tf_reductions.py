@@ -8,6 +8,7 @@ truncated toward zero (TF: ``reduce_mean([1, 2])`` is 1). Floating and complex i
 NumPy ops unchanged; ``mg.sum`` / ``mg.mean`` / ``mg.prod`` keep NumPy's rules.
 """
 
+from .. import dtypes as _dt
 from ..core.convert import as_tensor
 from ..errors import InvalidArgumentError
 from .define import defop
@@ -27,10 +28,21 @@ def _is_integer(x):
     return x.dtype.is_integer
 
 
+def _numeric(input_tensor, opname):
+    """The input as a Tensor; a bool one is refused, as TensorFlow's kernels refuse it
+    (NumPy's sum would count the True entries)."""
+    x = as_tensor(input_tensor)
+    if x.dtype == _dt.bool_:
+        raise TypeError(f"mg.{opname}: bool tensors are not reduced arithmetically (as in "
+                        f"TensorFlow); cast first, e.g. mg.{opname}(mg.cast(x, mg.int32)), "
+                        f"or use mg.math.count_nonzero / mg.reduce_any / mg.reduce_all")
+    return x
+
+
 @defop()
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     """Sum over ``axis`` (all axes by default); an integer tensor's sum keeps its dtype."""
-    x = as_tensor(input_tensor)
+    x = _numeric(input_tensor, "reduce_sum")
     out = sum(x, axis=axis, keepdims=keepdims)
     return _own_dtype(x, out) if _is_integer(x) else out
 
@@ -38,7 +50,7 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
 @defop()
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
     """Product over ``axis``; an integer tensor's product keeps its dtype."""
-    x = as_tensor(input_tensor)
+    x = _numeric(input_tensor, "reduce_prod")
     out = prod(x, axis=axis, keepdims=keepdims)
     return _own_dtype(x, out) if _is_integer(x) else out
 
@@ -47,7 +59,7 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     """Mean over ``axis``; of integers, the integer mean (truncated toward zero) in the
     input's dtype, as TensorFlow computes it."""
-    x = as_tensor(input_tensor)
+    x = _numeric(input_tensor, "reduce_mean")
     if not _is_integer(x):
         return mean(x, axis=axis, keepdims=keepdims)
     total = sum(x, axis=axis, keepdims=keepdims)             # NumPy: in 64 bits

@@ -108,3 +108,16 @@ def test_ndarray_in_place_operator_writes_and_rebinds(backend):
     ints = np.zeros(2, dtype=np.int64)
     with pytest.raises(TypeError, match="same_kind"):
         ints += x                               # NumPy's casting rule, as NumPy raises
+
+
+def test_reduce_of_bool_is_refused_as_tf_does(backend):
+    # TF's Sum/Prod/Mean kernels take no bool; NumPy's sum counts the True entries.
+    mask = mg.constant([True, False, True])
+    for name in ("reduce_sum", "reduce_prod", "reduce_mean"):
+        with pytest.raises(TypeError, match=rf"mg.{name}: bool tensors are not reduced "
+                                            rf"arithmetically \(as in TensorFlow\); cast first"):
+            getattr(mg, name)(mask)
+        assert getattr(mg.math, name) is getattr(mg, name)
+    assert int(mg.reduce_sum(mg.cast(mask, mg.int32))) == 2
+    if backend.name != "array_api_strict":        # (the standard sums numbers only)
+        assert int(mg.sum(mask)) == 2             # the NumPy name counts, as NumPy's
