@@ -7,7 +7,8 @@ remembers which Variable and index it came from, so its ``assign``, ``assign_add
 ``index_update(value, index, new)``, stored as ``Variable.assign`` stores (no gradient path
 from the old value or the assigned one; inside ``mg.function`` a traced Variable write).
 The memory of the origin is kept beside the Tensor (keyed by its identity, dropped when it
-dies), not in it: Tensors keep one layout, so every op's fast path sees a plain Tensor.
+dies), not in it: Tensors keep one layout and one class, so every op's fast path sees a
+plain Tensor.
 """
 
 import weakref
@@ -83,28 +84,26 @@ def _broadcast_fails(shape, target):
     return any(s not in (1, t) for s, t in zip(reversed(shape), reversed(target)))
 
 
-_METHODS = {what: _slice_assigner(what) for what in _ASSIGNS}
+def _assign_property(what):
+    """Tensor's ``assign``/``assign_add``/``assign_sub``: a slice read straight from a Variable
+    has them (bound to it); any other Tensor raises AttributeError, saying why, so
+    ``hasattr(t, "assign")`` is True exactly where TensorFlow's is. A property, not a
+    ``__getattr__`` (which would slow every attribute read on every Tensor)."""
+    assigner = _slice_assigner(what)
 
-
-def _tensor_getattr(tensor, name):
-    # Only reached when normal lookup fails: plain Tensors pay nothing.
-    if name in _METHODS and _origin(tensor) is not None:
-        return _METHODS[name].__get__(tensor)
-    if name in _METHODS:
-        raise AttributeError(
-            f"mg.Tensor has no attribute {name!r}: tensors are immutable. Only a Variable "
-            f"(v.{name}(...)) or a slice read straight from one (v[i, j].{name}(...)) "
-            f"can be assigned; for a new tensor use mg.index_update / "
-            f"mg.tensor_scatter_nd_update")
-    if any(name in vars(klass) for klass in type(tensor).__mro__):
-        # A property that raised AttributeError (e.g. a tensor leaked from mg.function):
-        # Python called us instead; run it again so its own error is the one seen.
-        return object.__getattribute__(tensor, name)
-    raise AttributeError(f"'{type(tensor).__name__}' object has no attribute {name!r}")
+    def get(tensor):
+        if _origin(tensor) is None:
+            raise AttributeError(
+                f"mg.Tensor has no attribute {what!r}: tensors are immutable. Only a "
+                f"Variable (v.{what}(...)) or a slice read straight from one "
+                f"(v[i, j].{what}(...)) can be assigned; for a new tensor use "
+                f"mg.index_update / mg.tensor_scatter_nd_update")
+        return assigner.__get__(tensor)
+    return property(get)
 
 
 def install():
-    """Variable's ``__getitem__`` remembers its origin; Tensor's ``__getattr__`` offers the
-    assign methods on such slices."""
+    """Variable's ``__getitem__`` remembers its origin; Tensor's assign properties use it."""
     Variable.__getitem__ = _variable_getitem
-    Tensor.__getattr__ = _tensor_getattr
+    for what in _ASSIGNS:
+        setattr(Tensor, what, _assign_property(what))

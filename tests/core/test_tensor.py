@@ -137,3 +137,11 @@ def test_shape_errors_name_the_op_and_the_shapes(backend):
 def test_numpy_array_on_the_left_defers_to_tensor():
     out = np.array([1.0, 2.0]) * mg.constant(np.array([3.0, 4.0]), backend="numpy")
     assert isinstance(out, mg.Tensor)
+
+
+def test_tensor_class_has_no_getattr_hook():
+    # A __getattr__ on Tensor (or Variable) makes CPython stop specializing every attribute
+    # read on every Tensor: the eager per-op cost rose ~10% (W1, W3) when one was added.
+    # Optional attributes are properties (see multigrad/ops/variable_slices.py).
+    for cls in (mg.Tensor, mg.Variable):
+        assert not any("__getattr__" in vars(k) for k in cls.__mro__[:-1]), cls
