@@ -5,6 +5,7 @@ tensor), so ``from_tensor_slices(([1, 2], [3, 4]))`` has two components.
 """
 
 from ..core import nest
+from ..tracing.spec import TensorSpec   # one TensorSpec: tf.data's is tf.function's
 from ..ops import convert_to_tensor, stack
 from ..core.tensor import Tensor
 
@@ -53,27 +54,6 @@ def call_with_element(f, element):
     if isinstance(element, tuple) and not hasattr(element, "_fields"):
         return f(*element)
     return f(element)
-
-
-class TensorSpec:
-    """The shape (``None`` where it varies between elements) and dtype of a component."""
-
-    __slots__ = ("shape", "dtype", "name")
-
-    def __init__(self, shape, dtype, name=None):
-        self.shape = tuple(shape)
-        self.dtype = dtype
-        self.name = name
-
-    def __eq__(self, other):
-        return (isinstance(other, TensorSpec) and self.shape == other.shape
-                and self.dtype == other.dtype and self.name == other.name)
-
-    def __hash__(self):
-        return hash((self.shape, self.dtype.name))
-
-    def __repr__(self):
-        return f"TensorSpec(shape={self.shape}, dtype=mg.{self.dtype.name}, name={self.name!r})"
 
 
 def spec_of(element):

@@ -1,20 +1,20 @@
 """Which kernel generator a trace's backend fuses with, and the one warning when none can.
 
-Each backend says how it fuses (``Backend(fusion=...)``). NumPy arrays fuse into Numba loops (``fused_numba.py``, ``fused_tiles.py``; needs the
-``jit`` extra), CuPy arrays into CuPy kernels (``fused_cupy.py``), Dask arrays into the
+Each backend says how it fuses (``Backend(fusion=...)``). NumPy arrays fuse into Numba
+loops (``fused_numba.py``, ``fused_tiles.py``; needs the ``jit`` extra), CuPy arrays into CuPy kernels (``fused_cupy.py``), Dask arrays into the
 Numba loop per block (``fused_dask.py``). Any other backend, or NumPy or Dask without
 Numba, replays unfused: ``jit_compile=True`` then warns once per reason and process.
 """
 
+import importlib
 import importlib.util
 import warnings
 
-from ..errors import PerformanceWarning
-from . import fused_cupy, fused_dask, fused_numba, fused_tiles
+from ..errors import PerformanceWarning, install_hint
 
 __all__ = ["target_for", "INSTALL_HINT"]
 
-INSTALL_HINT = ('pip install "multigrad-tape[jit]" (from a checkout: pip install ".[jit]")')
+INSTALL_HINT = install_hint("jit")
 
 _warned = set()
 
@@ -32,18 +32,24 @@ def numba_available():
     return importlib.util.find_spec("numba") is not None
 
 
+def _generator(name):
+    """A kernel generator module, imported when a function first fuses: they import NumPy,
+    which ``mg.function`` without ``jit_compile=True`` never needs."""
+    return importlib.import_module(f"{__package__}.{name}")
+
+
 def _cpu_build(fused):
     """Large groups in tiles of NumPy calls and Numba segments; small ones one Numba loop."""
-    if fused_tiles.worth_tiling(fused):
-        return fused_tiles.build(fused)
-    return fused_numba.build(fused)
+    tiles = _generator("fused_tiles")
+    return tiles.build(fused) if tiles.worth_tiling(fused) else \
+        _generator("fused_numba").build(fused)
 
 
 # A backend's ``fusion`` (``Backend(fusion=...)``) -> (kernel builder, needs Numba).
 _BUILDERS = {
     "numba": (_cpu_build, True),
-    "numba_blocks": (fused_dask.build, True),
-    "cupy": (fused_cupy.build, False),
+    "numba_blocks": (lambda fused: _generator("fused_dask").build(fused), True),
+    "cupy": (lambda fused: _generator("fused_cupy").build(fused), False),
 }
 
 
