@@ -17,15 +17,13 @@ from .elementwise import abs, floor_divide, sign
 from .reductions import mean, sum
 from .aggregates import prod
 
-__all__ = ["reduce_sum", "reduce_mean", "reduce_prod"]
+__all__ = ["reduce_sum", "reduce_mean", "reduce_prod"]   # (keep_integer_dtype: for mg.math)
 
 
-def _own_dtype(x, out):
-    return out if out.dtype == x.dtype else cast(out, x.dtype)
-
-
-def _is_integer(x):
-    return x.dtype.is_integer
+def keep_integer_dtype(x, out):
+    """TF's integer reductions and scans accumulate in the input's dtype: NumPy's wider
+    result cast back wraps around exactly as that accumulation would."""
+    return cast(out, x.dtype) if x.dtype.is_integer and out.dtype != x.dtype else out
 
 
 def _numeric(input_tensor, opname):
@@ -44,7 +42,7 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     """Sum over ``axis`` (all axes by default); an integer tensor's sum keeps its dtype."""
     x = _numeric(input_tensor, "reduce_sum")
     out = sum(x, axis=axis, keepdims=keepdims)
-    return _own_dtype(x, out) if _is_integer(x) else out
+    return keep_integer_dtype(x, out)
 
 
 @defop()
@@ -52,7 +50,7 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
     """Product over ``axis``; an integer tensor's product keeps its dtype."""
     x = _numeric(input_tensor, "reduce_prod")
     out = prod(x, axis=axis, keepdims=keepdims)
-    return _own_dtype(x, out) if _is_integer(x) else out
+    return keep_integer_dtype(x, out)
 
 
 @defop()
@@ -60,11 +58,11 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     """Mean over ``axis``; of integers, the integer mean (truncated toward zero) in the
     input's dtype, as TensorFlow computes it."""
     x = _numeric(input_tensor, "reduce_mean")
-    if not _is_integer(x):
+    if not x.dtype.is_integer:
         return mean(x, axis=axis, keepdims=keepdims)
     total = sum(x, axis=axis, keepdims=keepdims)             # NumPy: in 64 bits
     count = x.size // total.size if total.size else 1        # entries per reduced value
     if count == 0:
         raise InvalidArgumentError("reduce_mean: the integer mean of an empty selection is "
                                    "undefined (TF divides by zero); cast to a float dtype first")
-    return _own_dtype(x, sign(total) * floor_divide(abs(total), count))
+    return keep_integer_dtype(x, sign(total) * floor_divide(abs(total), count))

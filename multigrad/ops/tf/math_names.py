@@ -20,6 +20,7 @@ from ...errors import InvalidArgumentError
 from .. import argmax as _argmax
 from .. import argmin as _argmin
 from .. import cast
+from ..tf_reductions import keep_integer_dtype
 from .. import count_nonzero as _count_nonzero
 from .. import cumprod as _cumprod
 from .. import cumsum as _cumsum
@@ -58,28 +59,22 @@ def argmin(input, axis=None, output_type=_dt.int64, name=None):  # noqa: A002 - 
     return _arg_reduction(_argmin, "argmin", input, axis, output_type)
 
 
-def _keep_integer_dtype(x, out):
-    """TF's integer reductions and scans accumulate in the input's dtype: NumPy's wider
-    result cast back wraps around exactly as that accumulation would."""
-    return cast(out, x.dtype) if out.dtype != x.dtype and x.dtype.is_integer else out
-
-
 @defop()
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     """Cumulative sum along ``axis`` (default 0), as ``tf.math.cumsum``."""
     x = as_tensor(x)
-    return _keep_integer_dtype(x, _cumsum(x, axis=axis, exclusive=exclusive, reverse=reverse))
+    return keep_integer_dtype(x, _cumsum(x, axis=axis, exclusive=exclusive, reverse=reverse))
 
 
 @defop()
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
     """Cumulative product along ``axis`` (default 0), as ``tf.math.cumprod``."""
     x = as_tensor(x)
-    return _keep_integer_dtype(x, _cumprod(x, axis=axis, exclusive=exclusive,
+    return keep_integer_dtype(x, _cumprod(x, axis=axis, exclusive=exclusive,
                                            reverse=reverse))
 
 
-def _real_only(x, opname):
+def _floating_or_complex(x, opname):
     if x.dtype.is_integer or x.dtype == _dt.bool_:
         raise TypeError(f"mg.math.{opname}: Input must be either real or complex. Received "
                         f"{x.dtype.name}; cast it first (mg.cast(x, mg.float32))")
@@ -89,14 +84,14 @@ def _real_only(x, opname):
 @defop()
 def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
     """Standard deviation over ``axis`` (``tf.math.reduce_std``: floats and complex only)."""
-    return std(_real_only(as_tensor(input_tensor), "reduce_std"), axis=axis,
+    return std(_floating_or_complex(as_tensor(input_tensor), "reduce_std"), axis=axis,
                keepdims=keepdims)
 
 
 @defop()
 def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
     """Variance over ``axis`` (``tf.math.reduce_variance``: floats and complex only)."""
-    return var(_real_only(as_tensor(input_tensor), "reduce_variance"), axis=axis,
+    return var(_floating_or_complex(as_tensor(input_tensor), "reduce_variance"), axis=axis,
                keepdims=keepdims)
 
 
